@@ -1,0 +1,259 @@
+//! The command line: parses arguments, runs one command, turns its error into
+//! one line on stderr and an exit code (0 success, 1 failure, 2 usage).
+
+use crate::database::Database;
+use crate::error::{Error, Result};
+use crate::{cluster, lint, migrate, server, sqltest, tap};
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "dues",
+    version,
+    about = "Membership and subscription billing that lives inside PostgreSQL"
+)]
+pub struct Cli {
+    /// The database: a libpq URL or keyword string. Without it, dues uses its
+    /// embedded cluster under DUES_HOME.
+    #[arg(long, env = "DATABASE_URL", global = true, hide_env_values = true)]
+    database_url: Option<String>,
+
+    /// Folder of the embedded cluster.
+    #[arg(long, env = "DUES_HOME", default_value = ".dues", global = true)]
+    home: PathBuf,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Serve the api functions over HTTP (migrates first).
+    Serve {
+        /// Address to listen on.
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        listen: String,
+        /// Do not apply pending migrations at start.
+        #[arg(long)]
+        no_migrate: bool,
+    },
+    /// Apply pending migrations of sql/ and procs/.
+    Migrate {
+        /// List applied and pending migrations instead.
+        #[arg(long)]
+        status: bool,
+    },
+    /// Run the pgTAP suites of tests/sql in a scratch database.
+    Test {
+        /// Connections to spread test functions over.
+        #[arg(long, short, default_value_t = 4)]
+        jobs: usize,
+        /// Only test functions whose name matches this regular expression.
+        #[arg(long = "match", short)]
+        pattern: Option<String>,
+        /// Report format.
+        #[arg(long, value_enum, default_value = "tap")]
+        format: tap::Format,
+        /// Folder of the test files.
+        #[arg(long, default_value = "tests/sql")]
+        dir: PathBuf,
+        /// Longest one statement of a test may run, in seconds.
+        #[arg(long, default_value_t = 60)]
+        timeout: u64,
+    },
+    /// Check every PL/pgSQL function with plpgsql_check.
+    Lint,
+    /// Manage the embedded cluster.
+    Db {
+        #[command(subcommand)]
+        action: DbAction,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum DbAction {
+    /// Where the database is and whether it runs.
+    Status,
+    /// Create and start the embedded cluster if needed.
+    Start,
+    /// Stop the embedded cluster.
+    Stop,
+    /// Print the connection string (for psql).
+    Url,
+}
+
+/// Runs the command line; returns the process exit code.
+pub fn main() -> i32 {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() { 2 } else { 0 };
+        }
+    };
+    init_tracing(matches!(cli.command, Command::Serve { .. }));
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("dues: cannot start the async runtime: {e}");
+            return 1;
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(()) => 0,
+        Err(e) => {
+            eprintln!("dues: {e}");
+            e.exit_code()
+        }
+    }
+}
+
+fn init_tracing(serving: bool) {
+    let default = if serving { "info" } else { "warn" };
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .init();
+}
+
+async fn run(cli: Cli) -> Result<()> {
+    let db = Database::resolve(cli.database_url.as_deref(), cli.home.clone())?;
+    match cli.command {
+        Command::Serve { listen, no_migrate } => {
+            db.prepare().await?;
+            if !no_migrate {
+                migrate_and_print(&db, false).await?;
+            }
+            server::serve(&db, &listen).await
+        }
+        Command::Migrate { status } => {
+            db.prepare().await?;
+            if status {
+                let mut client = db.connect().await?;
+                for s in migrate::status(&mut client).await? {
+                    match s.applied_on {
+                        Some(at) => println!("applied  {}  {}", s.path, at),
+                        None => println!("pending  {}", s.path),
+                    }
+                }
+                Ok(())
+            } else {
+                migrate_and_print(&db, true).await
+            }
+        }
+        Command::Test {
+            jobs,
+            pattern,
+            format,
+            dir,
+            timeout,
+        } => {
+            if jobs == 0 {
+                return Err(Error::Usage("--jobs must be at least 1".into()));
+            }
+            db.prepare().await?;
+            let opts = sqltest::Options {
+                dir,
+                jobs,
+                pattern,
+                format,
+                statement_timeout_ms: timeout.saturating_mul(1000),
+            };
+            sqltest::run(&db, &opts).await.map(|_| ())
+        }
+        Command::Lint => {
+            db.prepare().await?;
+            lint::run(&db).await.map(|_| ())
+        }
+        Command::Db { action } => db_command(&db, action).await,
+    }
+}
+
+async fn migrate_and_print(db: &Database, verbose: bool) -> Result<()> {
+    let mut client = db.connect().await?;
+    let applied = migrate::run(&mut client).await?;
+    for path in &applied {
+        tracing::info!(migration = %path, "applied");
+        if verbose {
+            println!("applied  {path}");
+        }
+    }
+    if verbose && applied.is_empty() {
+        println!("nothing to apply: {} is up to date", db.describe());
+    }
+    Ok(())
+}
+
+async fn db_command(db: &Database, action: DbAction) -> Result<()> {
+    let Some(cluster) = db.cluster() else {
+        return match action {
+            DbAction::Status => {
+                let client = db.connect().await?;
+                let version: String = client.query_one("select version()", &[]).await?.get(0);
+                println!("database: {} (external, from DATABASE_URL)", db.describe());
+                println!("server:   {version}");
+                Ok(())
+            }
+            DbAction::Url => {
+                println!("{}", db.describe());
+                Ok(())
+            }
+            DbAction::Start | DbAction::Stop => Err(Error::Usage(
+                "DATABASE_URL names an external server: dues starts and stops only its embedded cluster"
+                    .into(),
+            )),
+        };
+    };
+    match action {
+        DbAction::Status => {
+            let s = cluster.status()?;
+            println!("cluster:  {}", s.dir.display());
+            println!("programs: {} ({})", s.bindir.display(), s.version);
+            println!(
+                "state:    {}",
+                match (s.initialized, s.pid) {
+                    (false, _) => "not created yet (it is created on first use)".to_string(),
+                    (true, None) => "stopped".to_string(),
+                    (true, Some(pid)) => format!("running (pid {pid})"),
+                }
+            );
+            println!("socket:   {}", s.socket_dir.display());
+            println!("url:      {}", cluster_url(cluster));
+            Ok(())
+        }
+        DbAction::Start => {
+            db.prepare().await?;
+            println!("running: {}", cluster_url(cluster));
+            Ok(())
+        }
+        DbAction::Stop => {
+            let c = cluster.clone();
+            let was_running = tokio::task::spawn_blocking(move || c.stop())
+                .await
+                .map_err(|e| Error::Cluster(e.to_string()))??;
+            println!("{}", if was_running { "stopped" } else { "not running" });
+            Ok(())
+        }
+        DbAction::Url => {
+            println!("{}", cluster_url(cluster));
+            Ok(())
+        }
+    }
+}
+
+/// A libpq URL for the embedded cluster, usable with psql.
+fn cluster_url(cluster: &cluster::Cluster) -> String {
+    format!(
+        "postgresql://{}@/{}?host={}&port={}",
+        cluster::SUPERUSER,
+        cluster::DATABASE,
+        cluster.socket_dir().display(),
+        cluster::PORT
+    )
+}

@@ -1,0 +1,26 @@
+//! dues: membership and subscription billing that lives inside PostgreSQL.
+//! The business rules are PL/pgSQL migrations (`sql/`, `procs/`); this crate
+//! is the thin shell that applies them, tests them and serves them.
+
+pub mod cli;
+pub mod cluster;
+pub mod database;
+pub mod error;
+pub mod lint;
+pub mod migrate;
+pub mod scratch;
+pub mod server;
+pub mod sqltest;
+pub mod tap;
+
+pub use database::Database;
+pub use error::{Error, Result};
+
+/// Lower-case hex SHA-256 of `bytes`.
+pub fn hex_digest(bytes: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
