@@ -23,6 +23,11 @@ pub struct Cli {
     #[arg(long, env = "DUES_HOME", default_value = ".dues", global = true)]
     home: PathBuf,
 
+    /// Read migrations from DIR/sql and DIR/procs instead of the copy built
+    /// into dues (to try a migration without rebuilding).
+    #[arg(long, env = "DUES_MIGRATIONS", global = true, value_name = "DIR")]
+    migrations: Option<PathBuf>,
+
     #[command(subcommand)]
     command: Command,
 }
@@ -123,6 +128,9 @@ fn init_tracing(serving: bool) {
 }
 
 async fn run(cli: Cli) -> Result<()> {
+    if let Some(dir) = &cli.migrations {
+        migrate::use_folder(dir)?;
+    }
     let db = Database::resolve(cli.database_url.as_deref(), cli.home.clone())?;
     match cli.command {
         Command::Serve { listen, no_migrate } => {
@@ -237,7 +245,14 @@ async fn db_command(db: &Database, action: DbAction) -> Result<()> {
             let was_running = tokio::task::spawn_blocking(move || c.stop())
                 .await
                 .map_err(|e| Error::Cluster(e.to_string()))??;
-            println!("{}", if was_running { "stopped" } else { "not running" });
+            println!(
+                "{}",
+                if was_running {
+                    "stopped"
+                } else {
+                    "not running"
+                }
+            );
             Ok(())
         }
         DbAction::Url => {

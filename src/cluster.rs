@@ -135,22 +135,22 @@ impl Cluster {
         self.data_dir().join("PG_VERSION").is_file()
     }
 
-    /// The postmaster's pid if one is running for this data folder. A pid file
-    /// left by a killed server (its pid dead, or reused by another program) is
-    /// stale: it is removed so that the next start succeeds.
+    /// The postmaster's pid if one is running for this data folder. Lock files
+    /// left by a killed server (their pid dead, a zombie, or reused by another
+    /// program) are stale: they are removed so that the next start succeeds.
     fn running_pid(&self) -> Option<i32> {
         let pidfile = self.data_dir().join("postmaster.pid");
-        let text = fs::read_to_string(&pidfile).ok()?;
-        let pid: i32 = text.lines().next()?.trim().parse().ok()?;
-        let alive = kill(Pid::from_raw(pid), None).is_ok();
-        let is_postgres = fs::read(format!("/proc/{pid}/cmdline"))
-            .map(|c| String::from_utf8_lossy(&c).contains("postgres"))
-            .unwrap_or(false);
-        if alive && is_postgres {
+        let socket_lock = self.socket_dir().join(format!(".s.PGSQL.{PORT}.lock"));
+        let pid = lock_pid(&pidfile);
+        if let Some(pid) = pid.filter(|&p| is_live_postgres(p)) {
             return Some(pid);
         }
-        tracing::warn!(pid, file = %pidfile.display(), "removing stale pid file of the embedded PostgreSQL");
-        let _ = fs::remove_file(&pidfile);
+        for lock in [&pidfile, &socket_lock] {
+            if let Some(stale) = lock_pid(lock).filter(|&p| !is_live_postgres(p)) {
+                tracing::warn!(pid = stale, file = %lock.display(), "removing a stale lock file of the embedded PostgreSQL");
+                let _ = fs::remove_file(lock);
+            }
+        }
         None
     }
 
@@ -163,10 +163,19 @@ impl Cluster {
         }
         self.make_dir(&self.socket_dir())?;
         tracing::info!(dir = %data.display(), "creating the embedded PostgreSQL cluster");
-        let out = self.command("initdb")
+        let out = self
+            .command("initdb")
             .arg("-D")
             .arg(&data)
-            .args(["-U", SUPERUSER, "-A", "trust", "-E", "UTF8", "--locale=C.UTF-8"])
+            .args([
+                "-U",
+                SUPERUSER,
+                "-A",
+                "trust",
+                "-E",
+                "UTF8",
+                "--locale=C.UTF-8",
+            ])
             .output()
             .map_err(|e| Error::io(self.bindir.join("initdb"), e))?;
         if !out.status.success() {
@@ -197,7 +206,10 @@ impl Cluster {
     }
 
     fn start(&self) -> Result<()> {
-        let user = self.owner.as_ref().map_or("the current user", |o| o.name.as_str());
+        let user = self
+            .owner
+            .as_ref()
+            .map_or("the current user", |o| o.name.as_str());
         tracing::info!(dir = %self.data_dir().display(), user, "starting the embedded PostgreSQL");
         let log = self.log_file();
         if !log.exists() {
@@ -263,6 +275,27 @@ impl Cluster {
         f.lock().map_err(|e| Error::io(&path, e))?;
         Ok(f)
     }
+}
+
+/// The pid on the first line of a PostgreSQL lock file.
+fn lock_pid(path: &Path) -> Option<i32> {
+    let text = fs::read_to_string(path).ok()?;
+    text.lines().next()?.trim().parse().ok()
+}
+
+/// Whether `pid` is a running (not zombie) PostgreSQL process.
+fn is_live_postgres(pid: i32) -> bool {
+    if kill(Pid::from_raw(pid), None).is_err() {
+        return false;
+    }
+    let zombie = fs::read_to_string(format!("/proc/{pid}/stat"))
+        .ok()
+        .and_then(|s| s.rsplit_once(") ").map(|(_, rest)| rest.starts_with('Z')))
+        .unwrap_or(false);
+    let is_postgres = fs::read(format!("/proc/{pid}/cmdline"))
+        .map(|c| String::from_utf8_lossy(&c).contains("postgres"))
+        .unwrap_or(false);
+    !zombie && is_postgres
 }
 
 /// `$DUES_HOME/pg`, or the folder it links to.

@@ -90,7 +90,8 @@ impl Database {
             {
                 Ok(()) => {}
                 // another process created it at the same moment
-                Err(e) if e.code() == Some(&tokio_postgres::error::SqlState::DUPLICATE_DATABASE) => {}
+                Err(e)
+                    if e.code() == Some(&tokio_postgres::error::SqlState::DUPLICATE_DATABASE) => {}
                 Err(e) => return Err(e.into()),
             }
         }
@@ -117,7 +118,12 @@ pub async fn connect(config: &Config) -> Result<Client> {
     };
     let attempt = tokio::time::timeout(CONNECT_TIMEOUT, config.connect(NoTls)).await;
     let (client, connection) = match attempt {
-        Err(_) => return Err(fail(format!("no answer within {}s", CONNECT_TIMEOUT.as_secs()))),
+        Err(_) => {
+            return Err(fail(format!(
+                "no answer within {}s",
+                CONNECT_TIMEOUT.as_secs()
+            )))
+        }
         Ok(Err(e)) => return Err(fail(crate::error::describe_pg(&e))),
         Ok(Ok(pair)) => pair,
     };

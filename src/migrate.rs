@@ -17,6 +17,9 @@ pub const CATALOG_CHANNEL: &str = "dues_catalog";
 /// Advisory lock key held while migrating ("dues" + 1).
 const LOCK_KEY: i64 = 0x6475_6573_0000_0001;
 
+/// The stream read from a folder at run time instead of the built-in copy.
+static FROM_DISK: std::sync::OnceLock<Vec<File>> = std::sync::OnceLock::new();
+
 /// One migration file of the stream.
 #[derive(Debug, Clone, Copy)]
 pub struct File {
@@ -27,11 +30,65 @@ pub struct File {
     pub sql: &'static str,
 }
 
-/// The migration files built into this binary, in version order.
+/// The migration files, in version order: built into this binary, or read
+/// from disk by [`use_folder`].
 pub fn files() -> impl Iterator<Item = File> {
-    embedded::FILES
-        .iter()
-        .map(|&(path, name, sql)| File { path, name, sql })
+    let built_in = || {
+        embedded::FILES
+            .iter()
+            .map(|&(path, name, sql)| File { path, name, sql })
+            .collect()
+    };
+    FROM_DISK.get_or_init(built_in).clone().into_iter()
+}
+
+/// Reads the stream from `root/sql` and `root/procs` instead of the copy built
+/// into the binary (to try migrations without rebuilding). Call before any
+/// other function of this module.
+pub fn use_folder(root: &std::path::Path) -> Result<()> {
+    let mut stream: Vec<(i64, File)> = Vec::new();
+    for folder in ["sql", "procs"] {
+        let dir = root.join(folder);
+        let rd = match std::fs::read_dir(&dir) {
+            Ok(rd) => rd,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+            Err(e) => return Err(Error::io(dir, e)),
+        };
+        for entry in rd.flatten() {
+            let file = entry.file_name().to_string_lossy().into_owned();
+            let Some(stem) = file.strip_suffix(".sql") else {
+                continue;
+            };
+            let path = format!("{folder}/{file}");
+            let version = version_of(stem);
+            if version < 0 || !stem.contains("__") {
+                return Err(Error::Migration(format!(
+                    "{path}: a migration is named V<version>__<name>.sql"
+                )));
+            }
+            if let Some((_, other)) = stream.iter().find(|(v, _)| *v == version) {
+                return Err(Error::Migration(format!(
+                    "{path} and {} have the same version {version}",
+                    other.path
+                )));
+            }
+            let sql =
+                std::fs::read_to_string(entry.path()).map_err(|e| Error::io(entry.path(), e))?;
+            let leak = |s: String| -> &'static str { Box::leak(s.into_boxed_str()) };
+            stream.push((
+                version,
+                File {
+                    path: leak(path),
+                    name: leak(stem.to_string()),
+                    sql: leak(sql),
+                },
+            ));
+        }
+    }
+    stream.sort_by_key(|(v, _)| *v);
+    FROM_DISK
+        .set(stream.into_iter().map(|(_, f)| f).collect())
+        .map_err(|_| Error::Migration("the migration stream was already chosen".into()))
 }
 
 /// One line of `dues migrate --status`.
@@ -158,10 +215,7 @@ fn explain(e: refinery::Error) -> Error {
         Kind::RepeatedVersion(m) => format!("migration version {} is repeated", m.version()),
         Kind::Connection(context, source) => {
             let pg = source.downcast_ref::<tokio_postgres::Error>();
-            let failed = e
-                .report()
-                .map(|r| r.applied_migrations().len())
-                .and_then(|done| pending_after(done, context));
+            let failed = failed_file(context);
             match (failed, pg) {
                 (Some(file), Some(pg)) => describe_failure(file, pg),
                 (_, Some(pg)) => format!("{context}: {}", crate::error::describe_pg(pg)),
@@ -174,7 +228,7 @@ fn explain(e: refinery::Error) -> Error {
 }
 
 /// The file refinery was applying when it failed ("error applying migration V…__…").
-fn pending_after(_done: usize, context: &str) -> Option<File> {
+fn failed_file(context: &str) -> Option<File> {
     let shown = context.strip_prefix("error applying migration ")?;
     files().find(|f| f.name == shown.trim())
 }

@@ -71,7 +71,10 @@ fn template_name() -> String {
         all.push_str(f.name);
         all.push_str(f.sql);
     }
-    format!("{TEMPLATE_PREFIX}{}", &crate::hex_digest(all.as_bytes())[..16])
+    format!(
+        "{TEMPLATE_PREFIX}{}",
+        &crate::hex_digest(all.as_bytes())[..16]
+    )
 }
 
 /// Builds the template unless a complete one exists; drops stale templates.

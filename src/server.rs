@@ -106,13 +106,14 @@ async fn shutdown_signal() {
     let ctrl_c = tokio::signal::ctrl_c();
     #[cfg(unix)]
     {
-        let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(s) => s,
-            Err(_) => {
-                let _ = ctrl_c.await;
-                return;
-            }
-        };
+        let mut term =
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(s) => s,
+                Err(_) => {
+                    let _ = ctrl_c.await;
+                    return;
+                }
+            };
         tokio::select! {
             _ = ctrl_c => {}
             _ = term.recv() => {}
@@ -136,7 +137,10 @@ async fn health(state: &State) -> Response<Body> {
     if ok {
         json(StatusCode::OK, r#"{"status":"ok"}"#.into())
     } else {
-        json(StatusCode::SERVICE_UNAVAILABLE, r#"{"status":"database unavailable"}"#.into())
+        json(
+            StatusCode::SERVICE_UNAVAILABLE,
+            r#"{"status":"database unavailable"}"#.into(),
+        )
     }
 }
 

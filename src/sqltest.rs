@@ -40,9 +40,7 @@ struct Suite {
 /// Runs the suites; Ok with the counts when everything passed.
 pub async fn run(db: &Database, opts: &Options) -> Result<(usize, usize)> {
     let pattern = match &opts.pattern {
-        Some(p) => Some(
-            Regex::new(p).map_err(|e| Error::Usage(format!("--match {p:?}: {e}")))?,
-        ),
+        Some(p) => Some(Regex::new(p).map_err(|e| Error::Usage(format!("--match {p:?}: {e}")))?),
         None => None,
     };
     let files = test_files(&opts.dir)?;
@@ -92,7 +90,9 @@ async fn run_in(
         }
     }
 
-    let queue = Arc::new(Mutex::new(suite.tests.iter().cloned().collect::<VecDeque<_>>()));
+    let queue = Arc::new(Mutex::new(
+        suite.tests.iter().cloned().collect::<VecDeque<_>>(),
+    ));
     let suite = Arc::new(suite);
     let reporter = Arc::new(Mutex::new(reporter));
     let mut workers = Vec::new();
@@ -255,7 +255,12 @@ async fn run_one(client: &Client, suite: &Suite, test: &str) -> Outcome {
     let result = async {
         client.batch_execute("begin").await?;
         client.query("select * from no_plan()", &[]).await?;
-        for f in suite.setup.iter().chain([test.to_string()].iter()).chain(suite.teardown.iter()) {
+        for f in suite
+            .setup
+            .iter()
+            .chain([test.to_string()].iter())
+            .chain(suite.teardown.iter())
+        {
             lines.extend(call_lines(client, f).await?);
         }
         lines.extend(lines_of(client, "select * from finish()").await?);

@@ -183,7 +183,11 @@ mod tests {
     fn junit_names_the_failed_test_and_escapes() {
         let x = junit(&[
             outcome("tests.test_a", true, &["ok 1 - a"]),
-            outcome("tests.test_b", false, &["not ok 1 - b <&>", "# Failed test 1"]),
+            outcome(
+                "tests.test_b",
+                false,
+                &["not ok 1 - b <&>", "# Failed test 1"],
+            ),
         ]);
         assert!(x.contains("tests=\"2\" failures=\"1\""));
         assert!(x.contains("<testcase classname=\"tests/sql/x.sql\" name=\"tests.test_a\""));
