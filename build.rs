@@ -38,9 +38,13 @@ fn main() {
     let mut out = String::from("/// The migration stream, in version order: (file, refinery name, SQL).\npub static FILES: &[(&str, &str, &str)] = &[\n");
     for (rel, stem) in stream.values() {
         let abs = Path::new(&root).join(rel);
-        out.push_str(&format!("    ({rel:?}, {stem:?}, include_str!({:?})),\n", abs.display().to_string()));
+        out.push_str(&format!(
+            "    ({rel:?}, {stem:?}, include_str!({:?})),\n",
+            abs.display().to_string()
+        ));
     }
     out.push_str("];\n");
-    let dest = Path::new(&std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("migrations.rs");
+    let dest =
+        Path::new(&std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("migrations.rs");
     fs::write(dest, out).expect("write migrations.rs");
 }
