@@ -104,14 +104,14 @@ begin
 end
 $$;
 
--- Trigger: refuses DELETE and TRUNCATE on tables that money or membership history depends on.
+-- Trigger: refuses DELETE and TRUNCATE (and UPDATE where attached) on tables that history depends on.
 create function dues.forbid_delete()
 returns trigger
 language plpgsql
 set search_path = ''
 as $$
 begin
-    raise exception '% on %.% is refused: history is never deleted', tg_op, tg_table_schema, tg_table_name
+    raise exception '% on %.% is refused: history is never deleted or rewritten', tg_op, tg_table_schema, tg_table_name
         using errcode = 'DU042',
               hint = 'record a status change or a reversing entry instead';
 end

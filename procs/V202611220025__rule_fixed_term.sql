@@ -1,0 +1,36 @@
+-- Rule fixed_term: the class's price buys a term of some months, from today or a later start date the member picks.
+
+-- Subscription method of rule fixed_term.
+create function rules.class_subscribe_fixed_term(p_class_id bigint, p_member_id bigint, p_class_params jsonb,
+                                                 p_request_params jsonb, p_today date)
+returns dues.rule_result
+language plpgsql
+stable
+set search_path = ''
+as $$
+-- @plpgsql_check_options: extra_warnings = off
+-- (every rule method shares one signature; this one needs no class or member id)
+declare
+    v_start date := coalesce((p_request_params ->> 'start_date')::date, p_today);
+begin
+    if v_start < p_today then
+        raise exception 'start_date % is in the past (today is %)', v_start, p_today
+            using errcode = 'DU012';
+    end if;
+    -- end_date is the last day covered: a 12-month term from 2027-01-15 ends on 2028-01-14
+    return row((p_class_params ->> 'price')::numeric,
+               v_start,
+               (v_start + pg_catalog.make_interval(months => (p_class_params ->> 'months')::int))::date - 1
+              )::dues.rule_result;
+end
+$$;
+
+insert into dues.subscription_rule (name, title, description, method)
+values ('fixed_term', 'Fixed term subscription',
+        'The class price buys a term of a set number of months, starting today or on a later start_date the member asks for.',
+        'rules.class_subscribe_fixed_term');
+
+insert into dues.subscription_parameter_template (rule, name, type, scope, required, description) values
+    ('fixed_term', 'price', 'money', 'class', true, 'Price of one term'),
+    ('fixed_term', 'months', 'months', 'class', true, 'Length of the term in months'),
+    ('fixed_term', 'start_date', 'date', 'request', false, 'First day of the term (default today; not in the past)');

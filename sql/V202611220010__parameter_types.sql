@@ -1,0 +1,27 @@
+-- The parameter types rules can use, each with its validator and the input a user interface shows.
+
+insert into dues.parameter_type (name, description, validator, input_type) values
+    ('money',
+     'an amount of at least 0 in the class currency, as a JSON number or numeric string, with no more decimals than the currency has',
+     'dues.param_money',
+     '<input type="number" inputmode="decimal" min="0" step="0.01" required>'),
+    ('integer',
+     'a whole number between -2147483648 and 2147483647',
+     'dues.param_integer',
+     '<input type="number" inputmode="numeric" step="1" required>'),
+    ('positive_integer',
+     'a whole number of at least 1',
+     'dues.param_positive_integer',
+     '<input type="number" inputmode="numeric" min="1" step="1" required>'),
+    ('months',
+     'a number of months from 1 to 1200',
+     'dues.param_months',
+     '<input type="number" inputmode="numeric" min="1" max="1200" step="1" required>'),
+    ('date',
+     'a calendar date as a string YYYY-MM-DD',
+     'dues.param_date',
+     '<input type="date" pattern="[0-9]{4}-[0-9]{2}-[0-9]{2}" required>'),
+    ('text',
+     'a non-blank string of at most 1000 characters',
+     'dues.param_text',
+     '<input type="text" maxlength="1000" pattern=".*\S.*" required>');
