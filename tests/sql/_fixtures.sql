@@ -60,3 +60,77 @@ begin
     return next is_empty('select * from api.ledger_check()', 'the ledger is consistent after the test');
 end
 $$;
+
+-- A member with a unique e-mail address; returns its id.
+create or replace function tests.fx_member(p_name text default 'Ada Lovelace', p_kind text default 'person')
+returns bigint
+language sql
+as $$
+    select (api.member_create(p_name, 'fx' || nextval('tests.fx_seq') || '@example.org', p_kind)).id
+$$;
+
+-- A class under a rule with its class parameters; returns its id.
+create or replace function tests.fx_class(p_rule text default 'free', p_params jsonb default '{}', p_currency text default 'USD')
+returns bigint
+language sql
+as $$
+    select (api.class_create('fx class ' || nextval('tests.fx_seq'), p_rule, p_params, p_currency)).id
+$$;
+
+-- An opened order of a member for a class; returns its id.
+create or replace function tests.fx_order(p_member_id bigint, p_class_id bigint, p_params jsonb default '{}')
+returns bigint
+language sql
+as $$
+    select (api.subscription_request(p_member_id, p_class_id, p_params)).id
+$$;
+
+-- A manual payment without external reference; returns the payment id.
+-- Tests that pay in several currencies pay in alphabetical order of currency, so that tests running
+-- side by side lock the shared processor accounts in one order (their ids follow method, then currency).
+create or replace function tests.fx_pay(p_member_id bigint, p_amount numeric, p_currency text default 'USD')
+returns bigint
+language sql
+as $$
+    select (api.register_payment(p_member_id, p_amount, p_currency)).id
+$$;
+
+-- An order paid for (exactly its amount) and confirmed; returns the order id.
+create or replace function tests.fx_confirmed_order(p_member_id bigint, p_class_id bigint, p_params jsonb default '{}')
+returns bigint
+language plpgsql
+as $$
+declare
+    v_order dues.subscription_order := api.subscription_request(p_member_id, p_class_id, p_params);
+begin
+    if v_order.amount > 0 then
+        perform api.register_payment(p_member_id, v_order.amount, v_order.currency);
+    end if;
+    perform api.order_confirm(v_order.id);
+    return v_order.id;
+end
+$$;
+
+-- The state of an order, as text.
+create or replace function tests.fx_order_state(p_order_id bigint)
+returns text
+language sql
+as $$
+    select state::text from dues.subscription_order where id = p_order_id
+$$;
+
+-- The stored balance of a member's credit account in a currency (0 when there is none).
+create or replace function tests.fx_member_balance(p_member_id bigint, p_currency char(3) default 'USD')
+returns numeric
+language sql
+as $$
+    select coalesce((select balance from dues.ledger_account where member_id = p_member_id and currency = p_currency), 0)
+$$;
+
+-- How many ledger transactions exist (to prove something moved no money).
+create or replace function tests.fx_ledger_transactions()
+returns bigint
+language sql
+as $$
+    select count(*) from dues.ledger_transaction
+$$;

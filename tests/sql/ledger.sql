@@ -275,7 +275,7 @@ declare
     v_b  bigint := tests.fx_account('USD');
     v_tx bigint;
 begin
-    return next throws_ok('truncate dues.ledger_transaction, dues.ledger_posting',
+    return next throws_ok('truncate dues.ledger_transaction cascade',
                           'DU041', null, 'transactions cannot be truncated');
     v_tx := dues.ledger_transfer(v_a, v_b, 3, 'test');
     return next throws_ok(format('update dues.ledger_transaction set memo = %L where id = %s', 'changed', v_tx),

@@ -1,0 +1,113 @@
+-- Tests of api.class_create.
+
+create or replace function tests.test_class_create__creates_a_class_with_group_params_and_account()
+returns setof text
+language plpgsql
+as $$
+declare
+    v_class dues.class := api.class_create(' Pottery ', 'fixed_term', '{"price": "45.50", "months": 3}', 'eur', 'Wheel and kiln');
+begin
+    return next is(v_class.title, 'Pottery', 'the title is stored trimmed');
+    return next is(v_class.currency, 'EUR'::char(3), 'the currency is normalised to upper case');
+    return next is(v_class.rule, 'fixed_term', 'the class keeps its rule');
+    return next is(v_class.description, 'Wheel and kiln', 'the class keeps its description');
+    return next is((select name from dues."group" where id = v_class.students_group_id), 'students of Pottery',
+                   'the class has its own students group');
+    return next is(dues.class_params(v_class.id), '{"price": "45.50", "months": 3}'::jsonb,
+                   'the parameter values are stored, one row each');
+    return next results_eq(format('select currency, balance, allow_negative from dues.ledger_account where class_id = %s', v_class.id),
+                           $q$values ('EUR'::char(3), 0::numeric(14,2), false)$q$,
+                           'the class has an empty revenue account in its currency that cannot go negative');
+end
+$$;
+
+create or replace function tests.test_class_create__uses_the_default_currency_when_none_is_given()
+returns setof text
+language plpgsql
+as $$
+begin
+    return next is((api.class_create('Chess', 'free')).currency, 'USD'::char(3), 'the default_currency setting applies');
+end
+$$;
+
+create or replace function tests.test_class_create__refuses_an_unknown_rule_or_currency()
+returns setof text
+language plpgsql
+as $$
+declare
+    v_before jsonb := tests.fx_state();
+begin
+    return next throws_ok($q$select api.class_create('Chess', 'lottery')$q$,
+                          'DU004', 'subscription rule lottery not found', 'an unknown rule is refused');
+    return next throws_ok($q$select api.class_create('Chess', 'free', '{}', 'XYZ')$q$,
+                          'DU021', 'currency XYZ is unknown', 'an unknown currency is refused');
+    return next is(tests.fx_state(), v_before, 'nothing was stored');
+end
+$$;
+
+create or replace function tests.test_class_create__refuses_missing_or_unknown_parameters()
+returns setof text
+language plpgsql
+as $$
+declare
+    v_before jsonb := tests.fx_state();
+begin
+    return next throws_ok($q$select api.class_create('Yoga', 'fixed_term', '{"price": 10}')$q$,
+                          'DU010', 'parameter months is required by rule fixed_term', 'a missing required parameter is refused');
+    return next throws_ok($q$select api.class_create('Yoga', 'fixed_term', '{"price": 10, "months": 1, "colour": "red"}')$q$,
+                          'DU011', 'rule fixed_term has no parameter colour', 'an unknown parameter is refused');
+    return next throws_ok($q$select api.class_create('Yoga', 'fixed_term', '{"price": 10, "months": 1, "start_date": "2030-01-01"}')$q$,
+                          'DU011', 'parameter start_date of rule fixed_term is set by each request, not by the class',
+                          'a request-level parameter is refused at class level');
+    return next throws_ok($q$select api.class_create('Yoga', 'free', '{"price": 10}')$q$,
+                          'DU011', 'rule free has no parameter price', 'a rule without parameters takes none');
+    return next is(tests.fx_state(), v_before, 'nothing was stored');
+end
+$$;
+
+create or replace function tests.test_class_create__refuses_values_of_the_wrong_type()
+returns setof text
+language plpgsql
+as $$
+declare
+    v_before jsonb := tests.fx_state();
+begin
+    return next throws_ok($q$select api.class_create('Yoga', 'single_payment', '{"price": "ten"}')$q$,
+                          'DU012', 'parameter price must be of type money, got "ten"', 'a price that is not a number is refused');
+    return next throws_ok($q$select api.class_create('Yoga', 'single_payment', '{"price": -1}')$q$,
+                          'DU012', 'parameter price must be of type money, got -1', 'a negative price is refused');
+    return next throws_ok($q$select api.class_create('Yoga', 'single_payment', '{"price": 9.999}')$q$,
+                          'DU012', 'parameter price must be of type money, got 9.999', 'a price with a third decimal is refused');
+    return next throws_ok($q$select api.class_create('Yoga', 'single_payment', '{"price": 9.5}', 'JPY')$q$,
+                          'DU012', 'parameter price must be of type money, got 9.5', 'a price in yen must be whole');
+    return next throws_ok($q$select api.class_create('Yoga', 'fixed_term', '{"price": 1, "months": 0}')$q$,
+                          'DU012', 'parameter months must be of type months, got 0', 'a term of 0 months is refused');
+    return next throws_ok($q$select api.class_create('Yoga', 'fixed_term', '{"price": 1, "months": 1.5}')$q$,
+                          'DU012', 'parameter months must be of type months, got 1.5', 'a fractional month is refused');
+    return next is(tests.fx_state(), v_before, 'nothing was stored');
+end
+$$;
+
+create or replace function tests.test_class_create__refuses_parameters_the_rule_finds_inconsistent()
+returns setof text
+language plpgsql
+as $$
+begin
+    return next throws_ok($q$select api.class_create('Co-op', 'sliding_scale', '{"minimum": 50, "maximum": 20}')$q$,
+                          'DU012', 'minimum 50 is above maximum 20', 'the rule''s class check refuses minimum > maximum');
+end
+$$;
+
+create or replace function tests.test_class_create__refuses_bad_arguments()
+returns setof text
+language plpgsql
+as $$
+begin
+    return next throws_ok($q$select api.class_create(' ', 'free')$q$, 'DU013', 'title must not be blank', 'a blank title is refused');
+    return next throws_ok($q$select api.class_create(null, 'free')$q$, 'DU014', 'argument title is required', 'a null title is refused');
+    return next throws_ok($q$select api.class_create('Chess', null)$q$, 'DU014', 'argument rule is required', 'a null rule is refused');
+    return next throws_ok($q$select api.class_create('Chess', 'free', '[1, 2]')$q$,
+                          'DU013', 'parameters must be a JSON object, got [1, 2]', 'params that are not an object are refused');
+    return next lives_ok($q$select api.class_create('Chess', 'free', null)$q$, 'null params mean no parameters');
+end
+$$;
