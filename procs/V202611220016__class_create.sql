@@ -23,7 +23,7 @@ begin
     if not exists (select from dues.subscription_rule r where r.name = class_create.rule) then
         raise exception 'subscription rule % not found', class_create.rule
             using errcode = 'DU004',
-                  hint = (select 'known rules: ' || pg_catalog.string_agg(r.name, ', ' order by r.name)
+                  hint = (select 'known rules: ' || coalesce(pg_catalog.string_agg(r.name, ', ' order by r.name), 'none')
                             from dues.subscription_rule r);
     end if;
     v_currency := dues.currency_resolve(class_create.currency);

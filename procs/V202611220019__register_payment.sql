@@ -24,7 +24,7 @@ begin
     if not exists (select from dues.payment_method pm where pm.name = register_payment.method) then
         raise exception 'payment method % is unknown', register_payment.method
             using errcode = 'DU006',
-                  hint = (select 'known methods: ' || pg_catalog.string_agg(pm.name, ', ' order by pm.name)
+                  hint = (select 'known methods: ' || coalesce(pg_catalog.string_agg(pm.name, ', ' order by pm.name), 'none')
                             from dues.payment_method pm);
     end if;
     if register_payment.currency is null then

@@ -16,7 +16,11 @@ begin
     if v_order.state <> 'confirmed' then
         raise exception 'order % is %, only a confirmed order can become a subscription', v_order.id, v_order.state
             using errcode = 'DU031',
-                  hint = case v_order.state when 'opened' then 'confirm it with order_confirm first' end;
+                  hint = case v_order.state
+                             when 'opened' then 'confirm it with order_confirm first'
+                             when 'closed' then 'the order is already a subscription'
+                             else 'open a new order with subscription_request'
+                         end;
     end if;
     select c.* into strict v_class from dues.class c where c.id = v_order.class_id;
 

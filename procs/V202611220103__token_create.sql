@@ -1,0 +1,63 @@
+-- API tokens: created by staff, shown once, stored as a hash, revocable.
+
+create function api.token_create(
+    member_id  bigint      default null,
+    staff      boolean     default false,
+    expires_at timestamptz default null,
+    label      text        default null
+)
+returns table (token text, token_id bigint, token_member_id bigint, token_staff boolean, token_expires_at timestamptz)
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+    v_token text;
+    v_id    bigint;
+begin
+    perform dues.authorize_staff();
+    if token_create.staff = (token_create.member_id is not null) then
+        raise exception 'a token is either for a member (member_id) or for staff (staff => true)'
+            using errcode = 'DU071';
+    end if;
+    if token_create.expires_at is not null and token_create.expires_at <= pg_catalog.now() then
+        raise exception 'expires_at % is in the past', token_create.expires_at using errcode = 'DU071';
+    end if;
+    if token_create.member_id is not null then
+        perform dues.member_get(token_create.member_id);
+    end if;
+    -- 244 random bits from the server's strong random source
+    v_token := 'dues_' || pg_catalog.replace(pg_catalog.gen_random_uuid()::text, '-', '')
+                       || pg_catalog.replace(pg_catalog.gen_random_uuid()::text, '-', '');
+    insert into dues.api_token (token_hash, member_id, staff, label, expires_at)
+    values (pg_catalog.encode(pg_catalog.sha256(pg_catalog.convert_to(v_token, 'UTF8')), 'hex'),
+            token_create.member_id, token_create.staff, token_create.label, token_create.expires_at)
+    returning id into v_id;
+    return query select v_token, v_id, token_create.member_id, token_create.staff, token_create.expires_at;
+end
+$$;
+comment on function api.token_create(bigint, boolean, timestamptz, text) is
+    'Creates an API token for a member (member_id) or for staff (staff => true), optionally expiring at expires_at. '
+    'The token is returned once and stored only as a hash: keep it. Staff only.';
+
+create function api.token_revoke(token_id bigint)
+returns void
+language plpgsql
+security definer
+set search_path = ''
+as $$
+begin
+    perform dues.authorize_staff();
+    update dues.api_token t
+       set revoked_at = pg_catalog.now(), revoked_by = dues.actor()
+     where t.id = token_revoke.token_id and t.revoked_at is null;
+    if not found and not exists (select from dues.api_token t where t.id = token_revoke.token_id) then
+        raise exception 'token % not found', token_revoke.token_id using errcode = 'DU072';
+    end if;
+end
+$$;
+comment on function api.token_revoke(bigint) is
+    'Revokes an API token at once; requests with it then get 401. Revoking twice is harmless. Staff only.';
+
+grant execute on function api.token_create(bigint, boolean, timestamptz, text) to dues_staff;
+grant execute on function api.token_revoke(bigint) to dues_staff;

@@ -1,0 +1,105 @@
+-- Tests of api.subscription_request.
+
+create or replace function tests.test_subscription_request__opens_an_order_priced_by_the_rule()
+returns setof text
+language plpgsql
+as $$
+declare
+    v_member bigint := tests.fx_member();
+    v_class  bigint := tests.fx_class('fixed_term', '{"price": "120.00", "months": 12}', 'GBP');
+    v_order  dues.subscription_order;
+begin
+    perform set_config('dues.actor', 'web-shop', true);
+    v_order := api.subscription_request(v_member, v_class, jsonb_build_object('start_date', current_date + 7));
+    return next is(v_order.state, 'opened'::dues.order_state, 'the order is opened');
+    return next is(v_order.amount, 120.00::numeric(14,2), 'the rule set the amount');
+    return next is(v_order.currency, 'GBP'::char(3), 'the order is in the class currency');
+    return next is(v_order.start_date, current_date + 7, 'the rule took the requested start date');
+    return next is(v_order.end_date, (current_date + 7 + interval '12 months')::date - 1, 'the rule set the last day of the term');
+    return next is(v_order.params, jsonb_build_object('start_date', current_date + 7), 'the request parameters are kept');
+    return next is(v_order.class_params, '{"price": "120.00", "months": 12}'::jsonb, 'the class parameters the rule saw are kept');
+    return next is(v_order.opened_by, 'web-shop', 'who opened the order is recorded');
+end
+$$;
+
+create or replace function tests.test_subscription_request__refuses_an_unknown_member_or_class()
+returns setof text
+language plpgsql
+as $$
+declare
+    v_member bigint := tests.fx_member();
+    v_class  bigint := tests.fx_class();
+    v_before jsonb  := tests.fx_state();
+begin
+    return next throws_ok(format('select api.subscription_request(-1, %s)', v_class),
+                          'DU001', 'member -1 not found', 'an unknown member is refused');
+    return next throws_ok(format('select api.subscription_request(%s, -1)', v_member),
+                          'DU002', 'class -1 not found', 'an unknown class is refused');
+    return next throws_ok(format('select api.subscription_request(%s, null)', v_member),
+                          'DU014', 'argument class_id is required', 'a null class is refused');
+    return next is(tests.fx_state(), v_before, 'no order was stored');
+end
+$$;
+
+create or replace function tests.test_subscription_request__refuses_missing_or_unknown_parameters()
+returns setof text
+language plpgsql
+as $$
+declare
+    v_member bigint := tests.fx_member();
+    v_scale  bigint := tests.fx_class('sliding_scale', '{"minimum": 10, "maximum": 100}');
+    v_pay    bigint := tests.fx_class('single_payment', '{"price": 10}');
+    v_before jsonb  := tests.fx_state();
+begin
+    return next throws_ok(format('select api.subscription_request(%s, %s)', v_member, v_scale),
+                          'DU010', 'parameter amount is required by rule sliding_scale', 'a missing request parameter is refused');
+    return next throws_ok(format('select api.subscription_request(%s, %s, %L)', v_member, v_scale, '{"amount": null}'),
+                          'DU010', 'parameter amount is required by rule sliding_scale', 'a JSON null counts as missing');
+    return next throws_ok(format('select api.subscription_request(%s, %s, %L)', v_member, v_pay, '{"coupon": "FREE"}'),
+                          'DU011', 'rule single_payment has no parameter coupon', 'an unknown parameter is refused');
+    return next throws_ok(format('select api.subscription_request(%s, %s, %L)', v_member, v_pay, '{"price": 0}'),
+                          'DU011', 'parameter price of rule single_payment is set by the class, not by the request',
+                          'a member cannot set the class price');
+    return next throws_ok(format('select api.subscription_request(%s, %s, %L)', v_member, v_pay, '"cheap"'),
+                          'DU013', 'parameters must be a JSON object, got "cheap"', 'params that are not an object are refused');
+    return next is(tests.fx_state(), v_before, 'no order was stored');
+end
+$$;
+
+create or replace function tests.test_subscription_request__refuses_values_of_the_wrong_type()
+returns setof text
+language plpgsql
+as $$
+declare
+    v_member bigint := tests.fx_member();
+    v_term   bigint := tests.fx_class('fixed_term', '{"price": 10, "months": 1}');
+    v_scale  bigint := tests.fx_class('sliding_scale', '{"minimum": 10, "maximum": 100}');
+    v_before jsonb  := tests.fx_state();
+begin
+    return next throws_ok(format('select api.subscription_request(%s, %s, %L)', v_member, v_term, '{"start_date": "next monday"}'),
+                          'DU012', 'parameter start_date must be of type date, got "next monday"', 'a date in words is refused');
+    return next throws_ok(format('select api.subscription_request(%s, %s, %L)', v_member, v_term, '{"start_date": "2031-02-30"}'),
+                          'DU012', 'parameter start_date must be of type date, got "2031-02-30"', 'an impossible date is refused');
+    return next throws_ok(format('select api.subscription_request(%s, %s, %L)', v_member, v_scale, '{"amount": [20]}'),
+                          'DU012', 'parameter amount must be of type money, got [20]', 'an amount that is not a number is refused');
+    return next is(tests.fx_state(), v_before, 'no order was stored');
+end
+$$;
+
+create or replace function tests.test_subscription_request__refuses_values_the_rule_refuses()
+returns setof text
+language plpgsql
+as $$
+declare
+    v_member bigint := tests.fx_member();
+    v_term   bigint := tests.fx_class('fixed_term', '{"price": 10, "months": 1}');
+    v_scale  bigint := tests.fx_class('sliding_scale', '{"minimum": 10, "maximum": 100}');
+begin
+    return next throws_ok(format('select api.subscription_request(%s, %s, %L)', v_member, v_term,
+                                 jsonb_build_object('start_date', current_date - 1)),
+                          'DU012', format('start_date %s is in the past (today is %s)', current_date - 1, current_date),
+                          'a start date in the past is refused');
+    return next throws_ok(format('select api.subscription_request(%s, %s, %L)', v_member, v_scale, '{"amount": 5}'),
+                          'DU012', 'amount 5 is outside the range 10 to 100 this class accepts', 'an amount below the minimum is refused');
+end
+$$;
