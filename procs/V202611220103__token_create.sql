@@ -4,16 +4,17 @@ create function api.token_create(
     member_id  bigint      default null,
     staff      boolean     default false,
     expires_at timestamptz default null,
-    label      text        default null
+    label      text        default null,
+    out token            text,
+    out token_id         bigint,
+    out token_member_id  bigint,
+    out token_staff      boolean,
+    out token_expires_at timestamptz
 )
-returns table (token text, token_id bigint, token_member_id bigint, token_staff boolean, token_expires_at timestamptz)
 language plpgsql
 security definer
 set search_path = ''
 as $$
-declare
-    v_token text;
-    v_id    bigint;
 begin
     perform dues.authorize_staff();
     if token_create.staff = (token_create.member_id is not null) then
@@ -27,13 +28,15 @@ begin
         perform dues.member_get(token_create.member_id);
     end if;
     -- 244 random bits from the server's strong random source
-    v_token := 'dues_' || pg_catalog.replace(pg_catalog.gen_random_uuid()::text, '-', '')
+    token := 'dues_' || pg_catalog.replace(pg_catalog.gen_random_uuid()::text, '-', '')
                        || pg_catalog.replace(pg_catalog.gen_random_uuid()::text, '-', '');
     insert into dues.api_token (token_hash, member_id, staff, label, expires_at)
-    values (pg_catalog.encode(pg_catalog.sha256(pg_catalog.convert_to(v_token, 'UTF8')), 'hex'),
+    values (pg_catalog.encode(pg_catalog.sha256(pg_catalog.convert_to(token, 'UTF8')), 'hex'),
             token_create.member_id, token_create.staff, token_create.label, token_create.expires_at)
-    returning id into v_id;
-    return query select v_token, v_id, token_create.member_id, token_create.staff, token_create.expires_at;
+    returning id into token_id;
+    token_member_id := token_create.member_id;
+    token_staff := token_create.staff;
+    token_expires_at := token_create.expires_at;
 end
 $$;
 comment on function api.token_create(bigint, boolean, timestamptz, text) is

@@ -1,9 +1,11 @@
 //! The command line: parses arguments, runs one command, turns its error into
 //! one line on stderr and an exit code (0 success, 1 failure, 2 usage).
 
+use crate::api::call::execute;
+use crate::api::{Call, Caller, Catalog};
 use crate::database::Database;
 use crate::error::{Error, Result};
-use crate::{cluster, lint, migrate, server, sqltest, tap};
+use crate::{cluster, http, lint, migrate, sqltest, tap};
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 
@@ -69,11 +71,54 @@ enum Command {
     },
     /// Check every PL/pgSQL function with plpgsql_check.
     Lint,
+    /// Call an api function, as HTTP does, and print its JSON answer.
+    Call {
+        /// The function of schema api.
+        name: String,
+        /// Arguments as name=value (PostgreSQL converts each value).
+        #[arg(value_name = "ARG=VALUE")]
+        args: Vec<String>,
+        /// Arguments as one JSON object instead.
+        #[arg(long, conflicts_with = "args")]
+        json: Option<String>,
+        /// Act as this member instead of staff.
+        #[arg(long, value_name = "ID")]
+        as_member: Option<i64>,
+    },
+    /// Manage API tokens.
+    Token {
+        #[command(subcommand)]
+        action: TokenAction,
+    },
     /// Manage the embedded cluster.
     Db {
         #[command(subcommand)]
         action: DbAction,
     },
+}
+
+#[derive(Debug, Subcommand)]
+enum TokenAction {
+    /// Create a token for a member or for staff; it is printed once.
+    Create {
+        #[arg(
+            long,
+            value_name = "ID",
+            conflicts_with = "staff",
+            required_unless_present = "staff"
+        )]
+        member: Option<i64>,
+        #[arg(long)]
+        staff: bool,
+        /// When it stops working (a timestamp PostgreSQL understands).
+        #[arg(long, value_name = "TIMESTAMP")]
+        expires: Option<String>,
+        /// A note on what the token is for.
+        #[arg(long)]
+        label: Option<String>,
+    },
+    /// Revoke a token by its id.
+    Revoke { id: i64 },
 }
 
 #[derive(Debug, Subcommand)]
@@ -110,6 +155,7 @@ pub fn main() -> i32 {
     };
     match runtime.block_on(run(cli)) {
         Ok(()) => 0,
+        Err(Error::Silent) => 1,
         Err(e) => {
             eprintln!("dues: {e}");
             e.exit_code()
@@ -138,7 +184,11 @@ async fn run(cli: Cli) -> Result<()> {
             if !no_migrate {
                 migrate_and_print(&db, false).await?;
             }
-            server::serve(&db, &listen).await
+            let settings = http::Settings {
+                listen,
+                ..http::Settings::default()
+            };
+            http::serve(&db, settings).await
         }
         Command::Migrate { status } => {
             db.prepare().await?;
@@ -179,7 +229,97 @@ async fn run(cli: Cli) -> Result<()> {
             db.prepare().await?;
             lint::run(&db).await.map(|_| ())
         }
+        Command::Call {
+            name,
+            args,
+            json,
+            as_member,
+        } => {
+            let (args, keys) = match json {
+                Some(j) => http::json_args(j.as_bytes()),
+                None => {
+                    let pairs = args
+                        .iter()
+                        .map(|a| {
+                            a.split_once('=').ok_or_else(|| {
+                                Error::Usage(format!("argument {a:?} is not name=value"))
+                            })
+                        })
+                        .collect::<Result<Vec<_>>>()?;
+                    let query = form_urlencoded::Serializer::new(String::new())
+                        .extend_pairs(pairs)
+                        .finish();
+                    http::query_args(&query)
+                }
+            }
+            .map_err(|e| Error::Usage(e.message))?;
+            let caller = match as_member {
+                Some(id) => Caller::Member(id),
+                None => Caller::Staff,
+            };
+            let call = Call {
+                function: name,
+                args,
+                keys,
+                read_only: false,
+                idempotency: None,
+            };
+            call_and_print(&db, &caller, &call).await
+        }
+        Command::Token { action } => {
+            let (name, args) = match action {
+                TokenAction::Create {
+                    member,
+                    staff,
+                    expires,
+                    label,
+                } => (
+                    "token_create",
+                    serde_json::json!({"member_id": member, "staff": staff, "expires_at": expires, "label": label}),
+                ),
+                TokenAction::Revoke { id } => {
+                    ("token_revoke", serde_json::json!({ "token_id": id }))
+                }
+            };
+            let keys = args
+                .as_object()
+                .map(|o| o.keys().cloned().collect())
+                .unwrap_or_default();
+            let call = Call {
+                function: name.into(),
+                args: args.to_string(),
+                keys,
+                read_only: false,
+                idempotency: None,
+            };
+            call_and_print(&db, &Caller::Staff, &call).await
+        }
         Command::Db { action } => db_command(&db, action).await,
+    }
+}
+
+/// `dues call`: the same pipeline as HTTP; the answer's JSON on stdout, an
+/// error's JSON on stderr (exit 1).
+async fn call_and_print(db: &Database, caller: &Caller, call: &Call) -> Result<()> {
+    db.prepare().await?;
+    let settings = http::Settings::default();
+    let pool = http::pool(db, 1, settings.pool_wait, settings.statement_timeout)?;
+    let client = pool.get().await.map_err(|e| Error::Connect {
+        target: db.describe(),
+        reason: e.to_string(),
+    })?;
+    let catalog = Catalog::load(&client).await?;
+    match execute(&client, &catalog, caller, call, "cli").await {
+        Ok(answer) => {
+            if let Some(body) = answer.body {
+                println!("{body}");
+            }
+            Ok(())
+        }
+        Err(e) => {
+            eprintln!("{}", e.body());
+            Err(Error::Silent)
+        }
     }
 }
 

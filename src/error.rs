@@ -29,6 +29,9 @@ pub enum Error {
     /// The work ran and found problems (failed tests, lint errors).
     #[error("{0}")]
     Failed(String),
+    /// A failure already reported on stderr in its own form (exit code 1).
+    #[error("")]
+    Silent,
 }
 
 impl Error {

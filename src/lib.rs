@@ -2,14 +2,15 @@
 //! The business rules are PL/pgSQL migrations (`sql/`, `procs/`); this crate
 //! is the thin shell that applies them, tests them and serves them.
 
+pub mod api;
 pub mod cli;
 pub mod cluster;
 pub mod database;
 pub mod error;
+pub mod http;
 pub mod lint;
 pub mod migrate;
 pub mod scratch;
-pub mod server;
 pub mod sqltest;
 pub mod tap;
 
