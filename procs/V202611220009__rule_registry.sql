@@ -272,8 +272,8 @@ begin
     select c.* into strict v_class from dues.class c where c.id = p_class_id;
     select r.method into strict v_method from dues.subscription_rule r where r.name = v_class.rule;
 
-    execute pg_catalog.format('select * from %s($1, $2, $3, $4, $5)', v_method)
-       into v_result
+    execute pg_catalog.format('select r.amount, r.start_date, r.end_date from %s($1, $2, $3, $4, $5) as r', v_method)
+       into v_result.amount, v_result.start_date, v_result.end_date
       using p_class_id, p_member_id, dues.class_params(p_class_id), p_request_params, p_today;
 
     if v_result.amount is null or v_result.amount < 0 or v_result.start_date is null
