@@ -38,6 +38,7 @@ $$;
 create function dues.ledger_posting_balanced()
 returns trigger
 language plpgsql
+security definer  -- deferred: it fires at COMMIT under the caller's role, which may not see schema dues
 set search_path = ''
 as $$
 begin
@@ -50,6 +51,7 @@ $$;
 create function dues.ledger_transaction_balanced()
 returns trigger
 language plpgsql
+security definer  -- deferred: it fires at COMMIT under the caller's role, which may not see schema dues
 set search_path = ''
 as $$
 begin

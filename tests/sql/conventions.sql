@@ -56,3 +56,17 @@ begin
         'every DU code a function raises has its row (and HTTP status) in dues.error_code');
 end
 $$;
+
+create or replace function tests.test_conventions__staff_may_call_every_api_function()
+returns setof text
+language plpgsql
+as $$
+begin
+    return next is_empty(
+        $q$select p.oid::regprocedure::text
+             from pg_catalog.pg_proc p
+            where p.pronamespace = 'api'::regnamespace
+              and not has_function_privilege('dues_staff', p.oid, 'execute')$q$,
+        'role dues_staff may execute every api function');
+end
+$$;

@@ -437,3 +437,26 @@ begin
     end loop;
 end
 $$;
+
+create or replace function tests.test_ledger_posting__checks_balance_at_commit_under_any_role()
+returns setof text
+language plpgsql
+as $$
+declare
+    v_a     bigint := tests.fx_account('USD', true);
+    v_b     bigint := tests.fx_account('USD');
+    v_error text;
+begin
+    perform dues.ledger_transfer(v_a, v_b, 1, 'test');
+    -- HTTP requests commit under role dues_staff, which has no access to schema dues: the deferred checks must still run
+    set local role dues_staff;
+    begin
+        set constraints all immediate;  -- by name would need schema dues too
+    exception when others then
+        v_error := sqlstate || ': ' || sqlerrm;
+    end;
+    reset role;
+    set constraints dues.ledger_posting_balanced, dues.ledger_transaction_balanced deferred;
+    return next is(v_error, null, 'the deferred balance checks run under a role without access to schema dues');
+end
+$$;
