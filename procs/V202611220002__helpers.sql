@@ -1,13 +1,14 @@
 -- Small helpers shared by every other procedure: who acts, argument checks, currencies and money.
 
--- Who is acting: the dues.actor setting when the caller set one, else the database user.
+-- Who is acting: the dues.actor setting when the caller set one, else the database user who logged in
+-- (session_user: inside a security definer function current_user is the function's owner).
 create function dues.actor()
 returns text
 language sql
 stable
 set search_path = ''
 as $$
-    select coalesce(nullif(pg_catalog.current_setting('dues.actor', true), ''), current_user::text)
+    select coalesce(nullif(pg_catalog.current_setting('dues.actor', true), ''), session_user::text)
 $$;
 
 -- Raises DU014 naming the argument when a required argument is null.

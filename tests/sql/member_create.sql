@@ -33,8 +33,8 @@ begin
     return next is((api.member_create('Ada', 'ada.actor@example.org')).created_by, 'alice@office',
                    'created_by is the dues.actor setting');
     perform set_config('dues.actor', '', true);
-    return next is((api.member_create('Bea', 'bea.actor@example.org')).created_by, current_user::text,
-                   'created_by falls back to the database user');
+    return next is((api.member_create('Bea', 'bea.actor@example.org')).created_by, session_user::text,
+                   'created_by falls back to the database user who logged in, not the function owner');
 end
 $$;
 
