@@ -9,9 +9,11 @@ security definer
 set search_path = ''
 as $$
 declare
-    v_member     dues.member := dues.member_get(member_balance.member_id);
+    v_member     dues.member;
     v_currencies char(3)[];
 begin
+    perform dues.authorize_member(member_balance.member_id, 'use');
+    v_member := dues.member_get(member_balance.member_id);
     select pg_catalog.array_agg(x.code order by x.code) into v_currencies
       from (select a.currency as code from dues.ledger_account a where a.member_id = v_member.id
             union

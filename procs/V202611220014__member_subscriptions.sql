@@ -10,8 +10,10 @@ security definer
 set search_path = ''
 as $$
 declare
-    v_member dues.member := dues.member_get(member_subscriptions.member_id);
+    v_member dues.member;
 begin
+    perform dues.authorize_member(member_subscriptions.member_id, 'use');
+    v_member := dues.member_get(member_subscriptions.member_id);
     return query
         select s.id, c.id, c.title, s.start_date, s.end_date, o.id, o.amount, o.currency, s.created_at
           from dues.class_subscription s

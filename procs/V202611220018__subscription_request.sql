@@ -8,12 +8,15 @@ security definer
 set search_path = ''
 as $$
 declare
-    v_member dues.member := dues.member_get(subscription_request.member_id);
-    v_class  dues.class  := dues.class_get(subscription_request.class_id);
+    v_member dues.member;
+    v_class  dues.class;
     v_params jsonb;
     v_result dues.rule_result;
     v_order  dues.subscription_order;
 begin
+    perform dues.authorize_member(subscription_request.member_id, 'pay');
+    v_member := dues.member_get(subscription_request.member_id);
+    v_class := dues.class_get(subscription_request.class_id);
     v_params := dues.params_check(v_class.rule, 'request', subscription_request.params, v_class.currency);
     v_result := dues.rule_apply(v_class.id, v_member.id, v_params, current_date);
 

@@ -235,6 +235,7 @@ async fn run(cli: Cli) -> Result<()> {
             json,
             as_member,
         } => {
+            let text_values = json.is_none();
             let (args, keys) = match json {
                 Some(j) => http::json_args(j.as_bytes()),
                 None => {
@@ -261,6 +262,7 @@ async fn run(cli: Cli) -> Result<()> {
                 function: name,
                 args,
                 keys,
+                text_values,
                 read_only: false,
                 idempotency: None,
             };
@@ -289,6 +291,7 @@ async fn run(cli: Cli) -> Result<()> {
                 function: name.into(),
                 args: args.to_string(),
                 keys,
+                text_values: false,
                 read_only: false,
                 idempotency: None,
             };

@@ -47,6 +47,9 @@ pub struct Call {
     pub args: String,
     /// The argument names present in `args`.
     pub keys: Vec<String>,
+    /// Every value is a string for PostgreSQL to convert with its own input
+    /// syntax (query strings, `dues call name=value`), not JSON.
+    pub text_values: bool,
     /// GET: only STABLE or IMMUTABLE functions, in a read-only transaction.
     pub read_only: bool,
     /// `Idempotency-Key`, with a hash of what was asked.
@@ -140,7 +143,7 @@ pub fn plan<'c>(catalog: &'c Catalog, call: &Call) -> Result<(&'c Function, Stri
         .args
         .iter()
         .filter(|a| call.keys.contains(&a.name))
-        .map(|a| format!("{} => {}", ident(&a.name), value_expr(a)))
+        .map(|a| format!("{} => {}", ident(&a.name), value_expr(a, call.text_values)))
         .collect();
     let invocation = format!("api.{}({})", ident(&f.name), named.join(", "));
     let sql = match f.shape {
@@ -153,10 +156,13 @@ pub fn plan<'c>(catalog: &'c Catalog, call: &Call) -> Result<(&'c Function, Stri
 }
 
 /// The SQL that takes argument `a` out of the JSON object `$1` and converts
-/// it to its declared type.
-fn value_expr(a: &Arg) -> String {
+/// it to its declared type: a JSON value as such, or a string with
+/// PostgreSQL's input syntax for the type.
+fn value_expr(a: &Arg, text_values: bool) -> String {
     let key = literal(&a.name);
-    if a.is_json() {
+    if text_values {
+        format!("($1::text::jsonb ->> {key})::{}", a.type_name)
+    } else if a.is_json() {
         format!("($1::text::jsonb -> {key})::{}", a.type_name)
     } else if a.is_array() {
         format!(
@@ -372,7 +378,7 @@ async fn explain_value_error(
         return err;
     }
     for a in f.args.iter().filter(|a| call.keys.contains(&a.name)) {
-        let probe = format!("select {}", value_expr(a));
+        let probe = format!("select {}", value_expr(a, call.text_values));
         if let Err(e) = client.query(&probe, &[&call.args]).await {
             let msg = e
                 .as_db_error()
@@ -430,6 +436,7 @@ mod tests {
             function: "register_payment".into(),
             args: "{}".into(),
             keys: keys.iter().map(|k| k.to_string()).collect(),
+            text_values: false,
             read_only,
             idempotency: None,
         }
@@ -463,6 +470,22 @@ mod tests {
         let mut other = call(&[], false);
         other.function = "pg_sleep".into();
         assert_eq!(plan(&c, &other).unwrap_err().status, 404);
+    }
+
+    #[test]
+    fn text_values_use_postgresql_input_syntax() {
+        let c = catalog();
+        let mut get = call(&["p_member_id", "p_amount", "p_params", "p_ids"], false);
+        get.text_values = true;
+        let (_, sql) = plan(&c, &get).unwrap();
+        assert!(
+            sql.contains("\"p_params\" => ($1::text::jsonb ->> 'p_params')::jsonb"),
+            "{sql}"
+        );
+        assert!(
+            sql.contains("\"p_ids\" => ($1::text::jsonb ->> 'p_ids')::bigint[]"),
+            "{sql}"
+        );
     }
 
     #[test]

@@ -57,6 +57,7 @@ pub async fn call(req: Request<Incoming>, name: &str, body_limit: usize) -> Resu
                 function: name.to_string(),
                 args,
                 keys,
+                text_values: true,
                 read_only: true,
                 idempotency: None,
             })
@@ -73,6 +74,7 @@ pub async fn call(req: Request<Incoming>, name: &str, body_limit: usize) -> Resu
                 function: name.to_string(),
                 args,
                 keys,
+                text_values: false,
                 read_only: false,
                 idempotency,
             })
