@@ -44,6 +44,18 @@ enum Command {
         /// Do not apply pending migrations at start.
         #[arg(long)]
         no_migrate: bool,
+        /// Database connections at most.
+        #[arg(long, default_value_t = 32)]
+        pool_size: usize,
+        /// Seconds a request waits for a free connection before a 503.
+        #[arg(long, default_value_t = 5.0)]
+        pool_wait: f64,
+        /// Seconds a statement may run before a 504.
+        #[arg(long, default_value_t = 30.0)]
+        statement_timeout: f64,
+        /// Largest request body in bytes (413 past it).
+        #[arg(long, default_value_t = 1 << 20)]
+        body_limit: usize,
     },
     /// Apply pending migrations of sql/ and procs/.
     Migrate {
@@ -179,15 +191,38 @@ async fn run(cli: Cli) -> Result<()> {
     }
     let db = Database::resolve(cli.database_url.as_deref(), cli.home.clone())?;
     match cli.command {
-        Command::Serve { listen, no_migrate } => {
+        Command::Serve {
+            listen,
+            no_migrate,
+            pool_size,
+            pool_wait,
+            statement_timeout,
+            body_limit,
+        } => {
+            let seconds = |name: &str, v: f64| {
+                if v.is_finite() && v > 0.0 {
+                    Ok(std::time::Duration::from_secs_f64(v))
+                } else {
+                    Err(Error::Usage(format!(
+                        "--{name} must be a positive number of seconds"
+                    )))
+                }
+            };
+            if pool_size == 0 {
+                return Err(Error::Usage("--pool-size must be at least 1".into()));
+            }
+            let settings = http::Settings {
+                listen,
+                pool_size,
+                pool_wait: seconds("pool-wait", pool_wait)?,
+                statement_timeout: seconds("statement-timeout", statement_timeout)?,
+                body_limit,
+                ..http::Settings::default()
+            };
             db.prepare().await?;
             if !no_migrate {
                 migrate_and_print(&db, false).await?;
             }
-            let settings = http::Settings {
-                listen,
-                ..http::Settings::default()
-            };
             http::serve(&db, settings).await
         }
         Command::Migrate { status } => {

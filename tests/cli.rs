@@ -46,17 +46,6 @@ fn migrate_twice_at_once_is_safe_and_status_lists_everything() {
     assert!(status.contains("applied  procs/"), "{status}");
 }
 
-/// Copies the migration stream to a folder where a test may change it.
-fn copy_stream(to: &Path) {
-    for folder in ["sql", "procs"] {
-        let from = Path::new(env!("CARGO_MANIFEST_DIR")).join(folder);
-        std::fs::create_dir_all(to.join(folder)).unwrap();
-        for e in std::fs::read_dir(from).unwrap().flatten() {
-            std::fs::copy(e.path(), to.join(folder).join(e.file_name())).unwrap();
-        }
-    }
-}
-
 #[test]
 fn a_broken_migration_names_file_and_line_and_keeps_the_previous_version() {
     let db = FreshDb::new("broken");

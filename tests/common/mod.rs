@@ -150,3 +150,201 @@ pub fn admin(sql: &str) {
     .join()
     .expect("admin statement");
 }
+
+/// A `dues serve` on a fresh database, on a free loopback port; stopped
+/// (SIGTERM) when dropped.
+pub struct Server {
+    pub child: Option<std::process::Child>,
+    pub addr: String,
+    pub db: FreshDb,
+}
+
+impl Server {
+    pub fn start(tag: &str) -> Server {
+        Server::start_with(tag, &[], None)
+    }
+
+    /// With extra `dues serve` flags, and a migration folder if given.
+    pub fn start_with(tag: &str, flags: &[&str], migrations: Option<&std::path::Path>) -> Server {
+        let db = FreshDb::new(tag);
+        let log_path =
+            PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("serve-{}.log", db.name));
+        let log = std::fs::File::create(&log_path).expect("serve log");
+        let mut cmd = dues();
+        cmd.args(["serve", "--listen", "127.0.0.1:0"])
+            .args(flags)
+            .env("DATABASE_URL", &db.url)
+            .stdout(std::process::Stdio::piped())
+            .stderr(log);
+        if let Some(dir) = migrations {
+            cmd.env("DUES_MIGRATIONS", dir);
+        }
+        let mut child = cmd.spawn().expect("spawn dues serve");
+        let stdout = child.stdout.take().expect("stdout");
+        let mut line = String::new();
+        std::io::BufRead::read_line(&mut std::io::BufReader::new(stdout), &mut line).expect("read");
+        let addr = line
+            .split("http://")
+            .nth(1)
+            .and_then(|s| s.split_whitespace().next())
+            .unwrap_or_else(|| {
+                let log = std::fs::read_to_string(&log_path).unwrap_or_default();
+                panic!("dues serve did not start: {line:?}\n{log}")
+            })
+            .to_string();
+        Server {
+            child: Some(child),
+            addr,
+            db,
+        }
+    }
+
+    /// `dues ARGS` against this server's database.
+    pub fn dues(&self, args: &[&str]) -> Output {
+        dues()
+            .args(args)
+            .env("DATABASE_URL", &self.db.url)
+            .output()
+            .expect("run dues")
+    }
+
+    /// A new token: `--staff` or `--member ID`.
+    pub fn token(&self, who: &[&str]) -> String {
+        let mut args = vec!["token", "create"];
+        args.extend_from_slice(who);
+        let out = self.dues(&args);
+        assert!(out.status.success(), "{}", text(&out));
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("token JSON");
+        v["token"].as_str().expect("token").to_string()
+    }
+
+    pub fn stop(&mut self) -> Option<std::process::ExitStatus> {
+        let mut child = self.child.take()?;
+        let _ = nix::sys::signal::kill(
+            nix::unistd::Pid::from_raw(child.id() as i32),
+            nix::sys::signal::Signal::SIGTERM,
+        );
+        child.wait().ok()
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+/// An HTTP answer.
+#[derive(Debug)]
+pub struct Reply {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: String,
+}
+
+impl Reply {
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("{e}: {}", self.body))
+    }
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// Sends raw bytes as one HTTP/1.1 request (Connection: close) and reads the answer.
+pub fn raw(addr: &str, request: &[u8]) -> Reply {
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect(addr).expect("connect");
+    s.set_read_timeout(Some(std::time::Duration::from_secs(60)))
+        .unwrap();
+    s.write_all(request).expect("write");
+    let mut buf = Vec::new();
+    let _ = s.read_to_end(&mut buf);
+    let text = String::from_utf8_lossy(&buf).to_string();
+    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+    let mut lines = head.lines();
+    let status = lines
+        .next()
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    let headers = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
+        .collect();
+    Reply {
+        status,
+        headers,
+        body: body.to_string(),
+    }
+}
+
+/// A request with optional bearer token, JSON body and extra headers.
+pub fn request(
+    addr: &str,
+    method: &str,
+    path: &str,
+    token: Option<&str>,
+    body: Option<&str>,
+    extra: &[(&str, &str)],
+) -> Reply {
+    let mut req = format!("{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n");
+    if let Some(t) = token {
+        req.push_str(&format!("Authorization: Bearer {t}\r\n"));
+    }
+    for (k, v) in extra {
+        req.push_str(&format!("{k}: {v}\r\n"));
+    }
+    if let Some(b) = body {
+        if !extra
+            .iter()
+            .any(|(k, _)| k.eq_ignore_ascii_case("content-type"))
+        {
+            req.push_str("Content-Type: application/json\r\n");
+        }
+        req.push_str(&format!("Content-Length: {}\r\n\r\n{b}", b.len()));
+    } else {
+        req.push_str("\r\n");
+    }
+    raw(addr, req.as_bytes())
+}
+
+/// `POST /rpc/{name}` with a JSON body.
+pub fn post(addr: &str, name: &str, token: Option<&str>, body: &str) -> Reply {
+    request(
+        addr,
+        "POST",
+        &format!("/rpc/{name}"),
+        token,
+        Some(body),
+        &[],
+    )
+}
+
+/// `GET path`.
+pub fn get(addr: &str, path: &str, token: Option<&str>) -> Reply {
+    request(addr, "GET", path, token, None, &[])
+}
+
+/// Copies the migration stream to a folder where a test may change it.
+pub fn copy_stream(to: &std::path::Path) {
+    for folder in ["sql", "procs"] {
+        let from = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(folder);
+        std::fs::create_dir_all(to.join(folder)).unwrap();
+        for e in std::fs::read_dir(from).unwrap().flatten() {
+            std::fs::copy(e.path(), to.join(folder).join(e.file_name())).unwrap();
+        }
+    }
+}
+
+/// A folder under target/tmp for one test, emptied first.
+pub fn scratch_dir(tag: &str) -> PathBuf {
+    let dir =
+        PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("{tag}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}

@@ -1,0 +1,793 @@
+//! The HTTP API over real HTTP on loopback: response shapes, every error
+//! class, authentication and authorisation, idempotency, the subscription
+//! flow, catalog refresh after a migration, time limits and graceful shutdown.
+
+mod common;
+
+use common::*;
+use serde_json::{json, Value};
+use std::time::{Duration, Instant};
+
+/// A JSON number with exactly these digits.
+fn num(digits: &str) -> Value {
+    serde_json::from_str(digits).unwrap()
+}
+
+/// `dues call` as staff against the server's database; the answer's JSON.
+fn staff_call(s: &Server, args: &[&str]) -> Value {
+    let mut all = vec!["call"];
+    all.extend_from_slice(args);
+    let out = s.dues(&all);
+    assert!(out.status.success(), "dues {all:?}: {}", text(&out));
+    serde_json::from_slice(&out.stdout).unwrap_or(Value::Null)
+}
+
+/// A member and a class priced 25.00 with the single payment rule; their ids.
+fn member_and_class(s: &Server, email: &str) -> (i64, i64) {
+    let m = staff_call(
+        s,
+        &[
+            "member_create",
+            "name=Ann Example",
+            &format!("email={email}"),
+        ],
+    );
+    let c = staff_call(
+        s,
+        &[
+            "class_create",
+            "--json",
+            r#"{"title":"Pottery","rule":"single_payment","params":{"price":"25.00"}}"#,
+        ],
+    );
+    (m["id"].as_i64().unwrap(), c["id"].as_i64().unwrap())
+}
+
+#[test]
+fn responses_have_their_shapes_and_bad_requests_are_4xx() {
+    let s = Server::start("shapes");
+    let staff = s.token(&["--staff"]);
+    let a = s.addr.as_str();
+
+    let r = get(a, "/health", None);
+    assert_eq!((r.status, r.body.as_str()), (200, r#"{"status":"ok"}"#));
+
+    // a row is an object, money keeps its exact digits
+    let m = post(
+        a,
+        "member_create",
+        Some(&staff),
+        r#"{"name":"Bob","email":"bob@example.org"}"#,
+    );
+    assert_eq!(m.status, 200, "{}", m.body);
+    let member = m.json()["id"].as_i64().unwrap();
+    let p = post(
+        a,
+        "register_payment",
+        Some(&staff),
+        &format!(r#"{{"member_id":{member},"amount":123456789012.34,"currency":"USD"}}"#),
+    );
+    assert_eq!(p.status, 200, "{}", p.body);
+    assert!(p.body.contains("\"amount\":123456789012.34"), "{}", p.body);
+    // a set is an array, GET works on a stable function with query arguments
+    let b = get(
+        a,
+        &format!("/rpc/member_balance?member_id={member}"),
+        Some(&staff),
+    );
+    assert_eq!(b.status, 200, "{}", b.body);
+    assert_eq!(b.json()[0]["available"], num("123456789012.34"));
+    let subs = get(
+        a,
+        &format!("/rpc/member_subscriptions?member_id={member}"),
+        Some(&staff),
+    );
+    assert_eq!((subs.status, subs.body.as_str()), (200, "[]"));
+    // void is 204
+    let t = post(
+        a,
+        "token_create",
+        Some(&staff),
+        &format!(r#"{{"member_id":{member}}}"#),
+    )
+    .json();
+    let r = post(
+        a,
+        "token_revoke",
+        Some(&staff),
+        &format!(r#"{{"token_id":{}}}"#, t["token_id"]),
+    );
+    assert_eq!((r.status, r.body.as_str()), (204, ""));
+
+    // the request id is echoed, or made
+    let r = request(
+        a,
+        "GET",
+        "/health",
+        None,
+        None,
+        &[("X-Request-Id", "abc-123")],
+    );
+    assert_eq!(r.header("x-request-id"), Some("abc-123"));
+    assert!(get(a, "/health", None)
+        .header("x-request-id")
+        .is_some_and(|v| !v.is_empty()));
+
+    let check = |r: Reply, status: u16, code: &str| {
+        assert_eq!(r.status, status, "{}", r.body);
+        let v = r.json();
+        assert_eq!(v["code"], json!(code), "{}", r.body);
+        for k in ["code", "message", "details", "hint"] {
+            assert!(v.get(k).is_some(), "{k} missing in {}", r.body);
+        }
+        v
+    };
+    check(
+        post(a, "no_such_function", Some(&staff), "{}"),
+        404,
+        "DUH09",
+    );
+    check(post(a, "pg_sleep", Some(&staff), "{}"), 404, "DUH09");
+    check(
+        post(a, "member_create\"(", Some(&staff), "{}"),
+        404,
+        "DUH09",
+    );
+    check(get(a, "/nowhere", None), 404, "DUH10");
+    let r = request(
+        a,
+        "PUT",
+        "/rpc/member_create",
+        Some(&staff),
+        Some("{}"),
+        &[],
+    );
+    assert_eq!(r.header("allow"), Some("GET, POST"));
+    check(r, 405, "DUH08");
+    check(
+        request(a, "DELETE", "/rpc/member_create", Some(&staff), None, &[]),
+        405,
+        "DUH08",
+    );
+    check(
+        request(
+            a,
+            "POST",
+            "/rpc/member_create",
+            Some(&staff),
+            Some("name=x"),
+            &[("Content-Type", "application/x-www-form-urlencoded")],
+        ),
+        415,
+        "DUH06",
+    );
+    let big = format!(
+        r#"{{"name":"{}","email":"x@example.org"}}"#,
+        "x".repeat(1_100_000)
+    );
+    check(post(a, "member_create", Some(&staff), &big), 413, "DUH07");
+    check(
+        post(a, "member_create", Some(&staff), "{\"name\":"),
+        400,
+        "DUH00",
+    );
+    check(
+        post(a, "member_create", Some(&staff), "[1,2]"),
+        400,
+        "DUH01",
+    );
+    let v = check(
+        post(
+            a,
+            "member_create",
+            Some(&staff),
+            r#"{"name":"x","email":"x@example.org","colour":"red"}"#,
+        ),
+        400,
+        "DUH02",
+    );
+    assert!(v["hint"].as_str().unwrap().contains("email text"), "{v}");
+    let v = check(
+        post(a, "member_create", Some(&staff), r#"{"name":"x"}"#),
+        400,
+        "DUH03",
+    );
+    assert!(v["message"].as_str().unwrap().contains("email"), "{v}");
+    let v = check(
+        post(
+            a,
+            "register_payment",
+            Some(&staff),
+            &format!(r#"{{"member_id":{member},"amount":"ten"}}"#),
+        ),
+        400,
+        "DUH04",
+    );
+    assert!(
+        v["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("argument amount:"),
+        "{v}"
+    );
+    // any JSON number reaches PostgreSQL whole; this one does not fit an amount
+    check(
+        post(
+            a,
+            "register_payment",
+            Some(&staff),
+            &format!(r#"{{"member_id":{member},"amount":1e400}}"#),
+        ),
+        422,
+        "DU023",
+    );
+    check(
+        get(
+            a,
+            &format!("/rpc/register_payment?member_id={member}&amount=1"),
+            Some(&staff),
+        ),
+        405,
+        "DUH05",
+    );
+    // business errors keep their SQLSTATE and get their status
+    check(
+        post(
+            a,
+            "register_payment",
+            Some(&staff),
+            &format!(r#"{{"member_id":{member},"amount":-5}}"#),
+        ),
+        422,
+        "DU020",
+    );
+    check(
+        post(a, "member_balance", Some(&staff), r#"{"member_id":999999}"#),
+        404,
+        "DU001",
+    );
+    check(
+        post(
+            a,
+            "member_create",
+            Some(&staff),
+            r#"{"name":"Bob","email":"BOB@example.org"}"#,
+        ),
+        409,
+        "DU015",
+    );
+
+    // the OpenAPI document is 3.1 and lists what the caller may call
+    let doc = get(a, "/openapi.json", Some(&staff)).json();
+    assert_eq!(doc["openapi"], json!("3.1.0"));
+    let paths = doc["paths"].as_object().unwrap();
+    for f in [
+        "member_create",
+        "register_payment",
+        "order_confirm",
+        "rule_list",
+        "token_create",
+    ] {
+        assert!(paths.contains_key(&format!("/rpc/{f}")), "{f} missing");
+    }
+    let pay = &doc["paths"]["/rpc/register_payment"]["post"];
+    assert!(pay["description"].as_str().unwrap().len() > 20);
+    assert_eq!(
+        pay["requestBody"]["content"]["application/json"]["schema"]["required"],
+        json!(["member_id", "amount"])
+    );
+    assert!(
+        pay["responses"]["422"]["description"]
+            .as_str()
+            .unwrap()
+            .contains("DU020"),
+        "{}",
+        pay["responses"]
+    );
+    assert!(doc["paths"]["/rpc/member_balance"]["get"].is_object());
+    assert!(doc["paths"]["/rpc/register_payment"]["get"].is_null());
+    let public = get(a, "/openapi.json", None).json();
+    let public_paths: Vec<&String> = public["paths"].as_object().unwrap().keys().collect();
+    assert_eq!(public_paths, vec!["/rpc/rule_list"]);
+
+    let metrics = get(a, "/metrics", None).body;
+    assert!(
+        metrics
+            .contains("dues_http_requests_total{function=\"register_payment\",status=\"200\"} 1"),
+        "{metrics}"
+    );
+    assert!(
+        metrics.contains("dues_http_requests_total{function=\"(unknown)\",status=\"404\"}"),
+        "{metrics}"
+    );
+    assert!(
+        metrics.contains("dues_pool_connections{state=\"in_use\"}"),
+        "{metrics}"
+    );
+}
+
+#[test]
+fn tokens_decide_who_may_do_what() {
+    let s = Server::start("auth");
+    let a = s.addr.as_str();
+    let (ann, class) = member_and_class(&s, "ann@example.org");
+    let bob = staff_call(&s, &["member_create", "name=Bob", "email=bob@example.org"])["id"]
+        .as_i64()
+        .unwrap();
+    let ann_token = s.token(&["--member", &ann.to_string()]);
+    let bob_token = s.token(&["--member", &bob.to_string()]);
+    let staff = s.token(&["--staff"]);
+
+    // anonymous callers reach only what is granted to them
+    assert_eq!(get(a, "/rpc/rule_list", None).status, 200);
+    let r = get(a, &format!("/rpc/member_balance?member_id={ann}"), None);
+    assert_eq!((r.status, r.json()["code"].clone()), (401, json!("42501")));
+    assert_eq!(r.header("www-authenticate"), Some("Bearer"));
+    // bad tokens
+    assert_eq!(
+        get(a, "/rpc/rule_list", Some("dues_not_a_real_token")).status,
+        401
+    );
+    let r = request(
+        a,
+        "GET",
+        "/rpc/rule_list",
+        None,
+        None,
+        &[("Authorization", "Basic dXNlcjpwdw==")],
+    );
+    assert_eq!(r.status, 401);
+    let expired = s.token(&["--member", &ann.to_string(), "--expires", "2999-01-01"]);
+    assert_eq!(
+        get(
+            a,
+            &format!("/rpc/member_balance?member_id={ann}"),
+            Some(&expired)
+        )
+        .status,
+        200
+    );
+    admin_on(&s, "update dues.api_token set expires_at = now() - interval '1 second' where expires_at is not null");
+    assert_eq!(
+        get(
+            a,
+            &format!("/rpc/member_balance?member_id={ann}"),
+            Some(&expired)
+        )
+        .status,
+        401
+    );
+
+    // a member acts on its own data, not on another's, and learns nothing of it
+    let order = post(
+        a,
+        "subscription_request",
+        Some(&ann_token),
+        &format!(r#"{{"member_id":{ann},"class_id":{class}}}"#),
+    );
+    assert_eq!(order.status, 200, "{}", order.body);
+    let order = order.json()["id"].as_i64().unwrap();
+    let other = get(
+        a,
+        &format!("/rpc/member_balance?member_id={bob}"),
+        Some(&ann_token),
+    );
+    let nobody = get(a, "/rpc/member_balance?member_id=987654", Some(&ann_token));
+    assert_eq!((other.status, nobody.status), (403, 403));
+    assert_eq!(other.json()["code"], nobody.json()["code"]);
+    assert!(!nobody.body.contains("not found"), "{}", nobody.body);
+    for f in [
+        "order_confirm",
+        "order_cancel",
+        "class_subscription_confirm",
+    ] {
+        let r = post(
+            a,
+            f,
+            Some(&bob_token),
+            &format!(r#"{{"order_id":{order}}}"#),
+        );
+        assert_eq!(r.status, 403, "{f}: {}", r.body);
+        let r = post(a, f, Some(&bob_token), r#"{"order_id":987654}"#);
+        assert_eq!(r.status, 403, "{f} of no order: {}", r.body);
+    }
+    let r = post(
+        a,
+        "subscription_request",
+        Some(&bob_token),
+        &format!(r#"{{"member_id":{ann},"class_id":{class}}}"#),
+    );
+    assert_eq!(r.status, 403);
+    // members may not register money received, create members or tokens
+    let r = post(
+        a,
+        "register_payment",
+        Some(&ann_token),
+        &format!(r#"{{"member_id":{ann},"amount":100}}"#),
+    );
+    assert_eq!(r.status, 403, "{}", r.body);
+    assert_eq!(
+        post(a, "token_create", Some(&ann_token), r#"{"staff":true}"#).status,
+        403
+    );
+    // staff may; then the member completes its own flow
+    assert_eq!(
+        post(
+            a,
+            "register_payment",
+            Some(&staff),
+            &format!(r#"{{"member_id":{ann},"amount":25}}"#)
+        )
+        .status,
+        200
+    );
+    assert_eq!(
+        post(
+            a,
+            "order_confirm",
+            Some(&ann_token),
+            &format!(r#"{{"order_id":{order}}}"#)
+        )
+        .json()["state"],
+        json!("confirmed")
+    );
+    let sub = post(
+        a,
+        "class_subscription_confirm",
+        Some(&ann_token),
+        &format!(r#"{{"order_id":{order}}}"#),
+    );
+    assert_eq!(sub.status, 200, "{}", sub.body);
+    // a revoked token stops at once
+    let id = staff_call(&s, &["token_create", &format!("member_id={bob}")])["token_id"].clone();
+    staff_call(&s, &["token_revoke", &format!("token_id={id}")]);
+    let revoked_token = s.token(&["--member", &bob.to_string()]);
+    assert_eq!(
+        get(
+            a,
+            &format!("/rpc/member_balance?member_id={bob}"),
+            Some(&revoked_token)
+        )
+        .status,
+        200
+    );
+}
+
+/// Runs SQL on the server's database as its owner.
+fn admin_on(s: &Server, sql: &str) {
+    let url = s.db.url.clone();
+    let sql = sql.to_string();
+    std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(async {
+            let (c, conn) = tokio_postgres::connect(&url, tokio_postgres::NoTls)
+                .await
+                .unwrap();
+            tokio::spawn(conn);
+            c.batch_execute(&sql).await.unwrap();
+        })
+    })
+    .join()
+    .unwrap();
+}
+
+#[test]
+fn the_subscription_flow_over_http_and_dues_call() {
+    let s = Server::start("flow");
+    let a = s.addr.as_str();
+    let staff = s.token(&["--staff"]);
+    // over HTTP, as the README shows it with curl
+    let member = post(
+        a,
+        "member_create",
+        Some(&staff),
+        r#"{"name":"Cleo","email":"cleo@example.org"}"#,
+    )
+    .json()["id"]
+        .clone();
+    let class = post(
+        a,
+        "class_create",
+        Some(&staff),
+        r#"{"title":"Membership","rule":"fixed_term","params":{"price":"120.00","months":12}}"#,
+    );
+    assert_eq!(class.status, 200, "{}", class.body);
+    let class = class.json()["id"].clone();
+    let order = post(
+        a,
+        "subscription_request",
+        Some(&staff),
+        &format!(r#"{{"member_id":{member},"class_id":{class}}}"#),
+    )
+    .json();
+    assert_eq!(order["state"], json!("opened"));
+    assert_eq!(order["amount"], num("120.00"));
+    let refused = post(
+        a,
+        "order_confirm",
+        Some(&staff),
+        &format!(r#"{{"order_id":{}}}"#, order["id"]),
+    );
+    assert_eq!(
+        (refused.status, refused.json()["code"].clone()),
+        (402, json!("DU030"))
+    );
+    let pay = format!(
+        r#"{{"member_id":{member},"amount":"120.00","method":"bank_transfer","external_ref":"stmt-2026-11-001"}}"#
+    );
+    let first = post(a, "register_payment", Some(&staff), &pay);
+    let replay = post(a, "register_payment", Some(&staff), &pay);
+    assert_eq!(
+        first.body, replay.body,
+        "a replayed external reference returns the first result"
+    );
+    assert_eq!(
+        post(
+            a,
+            "order_confirm",
+            Some(&staff),
+            &format!(r#"{{"order_id":{}}}"#, order["id"])
+        )
+        .json()["state"],
+        json!("confirmed")
+    );
+    let sub = post(
+        a,
+        "class_subscription_confirm",
+        Some(&staff),
+        &format!(r#"{{"order_id":{}}}"#, order["id"]),
+    )
+    .json();
+    assert_eq!(sub["order_id"], order["id"]);
+    let balance = get(
+        a,
+        &format!("/rpc/member_balance?member_id={member}"),
+        Some(&staff),
+    )
+    .json();
+    assert_eq!(balance[0]["balance"], num("0.00"));
+
+    // through dues call, the same functions and the same errors
+    let dana = staff_call(
+        &s,
+        &["member_create", "name=Dana", "email=dana@example.org"],
+    )["id"]
+        .clone();
+    let free = staff_call(&s, &["class_create", "title=Open day", "rule=free"])["id"].clone();
+    let order = staff_call(
+        &s,
+        &[
+            "subscription_request",
+            &format!("member_id={dana}"),
+            &format!("class_id={free}"),
+        ],
+    );
+    assert_eq!(order["amount"], num("0.00"));
+    staff_call(&s, &["order_confirm", &format!("order_id={}", order["id"])]);
+    staff_call(
+        &s,
+        &[
+            "class_subscription_confirm",
+            &format!("order_id={}", order["id"]),
+        ],
+    );
+    let students = staff_call(&s, &["class_students", &format!("class_id={free}")]);
+    assert_eq!(students[0]["member_id"], dana);
+    let out = s.dues(&[
+        "call",
+        "order_confirm",
+        &format!("order_id={}", order["id"]),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let err: Value = serde_json::from_slice(&out.stderr).unwrap();
+    assert_eq!(err["code"], json!("DU031"));
+    let out = s.dues(&[
+        "call",
+        "member_balance",
+        &format!("member_id={}", order["member_id"]),
+        "--as-member",
+        "999999",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let out = s.dues(&[
+        "call",
+        "member_balance",
+        &format!("member_id={member}"),
+        "--as-member",
+        &dana.to_string(),
+    ]);
+    let err: Value = serde_json::from_slice(&out.stderr).unwrap();
+    assert_eq!(
+        err["code"],
+        json!("42501"),
+        "the CLI applies the same authorisation"
+    );
+    assert_eq!(
+        s.dues(&["call", "member_balance", "nonsense"])
+            .status
+            .code(),
+        Some(2)
+    );
+    assert_eq!(staff_call(&s, &["ledger_check"]), json!([]));
+}
+
+#[test]
+fn idempotency_keys_replay_the_first_answer_and_run_once() {
+    let s = Server::start("idem");
+    let a = s.addr.as_str();
+    let staff = s.token(&["--staff"]);
+    let member = post(
+        a,
+        "member_create",
+        Some(&staff),
+        r#"{"name":"Eve","email":"eve@example.org"}"#,
+    )
+    .json()["id"]
+        .clone();
+    let body = format!(r#"{{"member_id":{member},"amount":10}}"#);
+    let send = |key: &str, body: &str| {
+        request(
+            a,
+            "POST",
+            "/rpc/register_payment",
+            Some(&staff),
+            Some(body),
+            &[("Idempotency-Key", key)],
+        )
+    };
+    let first = send("pay-1", &body);
+    assert_eq!(first.status, 200);
+    let again = send("pay-1", &body);
+    assert_eq!(
+        (again.status, again.body.as_str()),
+        (200, first.body.as_str())
+    );
+    assert_eq!(again.header("idempotency-replayed"), Some("true"));
+    let other = send("pay-1", &format!(r#"{{"member_id":{member},"amount":11}}"#));
+    assert_eq!(
+        (other.status, other.json()["code"].clone()),
+        (422, json!("DU070"))
+    );
+    // another caller's key is its own
+    let staff2 = s.token(&["--staff"]);
+    let r = request(
+        a,
+        "POST",
+        "/rpc/register_payment",
+        Some(&staff2),
+        Some(&body),
+        &[("Idempotency-Key", "pay-1")],
+    );
+    assert_ne!(r.body, first.body);
+
+    // concurrent requests with one key: the function runs once
+    let answers: Vec<Reply> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..8)
+            .map(|_| scope.spawn(|| send("pay-2", &body)))
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    assert!(
+        answers
+            .iter()
+            .all(|r| r.status == 200 && r.body == answers[0].body),
+        "{answers:?}"
+    );
+    let balance = get(
+        a,
+        &format!("/rpc/member_balance?member_id={member}"),
+        Some(&staff),
+    )
+    .json();
+    assert_eq!(
+        balance[0]["balance"],
+        num("30.00"),
+        "10 + 10 (other caller) + 10 once for pay-2"
+    );
+}
+
+#[test]
+fn migrations_refresh_the_catalog_and_shutdown_finishes_requests_in_flight() {
+    let dir = scratch_dir("refresh");
+    copy_stream(&dir);
+    let mut s = Server::start_with("refresh", &[], Some(&dir));
+    let a = s.addr.clone();
+    let staff = s.token(&["--staff"]);
+    assert_eq!(
+        post(&a, "nap", Some(&staff), r#"{"seconds":0}"#).status,
+        404
+    );
+    std::fs::write(
+        dir.join("procs/V299912310000__nap.sql"),
+        "create function api.nap(seconds float8) returns text language sql security definer set search_path = '' \
+         as $$ select pg_catalog.pg_sleep(seconds)::text || 'rested' $$;\n\
+         comment on function api.nap(float8) is 'Sleeps: a test function.';\n\
+         grant execute on function api.nap(float8) to dues_staff;\n",
+    )
+    .unwrap();
+    let out = dues()
+        .args(["migrate"])
+        .env("DATABASE_URL", &s.db.url)
+        .env("DUES_MIGRATIONS", &dir)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out));
+    let started = Instant::now();
+    loop {
+        let r = post(&a, "nap", Some(&staff), r#"{"seconds":0}"#);
+        if r.status == 200 {
+            assert_eq!(r.body, "\"rested\"");
+            break;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "the new function was never served: {}",
+            r.body
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+
+    // SIGTERM while a request runs: it is answered, then the server exits cleanly
+    let in_flight = {
+        let a = a.clone();
+        let staff = staff.clone();
+        std::thread::spawn(move || post(&a, "nap", Some(&staff), r#"{"seconds":1.5}"#))
+    };
+    std::thread::sleep(Duration::from_millis(400));
+    let status = s.stop().expect("exit status");
+    let r = in_flight.join().unwrap();
+    assert_eq!((r.status, r.body.as_str()), (200, "\"rested\""));
+    assert!(status.success(), "{status:?}");
+    assert!(
+        std::net::TcpStream::connect(&a).is_err(),
+        "no longer listening"
+    );
+}
+
+#[test]
+fn statement_timeout_is_504_and_an_exhausted_pool_is_503() {
+    let dir = scratch_dir("limits");
+    copy_stream(&dir);
+    std::fs::write(
+        dir.join("procs/V299912310000__nap.sql"),
+        "create function api.nap(seconds float8) returns void language sql security definer set search_path = '' \
+         as $$ select pg_catalog.pg_sleep(seconds) $$;\n\
+         grant execute on function api.nap(float8) to dues_staff;\n",
+    )
+    .unwrap();
+    let s = Server::start_with(
+        "limits",
+        &[
+            "--statement-timeout",
+            "1",
+            "--pool-size",
+            "1",
+            "--pool-wait",
+            "0.5",
+        ],
+        Some(&dir),
+    );
+    let a = s.addr.clone();
+    let staff = s.token(&["--staff"]);
+    let (slow, busy) = std::thread::scope(|scope| {
+        let slow = scope.spawn(|| post(&a, "nap", Some(&staff), r#"{"seconds":3}"#));
+        std::thread::sleep(Duration::from_millis(200));
+        let busy = post(&a, "nap", Some(&staff), r#"{"seconds":0}"#);
+        (slow.join().unwrap(), busy)
+    });
+    assert_eq!(
+        (slow.status, slow.json()["code"].clone()),
+        (504, json!("57014")),
+        "{}",
+        slow.body
+    );
+    assert_eq!(busy.status, 503, "{}", busy.body);
+    // and the pool recovers
+    assert_eq!(
+        post(&a, "nap", Some(&staff), r#"{"seconds":0}"#).status,
+        204
+    );
+}
