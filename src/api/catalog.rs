@@ -126,6 +126,15 @@ struct RawFunction {
 }
 
 const FUNCTIONS: &str = r#"
+with codes as materialized (
+  -- the dues SQLSTATEs each function of schemas api and dues raises itself
+  select q.oid, q.proname, qn.nspname,
+         array(select distinct m[1]
+                 from regexp_matches(q.prosrc, 'errcode\s*(?:=|:=)\s*''(DU[0-9A-Z]{3})''', 'g') m) as codes
+    from pg_proc q
+    join pg_namespace qn on qn.oid = q.pronamespace
+   where qn.nspname in ('api', 'dues')
+)
 select coalesce(json_agg(f order by f.name), '[]')::text from (
   select p.proname::text as name,
          p.provolatile in ('s', 'i') as read_only,
@@ -151,12 +160,11 @@ select coalesce(json_agg(f order by f.name), '[]')::text from (
               from pg_attribute att
              where att.attrelid = rt.typrelid and att.attnum > 0 and not att.attisdropped)
          end as columns,
-         array(select distinct m[1]
-                 from pg_proc q
-                 join pg_namespace qn on qn.oid = q.pronamespace,
-                      regexp_matches(q.prosrc, 'errcode\s*(?:=|:=)\s*''(DU[0-9A-Z]{3})''', 'g') m
-                where q.oid = p.oid
-                   or (qn.nspname = 'dues' and p.prosrc ~ ('dues\.' || q.proname || '\s*\('))
+         array(select distinct code
+                 from codes c, unnest(c.codes) code
+                where c.oid = p.oid
+                   or (c.nspname = 'dues' and cardinality(c.codes) > 0
+                       and strpos(p.prosrc, 'dues.' || c.proname || '(') > 0)
                 order by 1) as raises,
          array(select r from unnest($1::text[]) r
                 where exists (select from pg_roles where rolname = r)
