@@ -14,24 +14,37 @@ const CONNECTIONS: usize = 16;
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn no_credit_is_spent_twice_and_no_order_closed_twice() {
     let db = FreshDb::new("race");
-    let out = dues().args(["migrate"]).env("DATABASE_URL", &db.url).output().unwrap();
+    let out = dues()
+        .args(["migrate"])
+        .env("DATABASE_URL", &db.url)
+        .output()
+        .unwrap();
     assert!(out.status.success(), "{}", text(&out));
     let setup = connect(&db.name).await;
     let class: i64 = setup
-        .query_one("select id from api.class_create('Race', 'single_payment', '{\"price\": \"10.00\"}')", &[])
+        .query_one(
+            "select id from api.class_create('Race', 'single_payment', '{\"price\": \"10.00\"}')",
+            &[],
+        )
         .await
         .unwrap()
         .get(0);
     let mut orders: Vec<(i64, i64)> = Vec::new(); // (order, member)
     for m in 0..MEMBERS {
         let member: i64 = setup
-            .query_one("select id from api.member_create($1, $2)", &[&format!("Racer {m}"), &format!("racer{m}@example.org")])
+            .query_one(
+                "select id from api.member_create($1, $2)",
+                &[&format!("Racer {m}"), &format!("racer{m}@example.org")],
+            )
             .await
             .unwrap()
             .get(0);
         for _ in 0..ORDERS_PER_MEMBER {
             let order: i64 = setup
-                .query_one("select id from api.subscription_request($1, $2)", &[&member, &class])
+                .query_one(
+                    "select id from api.subscription_request($1, $2)",
+                    &[&member, &class],
+                )
                 .await
                 .unwrap()
                 .get(0);
@@ -43,7 +56,11 @@ async fn no_credit_is_spent_twice_and_no_order_closed_twice() {
     let mut payers = Vec::new();
     for c in 0..CONNECTIONS {
         let name = db.name.clone();
-        let members: Vec<i64> = orders.iter().step_by(ORDERS_PER_MEMBER).map(|(_, m)| *m).collect();
+        let members: Vec<i64> = orders
+            .iter()
+            .step_by(ORDERS_PER_MEMBER)
+            .map(|(_, m)| *m)
+            .collect();
         payers.push(tokio::spawn(async move {
             let client = connect(&name).await;
             let mut ids = Vec::new();
@@ -63,7 +80,11 @@ async fn no_credit_is_spent_twice_and_no_order_closed_twice() {
     let mut payment_of: HashMap<usize, i64> = HashMap::new();
     for p in payers {
         for (i, id) in p.await.unwrap() {
-            assert_eq!(*payment_of.entry(i).or_insert(id), id, "a replayed reference returns the first payment");
+            assert_eq!(
+                *payment_of.entry(i).or_insert(id),
+                id,
+                "a replayed reference returns the first payment"
+            );
         }
     }
 
@@ -71,21 +92,33 @@ async fn no_credit_is_spent_twice_and_no_order_closed_twice() {
     let mut racers = Vec::new();
     for c in 0..CONNECTIONS {
         let name = db.name.clone();
-        let mine: Vec<i64> = orders.iter().cycle().skip(c * 7).take(orders.len()).map(|(o, _)| *o).collect();
+        let mine: Vec<i64> = orders
+            .iter()
+            .cycle()
+            .skip(c * 7)
+            .take(orders.len())
+            .map(|(o, _)| *o)
+            .collect();
         racers.push(tokio::spawn(async move {
             let client = connect(&name).await;
             let mut closed = Vec::new();
             let mut refusals: HashMap<String, usize> = HashMap::new();
             for order in mine {
                 for step in ["order_confirm", "class_subscription_confirm"] {
-                    match client.query_one(&format!("select 1 from api.{step}($1)"), &[&order]).await {
+                    match client
+                        .query_one(&format!("select 1 from api.{step}($1)"), &[&order])
+                        .await
+                    {
                         Ok(_) => {
                             if step == "class_subscription_confirm" {
                                 closed.push(order);
                             }
                         }
                         Err(e) => {
-                            let code = e.code().map(|c| c.code().to_string()).unwrap_or_else(|| e.to_string());
+                            let code = e
+                                .code()
+                                .map(|c| c.code().to_string())
+                                .unwrap_or_else(|| e.to_string());
                             *refusals.entry(code).or_insert(0) += 1;
                             break;
                         }
@@ -106,8 +139,14 @@ async fn no_credit_is_spent_twice_and_no_order_closed_twice() {
             *refusals.entry(code).or_insert(0) += n;
         }
     }
-    println!("closed orders: {}, refusals by SQLSTATE: {refusals:?}", closed_by.len());
-    assert!(closed_by.values().all(|&n| n == 1), "an order was closed twice: {closed_by:?}");
+    println!(
+        "closed orders: {}, refusals by SQLSTATE: {refusals:?}",
+        closed_by.len()
+    );
+    assert!(
+        closed_by.values().all(|&n| n == 1),
+        "an order was closed twice: {closed_by:?}"
+    );
     assert!(
         refusals.keys().all(|c| c == "DU030" || c == "DU031"),
         "only 'insufficient credit' and 'wrong state' may refuse: {refusals:?}"
@@ -127,17 +166,38 @@ async fn no_credit_is_spent_twice_and_no_order_closed_twice() {
     for row in per_member {
         let (member, closed, subscriptions): (i64, i64, i64) = (row.get(0), row.get(1), row.get(2));
         let balance: Option<String> = check
-            .query_one("select balance::text from api.member_balance($1)", &[&member])
+            .query_one(
+                "select balance::text from api.member_balance($1)",
+                &[&member],
+            )
             .await
             .unwrap()
             .get(0);
-        assert_eq!(closed, 1, "member {member}: its 10.00 pays exactly one order");
+        assert_eq!(
+            closed, 1,
+            "member {member}: its 10.00 pays exactly one order"
+        );
         assert_eq!(subscriptions, 1, "member {member}: one subscription");
-        assert_eq!(balance.as_deref(), Some("0.00"), "member {member}: credit spent once, never below zero");
+        assert_eq!(
+            balance.as_deref(),
+            Some("0.00"),
+            "member {member}: credit spent once, never below zero"
+        );
     }
     assert_eq!(closed_by.len(), MEMBERS);
-    let payments: i64 = check.query_one("select count(*) from dues.payment", &[]).await.unwrap().get(0);
+    let payments: i64 = check
+        .query_one("select count(*) from dues.payment", &[])
+        .await
+        .unwrap()
+        .get(0);
     assert_eq!(payments, MEMBERS as i64, "each reference paid once");
-    let problems = check.query("select * from api.ledger_check()", &[]).await.unwrap();
-    assert!(problems.is_empty(), "the ledger balances: {} problem(s)", problems.len());
+    let problems = check
+        .query("select * from api.ledger_check()", &[])
+        .await
+        .unwrap();
+    assert!(
+        problems.is_empty(),
+        "the ledger balances: {} problem(s)",
+        problems.len()
+    );
 }
