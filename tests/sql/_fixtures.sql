@@ -134,3 +134,119 @@ language sql
 as $$
     select count(*) from dues.ledger_transaction
 $$;
+
+-- Acts as a member for the rest of the transaction: the settings dues.authenticate sets for a member's token,
+-- without switching to role dues_member (under which pgTAP's own functions are not executable).
+create or replace function tests.fx_as_member(p_member_id bigint)
+returns void
+language plpgsql
+as $$
+begin
+    perform set_config('dues.member_id', p_member_id::text, true);
+    perform set_config('dues.staff', 'false', true);
+    perform set_config('dues.actor', 'member ' || p_member_id, true);
+end
+$$;
+
+-- Acts as a request without a token for the rest of the transaction (settings only, as tests.fx_as_member).
+create or replace function tests.fx_as_anonymous()
+returns void
+language plpgsql
+as $$
+begin
+    perform set_config('dues.member_id', '', true);
+    perform set_config('dues.staff', 'false', true);
+    perform set_config('dues.actor', 'anonymous', true);
+end
+$$;
+
+-- Acts as a request with a staff token for the rest of the transaction (settings only, as tests.fx_as_member).
+create or replace function tests.fx_as_staff()
+returns void
+language plpgsql
+as $$
+begin
+    perform set_config('dues.member_id', '', true);
+    perform set_config('dues.staff', 'true', true);
+    perform set_config('dues.actor', 'staff', true);
+end
+$$;
+
+-- Who the transaction acts as: the role and the caller settings dues.caller_set keeps.
+create or replace function tests.fx_caller()
+returns jsonb
+language sql
+as $$
+    select jsonb_build_object('role', current_setting('role'),
+                              'current_user', current_user::text,
+                              'member_id', current_setting('dues.member_id', true),
+                              'staff', current_setting('dues.staff', true),
+                              'actor', current_setting('dues.actor', true))
+$$;
+
+-- Runs a statement that switches role (dues.authenticate, dues.impersonate), then returns who the transaction
+-- acts as (tests.fx_caller) and switches back to the test's role, so that the test can go on asserting with pgTAP.
+-- The caller settings stay: the rest of the test acts as that caller.
+create or replace function tests.fx_caller_after(p_sql text)
+returns jsonb
+language plpgsql
+as $$
+declare
+    v_role text;
+    v_user text;
+begin
+    execute p_sql;
+    v_role := current_setting('role');
+    v_user := current_user;
+    reset role;
+    return tests.fx_caller() || jsonb_build_object('role', v_role, 'current_user', v_user);
+end
+$$;
+
+-- The error a statement raises, without its message: sqlstate, detail and hint (null when it raises none).
+-- To prove two refusals cannot be told apart by anything but the id their message names.
+create or replace function tests.fx_error(p_sql text)
+returns jsonb
+language plpgsql
+as $$
+declare
+    v_state  text;
+    v_detail text;
+    v_hint   text;
+begin
+    execute p_sql;
+    return null;
+exception when others then
+    get stacked diagnostics v_state = returned_sqlstate, v_detail = pg_exception_detail, v_hint = pg_exception_hint;
+    return jsonb_build_object('sqlstate', v_state, 'detail', v_detail, 'hint', v_hint);
+end
+$$;
+
+-- The hash dues keeps of a token: the hex SHA-256 of its UTF-8 text.
+create or replace function tests.fx_token_hash(p_token text)
+returns text
+language sql
+as $$
+    select encode(sha256(convert_to(p_token, 'UTF8')), 'hex')
+$$;
+
+-- A token stored directly (as api.token_create stores it, but it may already be expired): a member's,
+-- or staff's when p_member_id is null; returns the row, whose token_hash dues.authenticate takes.
+create or replace function tests.fx_token(p_member_id bigint default null, p_expires_at timestamptz default null)
+returns dues.api_token
+language sql
+as $$
+    insert into dues.api_token (token_hash, member_id, staff, expires_at)
+    values (tests.fx_token_hash('fx token ' || nextval('tests.fx_seq')), p_member_id, p_member_id is null, p_expires_at)
+    returning *
+$$;
+
+-- A role (manager or contributor) of a member on an organisation; returns its id.
+create or replace function tests.fx_organization_role(p_member_id bigint, p_organization_id bigint, p_role text)
+returns bigint
+language sql
+as $$
+    insert into dues.organization_role (member_id, organization_id, role)
+    values (p_member_id, p_organization_id, p_role)
+    returning id
+$$;

@@ -1,0 +1,114 @@
+-- Tests of the grants of the access migrations: which request role may execute which api function, and that
+-- nothing is executable by PUBLIC.
+
+create or replace function tests.test_api_grants__public_may_execute_no_api_function()
+returns setof text
+language plpgsql
+as $$
+begin
+    return next is_empty(
+        $q$select p.oid::regprocedure::text
+             from pg_catalog.pg_proc p
+            where p.pronamespace = 'api'::regnamespace
+              and has_function_privilege('public', p.oid, 'execute')$q$,
+        'PUBLIC may execute no api function');
+end
+$$;
+
+create or replace function tests.test_api_grants__anonymous_may_execute_only_rule_list()
+returns setof text
+language plpgsql
+as $$
+begin
+    return next set_eq(
+        $q$select p.oid::regprocedure
+             from pg_catalog.pg_proc p
+            where p.pronamespace = 'api'::regnamespace
+              and has_function_privilege('dues_anonymous', p.oid, 'execute')$q$,
+        $q$values ('api.rule_list()'::regprocedure)$q$,
+        'a request without a token may execute api.rule_list and nothing else');
+end
+$$;
+
+create or replace function tests.test_api_grants__members_may_execute_only_own_data_calls()
+returns setof text
+language plpgsql
+as $$
+begin
+    return next set_eq(
+        $q$select p.oid::regprocedure
+             from pg_catalog.pg_proc p
+            where p.pronamespace = 'api'::regnamespace
+              and has_function_privilege('dues_member', p.oid, 'execute')$q$,
+        $q$values ('api.rule_list()'::regprocedure),
+                  ('api.member_balance(bigint)'),
+                  ('api.member_subscriptions(bigint)'),
+                  ('api.subscription_request(bigint, bigint, jsonb)'),
+                  ('api.order_confirm(bigint)'),
+                  ('api.order_cancel(bigint)'),
+                  ('api.class_subscription_confirm(bigint)')$q$,
+        'a member''s request may execute rule_list and the functions on a member''s own data, nothing else');
+end
+$$;
+
+create or replace function tests.test_api_grants__staff_may_execute_every_api_function()
+returns setof text
+language plpgsql
+as $$
+begin
+    return next is_empty(
+        $q$select p.oid::regprocedure::text
+             from pg_catalog.pg_proc p
+            where p.pronamespace = 'api'::regnamespace
+              and not has_function_privilege('dues_staff', p.oid, 'execute')$q$,
+        'a staff request may execute every api function');
+end
+$$;
+
+create or replace function tests.test_api_grants__only_staff_may_create_and_revoke_tokens()
+returns setof text
+language plpgsql
+as $$
+declare
+    v_role text;
+begin
+    return next function_privs_are('api', 'token_create', array['bigint', 'boolean', 'timestamp with time zone', 'text'],
+                                   'dues_staff', array['EXECUTE'], 'staff may create tokens');
+    return next function_privs_are('api', 'token_revoke', array['bigint'],
+                                   'dues_staff', array['EXECUTE'], 'staff may revoke tokens');
+    foreach v_role in array array['dues_member', 'dues_anonymous', 'public'] loop
+        return next function_privs_are('api', 'token_create', array['bigint', 'boolean', 'timestamp with time zone', 'text'],
+                                       v_role, array[]::text[], format('%s may not create tokens', v_role));
+        return next function_privs_are('api', 'token_revoke', array['bigint'],
+                                       v_role, array[]::text[], format('%s may not revoke tokens', v_role));
+    end loop;
+end
+$$;
+
+create or replace function tests.test_api_grants__request_roles_reach_schema_api_only()
+returns setof text
+language plpgsql
+as $$
+declare
+    v_role text;
+begin
+    foreach v_role in array array['dues_anonymous', 'dues_member', 'dues_staff'] loop
+        return next schema_privs_are('api', v_role, array['USAGE'], format('%s may use schema api, not create in it', v_role));
+        return next schema_privs_are('dues', v_role, array[]::text[], format('%s may not reach schema dues', v_role));
+        return next schema_privs_are('rules', v_role, array[]::text[], format('%s may not reach schema rules', v_role));
+    end loop;
+end
+$$;
+
+create or replace function tests.test_api_grants__new_functions_are_executable_by_no_one()
+returns setof text
+language plpgsql
+as $$
+begin
+    create function api.fx_new_function() returns int language sql security definer set search_path = '' as 'select 1';
+    return next function_privs_are('api', 'fx_new_function', array[]::text[], 'public', array[]::text[],
+                                   'a function a later migration creates is not executable by PUBLIC');
+    return next function_privs_are('api', 'fx_new_function', array[]::text[], 'dues_staff', array[]::text[],
+                                   'nor by any request role until a migration grants it');
+end
+$$;
