@@ -98,6 +98,7 @@ as $$
 declare
     v_caller bigint := dues.caller_member_id();
 begin
+    perform dues.require_argument('member_id', p_member_id is null);
     if dues.caller_is_staff() then
         return;
     end if;
@@ -147,6 +148,25 @@ begin
     end if;
 end
 $$;
+
+-- An organisation role is held on a member of kind organization, by a person.
+create function dues.organization_role_check()
+returns trigger
+language plpgsql
+set search_path = ''
+as $$
+begin
+    if not exists (select from dues.member m where m.id = new.organization_id and m.kind = 'organization') then
+        raise exception 'member % is not an organization: roles are held on organizations', new.organization_id
+            using errcode = 'DU013';
+    end if;
+    return new;
+end
+$$;
+
+create trigger organization_role_check
+    before insert or update of organization_id on dues.organization_role
+    for each row execute function dues.organization_role_check();
 
 -- Refuses unless the caller is staff.
 create function dues.authorize_staff()

@@ -17,7 +17,7 @@ set search_path = ''
 as $$
 begin
     perform dues.authorize_staff();
-    if token_create.staff = (token_create.member_id is not null) then
+    if token_create.staff is null or token_create.staff = (token_create.member_id is not null) then
         raise exception 'a token is either for a member (member_id) or for staff (staff => true)'
             using errcode = 'DU071';
     end if;
@@ -51,6 +51,7 @@ set search_path = ''
 as $$
 begin
     perform dues.authorize_staff();
+    perform dues.require_argument('token_id', token_revoke.token_id is null);
     update dues.api_token t
        set revoked_at = pg_catalog.now(), revoked_by = dues.actor()
      where t.id = token_revoke.token_id and t.revoked_at is null;
