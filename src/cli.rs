@@ -5,7 +5,7 @@ use crate::api::call::execute;
 use crate::api::{Call, Caller, Catalog};
 use crate::database::Database;
 use crate::error::{Error, Result};
-use crate::{cluster, http, lint, migrate, sqltest, tap};
+use crate::{cluster, http, lint, migrate, sqltest, tap, worker};
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 
@@ -97,6 +97,37 @@ enum Command {
         #[arg(long, value_name = "ID")]
         as_member: Option<i64>,
     },
+    /// Deliver the outbox, verify payment notifications, run scheduled jobs.
+    Worker {
+        /// Seconds to wait between rounds when there is nothing to do.
+        #[arg(long, default_value_t = 1.0)]
+        poll: f64,
+        /// Messages claimed per round.
+        #[arg(long, default_value_t = 50)]
+        batch: i32,
+        /// Where e-mail goes: smtp://[user:pass@]host[:port][?tls=required] or smtps://…
+        #[arg(
+            long,
+            env = "DUES_SMTP_URL",
+            default_value = "smtp://127.0.0.1:25",
+            hide_env_values = true
+        )]
+        smtp_url: String,
+        /// Seconds one delivery may take.
+        #[arg(long, default_value_t = 30.0)]
+        timeout: f64,
+        /// Run one round and exit.
+        #[arg(long)]
+        once: bool,
+        /// This worker's name in the leases it takes (default: host and pid).
+        #[arg(long)]
+        name: Option<String>,
+    },
+    /// Background jobs.
+    Jobs {
+        #[command(subcommand)]
+        action: JobsAction,
+    },
     /// Manage API tokens.
     Token {
         #[command(subcommand)]
@@ -107,6 +138,19 @@ enum Command {
         #[command(subcommand)]
         action: DbAction,
     },
+}
+
+#[derive(Debug, Subcommand)]
+enum JobsAction {
+    /// Run one job once (for cron): jobs.NAME(now).
+    Run {
+        name: String,
+        /// The "now" the job runs at (a timestamp PostgreSQL understands); default: now.
+        #[arg(long, value_name = "TIMESTAMP")]
+        at: Option<String>,
+    },
+    /// The jobs there are and their schedule.
+    List,
 }
 
 #[derive(Debug, Subcommand)]
@@ -332,7 +376,71 @@ async fn run(cli: Cli) -> Result<()> {
             };
             call_and_print(&db, &Caller::Staff, &call).await
         }
+        Command::Worker {
+            poll,
+            batch,
+            smtp_url,
+            timeout,
+            once,
+            name,
+        } => {
+            let settings = worker::Settings {
+                poll: seconds("poll", poll)?,
+                batch: batch.max(1),
+                smtp_url,
+                timeout: seconds("timeout", timeout)?,
+                once,
+                name: name.unwrap_or_else(|| {
+                    let host = nix::unistd::gethostname()
+                        .map(|h| h.to_string_lossy().into_owned())
+                        .unwrap_or_else(|_| "host".into());
+                    format!("{host}:{}", std::process::id())
+                }),
+            };
+            db.prepare().await?;
+            worker::run(&db, settings).await
+        }
+        Command::Jobs { action } => {
+            db.prepare().await?;
+            let client = db.connect().await?;
+            match action {
+                JobsAction::Run { name, at } => {
+                    let row = client
+                        .query_one(
+                            "select dues.job_run($1, coalesce($2::text::timestamptz, now()))::text",
+                            &[&name, &at],
+                        )
+                        .await?;
+                    println!("{}", row.get::<_, String>(0));
+                }
+                JobsAction::List => {
+                    for r in client
+                        .query(
+                            "select job, coalesce(every::text, 'not scheduled'), coalesce(next_run_at::text, ''),                              coalesce(last_error, '') from dues.job_list()",
+                            &[],
+                        )
+                        .await?
+                    {
+                        let (job, every, next, error): (String, String, String, String) =
+                            (r.get(0), r.get(1), r.get(2), r.get(3));
+                        println!("{job:<16} every {every:<14} next {next} {error}");
+                    }
+                }
+            }
+            Ok(())
+        }
         Command::Db { action } => db_command(&db, action).await,
+    }
+}
+
+/// A positive number of seconds from a flag.
+fn seconds(name: &str, v: f64) -> Result<std::time::Duration> {
+    if v.is_finite() && v > 0.0 {
+        Ok(std::time::Duration::from_secs_f64(v))
+    } else {
+        Err(Error::Usage(format!(
+            "--{name} must be a positive number of seconds"
+        )))
     }
 }
 

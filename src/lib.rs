@@ -6,13 +6,16 @@ pub mod api;
 pub mod cli;
 pub mod cluster;
 pub mod database;
+pub mod deliver;
 pub mod error;
 pub mod http;
 pub mod lint;
 pub mod migrate;
+pub mod paypal;
 pub mod scratch;
 pub mod sqltest;
 pub mod tap;
+pub mod worker;
 
 pub use database::Database;
 pub use error::{Error, Result};

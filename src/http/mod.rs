@@ -59,6 +59,8 @@ impl Default for Settings {
 /// What every request shares.
 struct State {
     pool: Pool,
+    /// Verifies payment notifications right after they are stored.
+    http_client: reqwest::Client,
     catalog: RwLock<Arc<Catalog>>,
     metrics: metrics::Metrics,
     settings: Settings,
@@ -136,6 +138,10 @@ pub async fn serve(db: &Database, settings: Settings) -> Result<()> {
             settings.pool_wait,
             settings.statement_timeout,
         )?,
+        http_client: reqwest::Client::builder()
+            .timeout(Duration::from_secs(30))
+            .build()
+            .map_err(|e| Error::Failed(format!("HTTP client: {e}")))?,
         catalog: RwLock::new(Arc::new(Catalog::default())),
         metrics: metrics::Metrics::default(),
         next_id: AtomicU64::new(1),
@@ -208,7 +214,8 @@ pub async fn serve(db: &Database, settings: Settings) -> Result<()> {
     Ok(())
 }
 
-async fn shutdown_signal() {
+/// Resolves on SIGTERM or SIGINT.
+pub async fn shutdown_signal() {
     use tokio::signal::unix::{signal, SignalKind};
     match signal(SignalKind::terminate()) {
         Ok(mut term) => {
@@ -355,6 +362,83 @@ async fn rpc(
     let call = request::call(req, name, state.settings.body_limit).await?;
     let client = state.pool.get().await.map_err(pool_error)?;
     call::execute(&client, catalog, &caller, &call, request_id).await
+}
+
+/// `POST /webhooks/paypal`: the raw message is stored and committed before
+/// anything else; only then 200. If it could not be stored, a 503 makes
+/// PayPal send it again. Verification and processing follow in the background
+/// (and are retried by `dues worker`).
+async fn paypal_ipn(state: &State, req: Request<Incoming>) -> Response<Body> {
+    let headers: serde_json::Map<String, serde_json::Value> = req
+        .headers()
+        .iter()
+        .map(|(k, v)| {
+            (
+                k.as_str().to_string(),
+                String::from_utf8_lossy(v.as_bytes()).into_owned().into(),
+            )
+        })
+        .collect();
+    let body = match request::body_bytes(req, state.settings.body_limit).await {
+        Ok(b) => b,
+        Err(e) => return error(&e),
+    };
+    match crate::paypal::receive(&state.pool, &body, &serde_json::Value::Object(headers)).await {
+        Ok(id) => {
+            tracing::info!(ipn = id, bytes = body.len(), "IPN message stored");
+            let (pool, http) = (state.pool.clone(), state.http_client.clone());
+            tokio::spawn(async move {
+                if let Err(e) = crate::paypal::process_pending(&pool, &http, 10).await {
+                    tracing::warn!(error = %e, "IPN processing deferred to the worker");
+                }
+            });
+            text(StatusCode::OK, "text/plain", String::new())
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "IPN message NOT stored; answering 503 so that PayPal resends it");
+            error(&ApiError::unavailable("the message could not be stored"))
+        }
+    }
+}
+
+/// `POST /access/check` from a door or machine controller: the exact body and
+/// its `X-Signature` (hex HMAC-SHA256 with the device's key) go to SQL, which
+/// decides, logs and answers `{"granted", "reason"}`.
+async fn access_check(state: &State, req: Request<Incoming>, request_id: &str) -> Response<Body> {
+    let signature = req
+        .headers()
+        .get("x-signature")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .trim()
+        .to_string();
+    let body = match request::body_bytes(req, 64 * 1024).await {
+        Ok(b) => b,
+        Err(e) => return error(&e),
+    };
+    let Ok(body) = String::from_utf8(body) else {
+        return error(&ApiError::new(
+            400,
+            codes::MALFORMED_JSON,
+            "the body is not UTF-8",
+        ));
+    };
+    let catalog = state.catalog();
+    let caller = call::Caller::Token(String::new());
+    let client = match state.pool.get().await {
+        Ok(c) => c,
+        Err(e) => return error(&pool_error(e)),
+    };
+    match client
+        .query_one(
+            "select dues.access_check($1, $2, now())::text",
+            &[&body, &signature],
+        )
+        .await
+    {
+        Ok(row) => text(StatusCode::OK, "application/json", row.get(0)),
+        Err(e) => error(&call::db_error(e, &catalog, &caller, request_id)),
+    }
 }
 
 fn pool_error(e: PoolError) -> ApiError {

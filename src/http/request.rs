@@ -107,6 +107,11 @@ fn check_content_type(headers: &HeaderMap) -> Result<(), ApiError> {
     }
 }
 
+/// The whole body, refused past `limit` bytes (413).
+pub async fn body_bytes(req: Request<Incoming>, limit: usize) -> Result<Vec<u8>, ApiError> {
+    read_body(req, limit).await
+}
+
 async fn read_body(req: Request<Incoming>, limit: usize) -> Result<Vec<u8>, ApiError> {
     match Limited::new(req.into_body(), limit).collect().await {
         Ok(collected) => Ok(collected.to_bytes().to_vec()),
