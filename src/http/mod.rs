@@ -323,7 +323,14 @@ async fn route(
             ),
         ),
         "/openapi.json" if get => ("(openapi)".into(), openapi(state, &req, request_id).await),
-        "/health" | "/metrics" | "/openapi.json" => {
+        "/webhooks/paypal" if req.method() == hyper::Method::POST => {
+            ("(paypal)".into(), paypal_ipn(state, req).await)
+        }
+        "/access/check" if req.method() == hyper::Method::POST => (
+            "(access)".into(),
+            access_check(state, req, request_id).await,
+        ),
+        "/health" | "/metrics" | "/openapi.json" | "/webhooks/paypal" | "/access/check" => {
             ("(other)".into(), error(&request::method_not_allowed()))
         }
         p if p.starts_with("/rpc/") => {
