@@ -250,3 +250,38 @@ as $$
     values (p_member_id, p_organization_id, p_role)
     returning id
 $$;
+
+-- Membership (issue 6) ---------------------------------------------------------
+
+-- A group of its own (a unique name and key); returns its id.
+create or replace function tests.fx_group(p_linked_members_follow boolean default false)
+returns bigint
+language sql
+as $$
+    select (api.group_create('fx group ' || n, 'fx_group_' || n, p_linked_members_follow)).id
+      from nextval('tests.fx_seq') n
+$$;
+
+-- The id of a named group (members, pending_payments, board).
+create or replace function tests.fx_group_id(p_key text)
+returns bigint
+language sql
+as $$
+    select id from dues."group" where key = p_key
+$$;
+
+-- Today in the organisation's time zone (what the procedures call today).
+create or replace function tests.fx_today()
+returns date
+language sql
+as $$
+    select dues.local_date(now())
+$$;
+
+-- Whether a member belongs to a named group on a day (today by default).
+create or replace function tests.fx_in_group(p_member_id bigint, p_key text, p_on date default null)
+returns boolean
+language sql
+as $$
+    select dues.member_in_group(p_member_id, tests.fx_group_id(p_key), coalesce(p_on, tests.fx_today()))
+$$;
