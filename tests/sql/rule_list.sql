@@ -10,9 +10,10 @@ begin
         $q$values ('fixed_term', 'rules.class_subscribe_fixed_term'),
                   ('free', 'rules.class_subscribe_free'),
                   ('per_session', 'rules.class_subscribe_per_session'),
+                  ('recurring', 'rules.class_subscribe_recurring'),
                   ('single_payment', 'rules.class_subscribe_single_payment'),
                   ('sliding_scale', 'rules.class_subscribe_sliding_scale')$q$,
-        'the five shipped rules, by name, with their methods');
+        'the six shipped rules, by name, with their methods');
 end
 $$;
 

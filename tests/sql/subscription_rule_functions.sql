@@ -23,7 +23,10 @@ begin
                                                                                                  (current_date + 1 + interval '3 months')::date - 1),
         ('sliding_scale',  '{"minimum": 5, "maximum": 50}',       '{"amount": 17.5}',     17.5,  current_date, null),
         ('per_session',    '{"price_per_session": 8, "min_sessions": 1, "max_sessions": 20}',
-                                                                  '{"sessions": 5}',      40,    current_date, null);
+                                                                  '{"sessions": 5}',      40,    current_date, null),
+        ('recurring',      '{"period": "month", "amount": 20, "renewal": "fixed", "periods": 3}',
+                                                                  '{}',                   0,     current_date,
+                                                                                                 (current_date + interval '3 months')::date - 1);
 
     return next is_empty('select name from dues.subscription_rule except select rule from flow_case',
                          'every registered rule has a case in this test');
