@@ -285,3 +285,187 @@ language sql
 as $$
     select dues.member_in_group(p_member_id, tests.fx_group_id(p_key), coalesce(p_on, tests.fx_today()))
 $$;
+
+-- A payment (method manual) registered at a given moment, for tests that move the clock: the ledger transfer
+-- register_payment makes, and the payment row with its created_at in the past or future; returns the payment id.
+create or replace function tests.fx_pay_at(p_member_id bigint, p_at timestamptz, p_amount numeric default 25, p_currency char(3) default 'USD')
+returns bigint
+language sql
+as $$
+    insert into dues.payment (member_id, amount, currency, method, ledger_transaction_id, created_at)
+    values (p_member_id, p_amount, p_currency, 'manual',
+            dues.ledger_transfer(dues.processor_account('manual', p_currency), dues.member_account(p_member_id, p_currency),
+                                 p_amount, 'payment', 'fx payment'),
+            p_at)
+    returning id
+$$;
+
+-- A member that joined (api.membership_join) and waits for its first payment; returns its id.
+create or replace function tests.fx_joined_member(p_name text default 'Ada Lovelace')
+returns bigint
+language plpgsql
+as $$
+declare
+    v_member bigint := tests.fx_member(p_name);
+begin
+    perform api.membership_join(v_member);
+    return v_member;
+end
+$$;
+
+-- The messages queued to a recipient with a template, oldest first.
+create or replace function tests.fx_outbox(p_template text, p_recipient text default null)
+returns setof dues.outbox
+language sql
+as $$
+    select * from dues.outbox
+     where template = p_template and (p_recipient is null or recipient = p_recipient)
+     order by id
+$$;
+
+-- A member's e-mail address.
+create or replace function tests.fx_email(p_member_id bigint)
+returns text
+language sql
+as $$
+    select email from dues.member where id = p_member_id
+$$;
+
+-- A value url-encoded as PayPal encodes a form in windows-1252 (space as +).
+create or replace function tests.fx_url_encode(p_text text)
+returns text
+language sql
+as $$
+    select coalesce(string_agg(case when b between 48 and 57 or b between 65 and 90 or b between 97 and 122 or b in (45, 46, 95, 42)
+                                    then chr(b)
+                                    when b = 32 then '+'
+                                    else '%' || upper(lpad(to_hex(b), 2, '0')) end, '' order by i), '')
+      from (select get_byte(v, i) as b, i
+              from convert_to(p_text, 'WIN1252') v, generate_series(0, length(convert_to(p_text, 'WIN1252')) - 1) i) x
+$$;
+
+-- A transaction id unique to the test, shaped like PayPal's (17 upper-case hex digits).
+create or replace function tests.fx_txn()
+returns text
+language sql
+as $$
+    select upper(lpad(to_hex(nextval('tests.fx_seq')), 17, '0'))
+$$;
+
+-- The body of a PayPal IPN message as PayPal posts it (form-encoded, windows-1252, its fields in its order) of a kind:
+-- subscr_signup, subscr_payment, subscr_cancel, subscr_failed, subscr_eot, web_accept, or refund (a Refunded payment).
+-- p_overrides: name, value pairs that replace fields (or are appended); a null value drops the field.
+create or replace function tests.fx_ipn_body(p_kind text, p_payer text, p_txn_id text default null, p_overrides text[] default '{}')
+returns bytea
+language plpgsql
+as $$
+declare
+    v_subscr text := 'I-' || upper(lpad(to_hex(nextval('tests.fx_seq')), 12, '0'));
+    v_fields text[];
+    v_out    text[] := '{}';
+    i        int;
+    j        int;
+    v_value  text;
+begin
+    v_fields := case p_kind
+        when 'subscr_signup' then array[
+            'txn_type', 'subscr_signup', 'subscr_id', v_subscr, 'last_name', 'Lovelace', 'residence_country', 'US',
+            'mc_currency', 'USD', 'item_name', 'Membership', 'business', 'payments@example.org', 'amount3', '25.00',
+            'recurring', '1', 'verify_sign', 'AFcWxV21C7fd0v3bYYYRCpSSRl31A8dKCXmXyp3mxm1YQ5bWp5YZ1bvR', 'payer_status', 'verified',
+            'payer_email', p_payer, 'first_name', 'Ada', 'receiver_email', 'payments@example.org', 'payer_id', 'LPLWNMTBWMFAY',
+            'reattempt', '1', 'item_number', '1', 'subscr_date', '20:12:50 Jan 13, 2026 PST', 'charset', 'windows-1252',
+            'notify_version', '3.9', 'period3', '1 M', 'mc_amount3', '25.00', 'ipn_track_id', '7f5b3e0a1c2d4']
+        when 'subscr_payment' then array[
+            'mc_gross', '25.00', 'protection_eligibility', 'Eligible', 'payer_id', 'LPLWNMTBWMFAY',
+            'payment_date', '20:12:59 Jan 13, 2026 PST', 'payment_status', 'Completed', 'charset', 'windows-1252',
+            'first_name', 'Ada', 'mc_fee', '1.03', 'notify_version', '3.9', 'subscr_id', v_subscr, 'payer_status', 'verified',
+            'business', 'payments@example.org', 'verify_sign', 'AFcWxV21C7fd0v3bYYYRCpSSRl31A8dKCXmXyp3mxm1YQ5bWp5YZ1bvR',
+            'payer_email', p_payer, 'txn_id', p_txn_id, 'payment_type', 'instant', 'last_name', 'Lovelace',
+            'receiver_email', 'payments@example.org', 'payment_fee', '1.03', 'receiver_id', 'S8XGHLYDW9T3S',
+            'txn_type', 'subscr_payment', 'item_name', 'Membership', 'mc_currency', 'USD', 'item_number', '1',
+            'residence_country', 'US', 'transaction_subject', 'Membership', 'payment_gross', '25.00', 'ipn_track_id', '8a6c4f1b2d3e5']
+        when 'web_accept' then array[
+            'mc_gross', '25.00', 'protection_eligibility', 'Eligible', 'payer_id', 'LPLWNMTBWMFAY', 'tax', '0.00',
+            'payment_date', '09:41:12 Feb 02, 2026 PST', 'payment_status', 'Completed', 'charset', 'windows-1252',
+            'first_name', 'Ada', 'mc_fee', '1.03', 'notify_version', '3.9', 'custom', '', 'payer_status', 'verified',
+            'business', 'payments@example.org', 'quantity', '1', 'verify_sign', 'AFcWxV21C7fd0v3bYYYRCpSSRl31A8dKCXmXyp3mxm1YQ5bWp5YZ1bvR',
+            'payer_email', p_payer, 'txn_id', p_txn_id, 'payment_type', 'instant', 'last_name', 'Lovelace',
+            'receiver_email', 'payments@example.org', 'payment_fee', '1.03', 'receiver_id', 'S8XGHLYDW9T3S',
+            'txn_type', 'web_accept', 'item_name', 'Donation', 'mc_currency', 'USD', 'item_number', '',
+            'residence_country', 'US', 'handling_amount', '0.00', 'transaction_subject', '', 'payment_gross', '25.00',
+            'shipping', '0.00', 'ipn_track_id', '9b7d5a2c3e4f6']
+        when 'subscr_cancel' then array[
+            'txn_type', 'subscr_cancel', 'subscr_id', v_subscr, 'last_name', 'Lovelace', 'residence_country', 'US',
+            'mc_currency', 'USD', 'item_name', 'Membership', 'business', 'payments@example.org', 'amount3', '25.00',
+            'recurring', '1', 'verify_sign', 'AFcWxV21C7fd0v3bYYYRCpSSRl31A8dKCXmXyp3mxm1YQ5bWp5YZ1bvR', 'payer_status', 'verified',
+            'payer_email', p_payer, 'first_name', 'Ada', 'receiver_email', 'payments@example.org', 'payer_id', 'LPLWNMTBWMFAY',
+            'reattempt', '1', 'item_number', '1', 'subscr_date', '11:03:21 Mar 02, 2026 PST', 'charset', 'windows-1252',
+            'notify_version', '3.9', 'period3', '1 M', 'mc_amount3', '25.00', 'ipn_track_id', 'ac8e6b3d4f5a7']
+        when 'subscr_failed' then array[
+            'txn_type', 'subscr_failed', 'subscr_id', v_subscr, 'last_name', 'Lovelace', 'residence_country', 'US',
+            'mc_currency', 'USD', 'item_name', 'Membership', 'business', 'payments@example.org', 'amount3', '25.00',
+            'verify_sign', 'AFcWxV21C7fd0v3bYYYRCpSSRl31A8dKCXmXyp3mxm1YQ5bWp5YZ1bvR', 'payer_status', 'verified',
+            'payer_email', p_payer, 'first_name', 'Ada', 'receiver_email', 'payments@example.org', 'payer_id', 'LPLWNMTBWMFAY',
+            'retry_at', '03:00:00 Mar 18, 2026 PDT', 'item_number', '1', 'payment_gross', '25.00', 'charset', 'windows-1252',
+            'notify_version', '3.9', 'mc_gross', '25.00', 'ipn_track_id', 'bd9f7c4e5a6b8']
+        when 'subscr_eot' then array[
+            'txn_type', 'subscr_eot', 'subscr_id', v_subscr, 'last_name', 'Lovelace', 'residence_country', 'US',
+            'item_name', 'Membership', 'mc_currency', 'USD', 'business', 'payments@example.org',
+            'verify_sign', 'AFcWxV21C7fd0v3bYYYRCpSSRl31A8dKCXmXyp3mxm1YQ5bWp5YZ1bvR', 'payer_status', 'verified',
+            'payer_email', p_payer, 'first_name', 'Ada', 'receiver_email', 'payments@example.org', 'payer_id', 'LPLWNMTBWMFAY',
+            'item_number', '1', 'charset', 'windows-1252', 'notify_version', '3.9', 'ipn_track_id', 'ce0a8d5f6b7c9']
+        when 'refund' then array[
+            'mc_gross', '-25.00', 'protection_eligibility', 'Eligible', 'payer_id', 'LPLWNMTBWMFAY', 'address_street', '1 Main St',
+            'payment_date', '08:15:42 Apr 07, 2026 PDT', 'payment_status', 'Refunded', 'charset', 'windows-1252',
+            'first_name', 'Ada', 'mc_fee', '-0.73', 'notify_version', '3.9', 'subscr_id', v_subscr, 'reason_code', 'refund',
+            'payer_status', 'verified', 'business', 'payments@example.org',
+            'verify_sign', 'AFcWxV21C7fd0v3bYYYRCpSSRl31A8dKCXmXyp3mxm1YQ5bWp5YZ1bvR', 'payer_email', p_payer,
+            'parent_txn_id', null, 'txn_id', p_txn_id, 'payment_type', 'instant', 'last_name', 'Lovelace',
+            'receiver_email', 'payments@example.org', 'payment_fee', '-0.73', 'receiver_id', 'S8XGHLYDW9T3S',
+            'item_name', 'Membership', 'mc_currency', 'USD', 'item_number', '1', 'residence_country', 'US',
+            'payment_gross', '-25.00', 'ipn_track_id', 'df1b9e6a7c8d0']
+    end;
+    if v_fields is null then
+        raise exception 'fx_ipn_body: unknown kind %', p_kind;
+    end if;
+    for i in 1 .. coalesce(array_length(p_overrides, 1), 0) / 2 loop
+        j := array_position(v_fields, p_overrides[2 * i - 1]);
+        while j is not null and j % 2 = 0 loop  -- a value that happens to equal the name
+            j := array_position(v_fields, p_overrides[2 * i - 1], j + 1);
+        end loop;
+        if j is null then
+            v_fields := v_fields || array[p_overrides[2 * i - 1], p_overrides[2 * i]];
+        else
+            v_fields[j + 1] := p_overrides[2 * i];
+        end if;
+    end loop;
+    for i in 1 .. array_length(v_fields, 1) / 2 loop
+        v_value := v_fields[2 * i];
+        if v_value is not null then
+            v_out := v_out || (v_fields[2 * i - 1] || '=' || tests.fx_url_encode(v_value));
+        end if;
+    end loop;
+    return convert_to(array_to_string(v_out, '&'), 'UTF8');
+end
+$$;
+
+-- Receives a message and records PayPal's answer VERIFIED (which processes it); returns the message id.
+create or replace function tests.fx_ipn(p_body bytea)
+returns bigint
+language plpgsql
+as $$
+declare
+    v_id bigint := dues.ipn_receive(p_body, '{"content-type": "application/x-www-form-urlencoded"}');
+begin
+    perform dues.ipn_verified(v_id, 'VERIFIED');
+    return v_id;
+end
+$$;
+
+-- The state of a payment notification.
+create or replace function tests.fx_ipn_state(p_id bigint)
+returns text
+language sql
+as $$
+    select state from dues.ipn_message where id = p_id
+$$;
