@@ -81,9 +81,11 @@ begin
            issue_date = p_on,
            due_date = greatest(p_on, v_due),
            total = v_total,
-           issue_transaction_id = v_tx
+           issue_transaction_id = v_tx,
+           status = 'open'
      where i.id = v_invoice.id;
-    perform dues.invoice_set_status(v_invoice.id, 'open', p_on, 'issued');
+    insert into dues.invoice_status_change (invoice_id, from_status, to_status, changed_on, reason)
+    values (v_invoice.id, 'draft', 'open', p_on, 'issued');
     return dues.invoice_lock(v_invoice.id);
 end
 $$;

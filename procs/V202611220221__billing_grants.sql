@@ -1,0 +1,35 @@
+-- Who may call the billing api. Every function checks inside whose data the caller may touch (dues.authorize_member,
+-- dues.authorize_service_order, dues.authorize_staff), so granting one to dues_member later is safe; for now they are granted
+-- to staff only, as the access suite (tests/sql/api_grants.sql) lists exactly what members may call. The collector,
+-- jobs.collect, is granted to no request role: the worker and `dues jobs run` call it.
+
+grant execute on function
+    api.subscription_start(bigint, bigint, jsonb),
+    api.subscription_cancel(bigint, date),
+    api.subscription_change_class(bigint, bigint, date),
+    api.dues_set(bigint, bigint, numeric, date),
+    api.charge_add(bigint, bigint, numeric, text, date),
+    api.recurring_subscription_list(bigint),
+    api.invoice_get(bigint),
+    api.invoice_list(bigint, text, date, date),
+    api.invoice_void(bigint, text),
+    api.invoice_write_off(bigint, text),
+    api.payment_refund(bigint, numeric, text, text),
+    api.member_standing(bigint, date),
+    api.member_statement(bigint, date, date),
+    api.provider_register(bigint, boolean),
+    api.class_set_provider(bigint, bigint),
+    api.contact_add(bigint, text, text, text, text, text),
+    api.contact_remove(bigint),
+    api.contact_list(bigint),
+    api.service_order_create(bigint, text),
+    api.service_order_close(bigint),
+    api.service_order_list(bigint),
+    api.role_grant(bigint, text, bigint, bigint),
+    api.role_revoke(bigint, bigint, bigint),
+    api.role_list(bigint, bigint),
+    api.report_receivables(date),
+    api.report_revenue(date, date),
+    api.report_mrr(date, date),
+    api.report_subscriptions(date, date)
+to dues_staff;
