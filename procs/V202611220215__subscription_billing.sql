@@ -142,6 +142,7 @@ as $$
 declare
     v_class dues.class;
     v_order dues.subscription_order;
+    v_cs    dues.class_subscription;
     v_sub   dues.recurring_subscription;
 begin
     perform dues.authorize_member(subscription_start.member_id, 'pay');
@@ -153,9 +154,8 @@ begin
     end if;
     v_order := api.subscription_request(subscription_start.member_id, v_class.id, subscription_start.params);
     perform api.order_confirm(v_order.id);
-    select r.* into strict v_sub
-      from dues.recurring_subscription r
-     where r.class_subscription_id = (api.class_subscription_confirm(v_order.id)).id;
+    v_cs := api.class_subscription_confirm(v_order.id);
+    select r.* into strict v_sub from dues.recurring_subscription r where r.class_subscription_id = v_cs.id;
     return v_sub;
 end
 $$;

@@ -469,3 +469,149 @@ language sql
 as $$
     select state from dues.ipn_message where id = p_id
 $$;
+
+-- Recurring billing (docs/billing.md) ------------------------------------------------------------------------------
+
+-- A provider: a new organisation registered with api.provider_register; returns its member id.
+create or replace function tests.fx_provider(p_broker boolean default false)
+returns bigint
+language sql
+as $$
+    select (api.provider_register(tests.fx_member('fx provider', 'organization'), p_broker)).member_id
+$$;
+
+-- A class of rule recurring (monthly, 30.00, renewing by default), invoiced by a new provider of its own unless one
+-- is given (so that tests running side by side never share an invoice number counter); returns the class id.
+create or replace function tests.fx_recurring_class(
+    p_params   jsonb  default '{"period": "month", "amount": "30.00", "renewal": "auto_renew"}',
+    p_provider bigint default null,
+    p_currency text   default 'USD'
+)
+returns bigint
+language plpgsql
+as $$
+declare
+    v_class bigint := tests.fx_class('recurring', p_params, p_currency);
+begin
+    perform api.class_set_provider(v_class, coalesce(p_provider, tests.fx_provider()));
+    return v_class;
+end
+$$;
+
+-- A day of next year (always in the future, so any start date is allowed): scenarios run on these dates.
+create or replace function tests.fx_day(p_month int, p_day int, p_years int default 0)
+returns date
+language sql
+as $$
+    select make_date(extract(year from current_date)::int + 1 + p_years, p_month, p_day)
+$$;
+
+-- Subscribes a member to a recurring class from a day (api.subscription_start); returns the subscription id.
+create or replace function tests.fx_subscribe(p_member_id bigint, p_class_id bigint, p_start date, p_params jsonb default '{}')
+returns bigint
+language sql
+as $$
+    select (api.subscription_start(p_member_id, p_class_id, jsonb_build_object('start_date', p_start) || p_params)).class_subscription_id
+$$;
+
+-- Runs the collector at noon (UTC) of a day; returns its summary.
+create or replace function tests.fx_collect(p_day date)
+returns jsonb
+language sql
+as $$
+    select jobs.collect((p_day + time '12:00') at time zone 'UTC')
+$$;
+
+-- The ids of a member's invoices, oldest first.
+create or replace function tests.fx_invoice_ids(p_member_id bigint)
+returns bigint[]
+language sql
+as $$
+    select coalesce(array_agg(id order by id), '{}') from dues.invoice where member_id = p_member_id
+$$;
+
+-- The statuses of a member's invoices, oldest first.
+create or replace function tests.fx_invoice_statuses(p_member_id bigint)
+returns text[]
+language sql
+as $$
+    select coalesce(array_agg(status order by id), '{}') from dues.invoice where member_id = p_member_id
+$$;
+
+-- The totals of a member's invoices, oldest first.
+create or replace function tests.fx_invoice_totals(p_member_id bigint)
+returns numeric[]
+language sql
+as $$
+    select coalesce(array_agg(total order by id), '{}') from dues.invoice where member_id = p_member_id
+$$;
+
+-- What is left to pay on an invoice.
+create or replace function tests.fx_amount_due(p_invoice_id bigint)
+returns numeric
+language sql
+as $$
+    select total - dues.invoice_settled(id) from dues.invoice where id = p_invoice_id
+$$;
+
+-- The standing the collector last recorded for a member (good when it never recorded one).
+create or replace function tests.fx_standing(p_member_id bigint)
+returns text
+language sql
+as $$
+    select coalesce((select standing from dues.member_standing where member_id = p_member_id), 'good')
+$$;
+
+-- A device of its own with a known key; returns it (with its secret_key).
+create or replace function tests.fx_device()
+returns dues.device
+language sql
+as $$
+    select api.device_create('fx-device-' || nextval('tests.fx_seq'), 'fx-device-secret-key-' || nextval('tests.fx_seq'))
+$$;
+
+-- An item of its own (a door, or a machine requiring certification); returns it.
+create or replace function tests.fx_item(p_requires_certification boolean default false)
+returns dues.item
+language sql
+as $$
+    select api.item_create('fx_item_' || nextval('tests.fx_seq'), null,
+                           case when p_requires_certification then 'machine' else 'door' end, p_requires_certification)
+$$;
+
+-- The request body a device sends, as it might format it.
+create or replace function tests.fx_access_body(p_device text, p_item text, p_badge text, p_nonce text default null)
+returns text
+language sql
+as $$
+    select format('{"device": %s, "item": %s, "badge": %s, "nonce": %s}', to_json(p_device), to_json(p_item), to_json(p_badge),
+                  to_json(coalesce(p_nonce, 'fx-nonce-' || nextval('tests.fx_seq'))))
+$$;
+
+-- The hex HMAC-SHA256 of a body with a key, as a device computes it.
+create or replace function tests.fx_sign(p_body text, p_key text)
+returns text
+language sql
+as $$
+    select encode(public.hmac(convert_to(p_body, 'UTF8'), convert_to(p_key, 'UTF8'), 'sha256'), 'hex')
+$$;
+
+-- A correctly signed access check of a badge at an item by a device, with a fresh nonce; returns the answer.
+create or replace function tests.fx_access(p_device dues.device, p_item text, p_badge text, p_now timestamptz default now())
+returns jsonb
+language plpgsql
+as $$
+declare
+    v_body text := tests.fx_access_body(p_device.name, p_item, p_badge);
+begin
+    return dues.access_check(v_body, tests.fx_sign(v_body, p_device.secret_key), p_now);
+end
+$$;
+
+-- A badge number of its own given to a member; returns the number.
+create or replace function tests.fx_badge(p_member_id bigint)
+returns text
+language sql
+as $$
+    select (api.badge_assign(p_member_id, 'fx-badge-' || nextval('tests.fx_seq'))).number
+$$;
