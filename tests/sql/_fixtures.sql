@@ -561,3 +561,57 @@ language sql
 as $$
     select coalesce((select standing from dues.member_standing where member_id = p_member_id), 'good')
 $$;
+
+-- A device of its own with a known key; returns it (with its secret_key).
+create or replace function tests.fx_device()
+returns dues.device
+language sql
+as $$
+    select api.device_create('fx-device-' || nextval('tests.fx_seq'), 'fx-device-secret-key-' || nextval('tests.fx_seq'))
+$$;
+
+-- An item of its own (a door, or a machine requiring certification); returns it.
+create or replace function tests.fx_item(p_requires_certification boolean default false)
+returns dues.item
+language sql
+as $$
+    select api.item_create('fx_item_' || nextval('tests.fx_seq'), null,
+                           case when p_requires_certification then 'machine' else 'door' end, p_requires_certification)
+$$;
+
+-- The request body a device sends, as it might format it.
+create or replace function tests.fx_access_body(p_device text, p_item text, p_badge text, p_nonce text default null)
+returns text
+language sql
+as $$
+    select format('{"device": %s, "item": %s, "badge": %s, "nonce": %s}', to_json(p_device), to_json(p_item), to_json(p_badge),
+                  to_json(coalesce(p_nonce, 'fx-nonce-' || nextval('tests.fx_seq'))))
+$$;
+
+-- The hex HMAC-SHA256 of a body with a key, as a device computes it.
+create or replace function tests.fx_sign(p_body text, p_key text)
+returns text
+language sql
+as $$
+    select encode(public.hmac(convert_to(p_body, 'UTF8'), convert_to(p_key, 'UTF8'), 'sha256'), 'hex')
+$$;
+
+-- A correctly signed access check of a badge at an item by a device, with a fresh nonce; returns the answer.
+create or replace function tests.fx_access(p_device dues.device, p_item text, p_badge text, p_now timestamptz default now())
+returns jsonb
+language plpgsql
+as $$
+declare
+    v_body text := tests.fx_access_body(p_device.name, p_item, p_badge);
+begin
+    return dues.access_check(v_body, tests.fx_sign(v_body, p_device.secret_key), p_now);
+end
+$$;
+
+-- A badge number of its own given to a member; returns the number.
+create or replace function tests.fx_badge(p_member_id bigint)
+returns text
+language sql
+as $$
+    select (api.badge_assign(p_member_id, 'fx-badge-' || nextval('tests.fx_seq'))).number
+$$;
