@@ -57,7 +57,7 @@ begin
 end
 $$;
 
-create or replace function tests.test_class_subscribe_recurring__refuses_overlaps_in_one_service_order()
+create or replace function tests.test_class_subscribe_recurring__refuses_overlaps_in_one_order()
 returns setof text
 language plpgsql
 as $$
@@ -107,7 +107,7 @@ begin
 end
 $$;
 
-create or replace function tests.test_class_subscribe_recurring__refuses_a_foreign_or_closed_service_order()
+create or replace function tests.test_class_subscribe_recurring__refuses_others_or_closed_orders()
 returns setof text
 language plpgsql
 as $$
