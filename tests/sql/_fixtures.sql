@@ -615,3 +615,14 @@ language sql
 as $$
     select (api.badge_assign(p_member_id, 'fx-badge-' || nextval('tests.fx_seq'))).number
 $$;
+
+-- A storage slot of its own, of a type of its own (a 3-month term, reminded 14 days ahead); returns the slot id.
+create or replace function tests.fx_slot(p_term interval default '3 months', p_reminder_before interval default '14 days')
+returns bigint
+language sql
+as $$
+    select (api.storage_slot_create(
+                (api.storage_type_create('fx_slot_type_' || n, 'Shelf ' || n, p_term, p_reminder_before)).id,
+                'FX-' || n, 'basement')).id
+      from nextval('tests.fx_seq') n
+$$;

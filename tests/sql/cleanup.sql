@@ -1,0 +1,25 @@
+-- Tests of jobs.cleanup: old idempotency answers and old nonces go, recent ones and history stay.
+
+create or replace function tests.test_cleanup__forgets_old_idempotency_answers_and_nonces()
+returns setof text
+language plpgsql
+as $$
+declare
+    v_owner  text := 'fx owner ' || nextval('tests.fx_seq');
+    v_device dues.device := tests.fx_device();
+    v_door   dues.item := tests.fx_item();
+    v_body   text := tests.fx_access_body(v_device.name, v_door.name, 'b1', 'old-nonce');
+begin
+    perform dues.idempotency_claim(v_owner, 'k-old', 'h');
+    perform dues.idempotency_claim(v_owner, 'k-new', 'h');
+    update dues.idempotency set created_at = now() - interval '25 hours' where owner = v_owner and key = 'k-old';
+    perform dues.access_check(v_body, tests.fx_sign(v_body, v_device.secret_key), now() - interval '401 days');
+    perform tests.fx_access(v_device, v_door.name, 'b1', now() - interval '1 day');
+    return next is(jobs.cleanup(now()) ->> 'nonces_deleted', '1', 'one nonce is older than 400 days');
+    return next results_eq(format('select key from dues.idempotency where owner = %L', v_owner), $q$values ('k-new'::text)$q$,
+                           'answers older than 24 hours are forgotten, newer ones kept');
+    return next is((select count(*) from dues.access_nonce where device_id = v_device.id), 1::bigint, 'the recent nonce is kept');
+    return next is((select count(*) from dues.access_log where device_id = v_device.id), 2::bigint, 'the access log is history: kept');
+    return next is(jobs.cleanup(now()) - 'now', '{"idempotency_deleted": 0, "nonces_deleted": 0}'::jsonb, 'running again deletes nothing');
+end
+$$;
