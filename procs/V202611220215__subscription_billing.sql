@@ -109,7 +109,7 @@ begin
 
     update dues.recurring_subscription r
        set end_date = p_end,
-           billed_until = least(r.billed_until, p_end),
+           billed_until = case when r.billed_until > p_end then p_end else r.billed_until end,
            ended_at = pg_catalog.now(),
            ended_by = dues.actor()
      where r.class_subscription_id = p_sub.class_subscription_id
