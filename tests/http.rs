@@ -347,7 +347,7 @@ fn tokens_decide_who_may_do_what() {
         .status,
         200
     );
-    admin_on(&s, "update dues.api_token set expires_at = now() - interval '1 second' where expires_at is not null");
+    exec(&s.db.url, "update dues.api_token set expires_at = now() - interval '1 second' where expires_at is not null");
     assert_eq!(
         get(
             a,
@@ -451,27 +451,6 @@ fn tokens_decide_who_may_do_what() {
         .status,
         200
     );
-}
-
-/// Runs SQL on the server's database as its owner.
-fn admin_on(s: &Server, sql: &str) {
-    let url = s.db.url.clone();
-    let sql = sql.to_string();
-    std::thread::spawn(move || {
-        let rt = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap();
-        rt.block_on(async {
-            let (c, conn) = tokio_postgres::connect(&url, tokio_postgres::NoTls)
-                .await
-                .unwrap();
-            tokio::spawn(conn);
-            c.batch_execute(&sql).await.unwrap();
-        })
-    })
-    .join()
-    .unwrap();
 }
 
 #[test]

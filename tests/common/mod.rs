@@ -101,6 +101,18 @@ pub struct FreshDb {
 }
 
 impl FreshDb {
+    /// A fresh database with every migration applied.
+    pub fn migrated(tag: &str) -> FreshDb {
+        let db = FreshDb::new(tag);
+        let out = dues()
+            .args(["migrate"])
+            .env("DATABASE_URL", &db.url)
+            .output()
+            .expect("dues migrate");
+        assert!(out.status.success(), "{}", text(&out));
+        db
+    }
+
     pub fn new(tag: &str) -> FreshDb {
         let name = format!(
             "dues_it_{tag}_{}_{}",
@@ -125,9 +137,14 @@ impl Drop for FreshDb {
     }
 }
 
-/// Runs one statement on the server's maintenance database, blocking.
+/// Runs statements on the server's maintenance database, blocking.
 pub fn admin(sql: &str) {
-    let url = server_url("postgres");
+    exec(&server_url("postgres"), sql);
+}
+
+/// Runs statements on the database at `url`, blocking.
+pub fn exec(url: &str, sql: &str) {
+    let url = url.to_string();
     let sql = sql.to_string();
     std::thread::spawn(move || {
         let rt = tokio::runtime::Builder::new_current_thread()
