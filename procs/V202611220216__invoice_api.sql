@@ -166,7 +166,10 @@ begin
     if v_invoice.status not in ('draft', 'open') then
         raise exception 'invoice % is %, only a draft or open invoice can be voided', v_invoice.id, v_invoice.status
             using errcode = 'DUB11',
-                  hint = case v_invoice.status when 'paid' then 'refund the payment (payment_refund) instead' else null end;
+                  hint = case v_invoice.status
+                             when 'paid' then 'refund the payment (payment_refund) to reopen it first'
+                             else 'it is already closed'
+                         end;
     end if;
     if exists (select from dues.invoice_line l join dues.proration_credit pc on pc.invoice_line_id = l.id
                 where l.invoice_id = v_invoice.id) then
@@ -318,7 +321,7 @@ begin
     if v_amount <= 0 then
         raise exception 'refund amount must be positive, got %', v_amount
             using errcode = 'DU020',
-                  hint = case when v_left = 0 then 'payment ' || v_payment.id || ' was refunded in full' end;
+                  hint = pg_catalog.format('payment %s has %s %s left to refund', v_payment.id, v_left, v_payment.currency);
     end if;
     perform dues.money_check(v_amount, v_payment.currency);
     if v_amount > v_left then
