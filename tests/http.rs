@@ -770,3 +770,25 @@ fn statement_timeout_is_504_and_an_exhausted_pool_is_503() {
         204
     );
 }
+
+#[test]
+fn the_openapi_document_validates_as_openapi_3_1() {
+    let s = Server::start("openapi");
+    let staff = s.token(&["--staff"]);
+    for token in [Some(staff.as_str()), None] {
+        let doc = get(&s.addr, "/openapi.json", token);
+        assert_eq!(doc.status, 200);
+        let file = scratch_dir("openapi").join("openapi.json");
+        std::fs::write(&file, &doc.body).unwrap();
+        let out = std::process::Command::new("python3")
+            .args(["-m", "openapi_spec_validator", "--schema", "3.1"])
+            .arg(&file)
+            .output()
+            .expect("python3 (with openapi-spec-validator: pip install openapi-spec-validator)");
+        assert!(
+            out.status.success(),
+            "the document does not validate (pip install openapi-spec-validator if it is missing):\n{}",
+            text(&out)
+        );
+    }
+}
