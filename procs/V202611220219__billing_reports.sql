@@ -1,9 +1,9 @@
 -- Reports of recurring billing, for staff: receivables ageing, revenue by class and month, monthly recurring revenue,
 -- new and churned subscriptions by month.
 
--- The first days of the months from one day's month to another's (both included); DU014 null, DU013 reversed.
-create function dues.report_months(p_from date, p_to date)
-returns setof date
+-- Refuses a report range that is missing an end (DU014), reversed or over a century (DU013).
+create function dues.report_range_check(p_from date, p_to date)
+returns void
 language plpgsql
 immutable
 set search_path = ''
@@ -19,6 +19,18 @@ begin
         raise exception 'a report covers at most 100 years, not % to %', p_from, p_to
             using errcode = 'DU013';
     end if;
+end
+$$;
+
+-- The first days of the months from one day's month to another's (both included); refuses a bad range.
+create function dues.report_months(p_from date, p_to date)
+returns setof date
+language plpgsql
+immutable
+set search_path = ''
+as $$
+begin
+    perform dues.report_range_check(p_from, p_to);
     return query
         select m::date
           from pg_catalog.generate_series(pg_catalog.date_trunc('month', p_from::timestamp),
@@ -82,6 +94,7 @@ set search_path = ''
 as $$
 begin
     perform dues.authorize_staff();
+    perform dues.report_range_check(report_revenue.from_month, report_revenue.to_month);
     return query
         with months as (
             select m as first_day from dues.report_months(report_revenue.from_month, report_revenue.to_month) as m
@@ -127,6 +140,7 @@ set search_path = ''
 as $$
 begin
     perform dues.authorize_staff();
+    perform dues.report_range_check(report_mrr.from_month, report_mrr.to_month);
     return query
         with months as (
             select m as first_day, (m + interval '1 month')::date - 1 as last_day
@@ -175,6 +189,7 @@ set search_path = ''
 as $$
 begin
     perform dues.authorize_staff();
+    perform dues.report_range_check(report_subscriptions.from_month, report_subscriptions.to_month);
     return query
         with months as (
             select m as first_day from dues.report_months(report_subscriptions.from_month, report_subscriptions.to_month) as m
