@@ -102,3 +102,22 @@ begin
                           'limit is positive');
 end
 $$;
+
+create or replace function tests.test_audit_log__records_contacts_and_service_order_roles()
+returns setof text
+language plpgsql
+as $$
+declare
+    v_member bigint := tests.fx_member();
+    v_user   bigint := tests.fx_member('User');
+    v_order  bigint;
+begin
+    insert into dues.member_contact (member_id, role, name, email) values (v_member, 'billing', 'Accounts', 'accounts@example.org');
+    return next is((select new ->> 'email' from dues.audit_log where table_name = 'member_contact' and member_id = v_member),
+                   'accounts@example.org', 'a contact''s e-mail is audited');
+    insert into dues.service_order (member_id, name) values (v_member, 'main site') returning id into v_order;
+    insert into dues.service_order_role (member_id, service_order_id, role) values (v_user, v_order, 'contributor');
+    return next is((select action from dues.audit_log where table_name = 'service_order_role' and member_id = v_user), 'insert',
+                   'a role on a service order is audited under the member who holds it');
+end
+$$;
