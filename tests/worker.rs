@@ -7,8 +7,7 @@ mod common;
 
 use common::*;
 use mailin_embedded::{response, Handler, Response, Server as SmtpServer};
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{TcpListener, TcpStream};
+use std::net::TcpListener;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -87,44 +86,6 @@ fn smtp_receiver() -> (u16, Arc<Mutex<Vec<Mail>>>, Arc<Mutex<u64>>) {
     (port, mails, stall)
 }
 
-/// An HTTP server in this process that answers 200 to every POST; returns its URL and the bodies.
-fn http_receiver() -> (String, Arc<Mutex<Vec<String>>>) {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let url = format!("http://{}/hook", listener.local_addr().unwrap());
-    let bodies: Arc<Mutex<Vec<String>>> = Arc::default();
-    let seen = bodies.clone();
-    std::thread::spawn(move || {
-        for stream in listener.incoming().flatten() {
-            let seen = seen.clone();
-            std::thread::spawn(move || serve_one(stream, &seen));
-        }
-    });
-    (url, bodies)
-}
-
-fn serve_one(mut stream: TcpStream, seen: &Mutex<Vec<String>>) {
-    let mut reader = BufReader::new(stream.try_clone().unwrap());
-    let mut length = 0;
-    loop {
-        let mut line = String::new();
-        if reader.read_line(&mut line).unwrap_or(0) == 0 {
-            return;
-        }
-        if line.to_ascii_lowercase().starts_with("content-length:") {
-            length = line[15..].trim().parse().unwrap_or(0);
-        }
-        if line == "\r\n" {
-            break;
-        }
-    }
-    let mut body = vec![0; length];
-    reader.read_exact(&mut body).unwrap();
-    seen.lock()
-        .unwrap()
-        .push(String::from_utf8_lossy(&body).into_owned());
-    let _ = stream.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
-}
-
 /// Queues `n` e-mails and `hooks` webhooks to `hook_url`.
 fn enqueue(db: &FreshDb, n: usize, hooks: usize, hook_url: &str) {
     exec(
@@ -156,33 +117,18 @@ fn worker(db: &FreshDb, smtp_port: u16, extra: &[&str]) -> std::process::Command
 }
 
 fn states(db: &FreshDb) -> String {
-    let out = dues()
-        .args(["call", "ledger_check"])
-        .env("DATABASE_URL", &db.url)
-        .output()
-        .unwrap();
-    assert!(out.status.success());
-    let url = db.url.clone();
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    rt.block_on(async move {
-        let (c, conn) = tokio_postgres::connect(&url, tokio_postgres::NoTls).await.unwrap();
-        tokio::spawn(conn);
-        c.query_one("select string_agg(state || '=' || n, ' ' order by state) from (select state, count(*) n from dues.outbox group by state) s", &[])
-            .await
-            .unwrap()
-            .get::<_, Option<String>>(0)
-            .unwrap_or_default()
-    })
+    query_text(
+        &db.url,
+        "select string_agg(state || '=' || n, ' ' order by state) \
+         from (select state, count(*) n from dues.outbox group by state) s",
+    )
 }
 
 #[test]
 fn every_queued_message_arrives_once_even_with_several_workers() {
     let db = FreshDb::migrated("outbox");
     let (port, mails, _) = smtp_receiver();
-    let (hook, bodies) = http_receiver();
+    let (hook, bodies) = http_receiver(|_| (200, String::new()));
     enqueue(&db, 30, 3, &hook);
     let workers: Vec<_> = (0..3)
         .map(|i| {

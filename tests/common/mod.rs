@@ -365,3 +365,266 @@ pub fn scratch_dir(tag: &str) -> PathBuf {
     std::fs::create_dir_all(&dir).unwrap();
     dir
 }
+
+/// An HTTP server in this process: `respond(body)` gives the status and body
+/// of the answer to each request. Returns its URL and the bodies received.
+pub fn http_receiver(
+    respond: fn(&str) -> (u16, String),
+) -> (String, std::sync::Arc<std::sync::Mutex<Vec<String>>>) {
+    use std::io::{BufRead, BufReader, Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/hook", listener.local_addr().unwrap());
+    let bodies: std::sync::Arc<std::sync::Mutex<Vec<String>>> = Default::default();
+    let seen = bodies.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let seen = seen.clone();
+            std::thread::spawn(move || {
+                let mut stream = stream;
+                let mut reader = BufReader::new(stream.try_clone().unwrap());
+                let mut length = 0;
+                loop {
+                    let mut line = String::new();
+                    if reader.read_line(&mut line).unwrap_or(0) == 0 {
+                        return;
+                    }
+                    if line.to_ascii_lowercase().starts_with("content-length:") {
+                        length = line[15..].trim().parse().unwrap_or(0);
+                    }
+                    if line == "\r\n" {
+                        break;
+                    }
+                }
+                let mut body = vec![0; length];
+                if reader.read_exact(&mut body).is_err() {
+                    return;
+                }
+                let body = String::from_utf8_lossy(&body).into_owned();
+                let (status, answer) = respond(&body);
+                seen.lock().unwrap().push(body);
+                let _ = stream.write_all(
+                    format!(
+                        "HTTP/1.1 {status} X\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{answer}",
+                        answer.len()
+                    )
+                    .as_bytes(),
+                );
+            });
+        }
+    });
+    (url, bodies)
+}
+
+/// The first column of the first row of a query, as text (NULL: "").
+pub fn query_text(url: &str, sql: &str) -> String {
+    let (url, sql) = (url.to_string(), sql.to_string());
+    std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(async move {
+            let (c, conn) = tokio_postgres::connect(&url, tokio_postgres::NoTls)
+                .await
+                .unwrap();
+            tokio::spawn(conn);
+            let row = c
+                .query_one(&format!("select ({sql})::text"), &[])
+                .await
+                .unwrap();
+            row.get::<_, Option<String>>(0).unwrap_or_default()
+        })
+    })
+    .join()
+    .unwrap()
+}
+
+// ---------------------------------------------------------------------------
+// Helpers of the reliability suites (tests/reliability.rs, tests/soak.rs).
+
+/// Like [`raw`], but a refused connection, a timeout or an empty answer is an
+/// error instead of a panic: for clients that outlive a server.
+pub fn try_raw(addr: &str, request: &[u8], timeout: std::time::Duration) -> std::io::Result<Reply> {
+    use std::io::{Read, Write};
+    let sock: std::net::SocketAddr = addr.parse().map_err(|e| {
+        std::io::Error::new(std::io::ErrorKind::InvalidInput, format!("{addr}: {e}"))
+    })?;
+    let mut s = std::net::TcpStream::connect_timeout(&sock, timeout)?;
+    s.set_read_timeout(Some(timeout))?;
+    s.set_write_timeout(Some(timeout))?;
+    s.write_all(request)?;
+    let mut buf = Vec::new();
+    s.read_to_end(&mut buf)?;
+    let reply = parse_reply(&buf);
+    if reply.status == 0 {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::UnexpectedEof,
+            "no HTTP answer",
+        ));
+    }
+    Ok(reply)
+}
+
+/// An HTTP/1.1 answer from its bytes (status 0 when there is none).
+pub fn parse_reply(buf: &[u8]) -> Reply {
+    let text = String::from_utf8_lossy(buf).to_string();
+    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+    let mut lines = head.lines();
+    let status = lines
+        .next()
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    let headers = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
+        .collect();
+    Reply {
+        status,
+        headers,
+        body: body.to_string(),
+    }
+}
+
+/// The bytes of a request (Connection: close) with optional token, JSON body and headers.
+pub fn request_bytes(
+    addr: &str,
+    method: &str,
+    path: &str,
+    token: Option<&str>,
+    body: Option<&str>,
+    extra: &[(&str, &str)],
+) -> Vec<u8> {
+    let mut req = format!("{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n");
+    if let Some(t) = token {
+        req.push_str(&format!("Authorization: Bearer {t}\r\n"));
+    }
+    for (k, v) in extra {
+        req.push_str(&format!("{k}: {v}\r\n"));
+    }
+    if let Some(b) = body {
+        if !extra
+            .iter()
+            .any(|(k, _)| k.eq_ignore_ascii_case("content-type"))
+        {
+            req.push_str("Content-Type: application/json\r\n");
+        }
+        req.push_str(&format!("Content-Length: {}\r\n\r\n{b}", b.len()));
+    } else {
+        req.push_str("\r\n");
+    }
+    req.into_bytes()
+}
+
+/// Rows of `sql` on the database at `url`, every value as text (NULL is None); blocking.
+pub fn query(url: &str, sql: &str) -> Vec<Vec<Option<String>>> {
+    let url = url.to_string();
+    let sql = sql.to_string();
+    std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("runtime");
+        rt.block_on(async {
+            let (client, conn) = tokio_postgres::connect(&url, tokio_postgres::NoTls)
+                .await
+                .unwrap_or_else(|e| panic!("connect {url}: {e}"));
+            tokio::spawn(async move {
+                let _ = conn.await;
+            });
+            let messages = client
+                .simple_query(&sql)
+                .await
+                .unwrap_or_else(|e| panic!("{sql}: {e}"));
+            messages
+                .into_iter()
+                .filter_map(|m| match m {
+                    tokio_postgres::SimpleQueryMessage::Row(r) => {
+                        Some((0..r.len()).map(|i| r.get(i).map(str::to_string)).collect())
+                    }
+                    _ => None,
+                })
+                .collect()
+        })
+    })
+    .join()
+    .expect("query")
+}
+
+/// The one value of a one-row, one-column query (NULL is "").
+pub fn query_value(url: &str, sql: &str) -> String {
+    query(url, sql)
+        .first()
+        .and_then(|r| r.first().cloned().flatten())
+        .unwrap_or_default()
+}
+
+/// Spawns `dues serve` on the database at `url` on a free loopback port;
+/// returns the child and its address. `shell_prefix` runs it through
+/// `sh -c '<prefix> exec dues serve …'` (e.g. `ulimit -Sn 1024;`).
+pub fn spawn_serve(
+    url: &str,
+    flags: &[&str],
+    log_path: &std::path::Path,
+    shell_prefix: Option<&str>,
+) -> (std::process::Child, String) {
+    let log = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(log_path)
+        .expect("serve log");
+    let mut cmd = match shell_prefix {
+        None => dues(),
+        Some(prefix) => {
+            let mut c = Command::new("sh");
+            c.arg("-c")
+                .arg(format!("{prefix} exec \"$0\" \"$@\""))
+                .arg(env!("CARGO_BIN_EXE_dues"))
+                .current_dir(env!("CARGO_MANIFEST_DIR"))
+                .env("DUES_HOME", test_home())
+                .env_remove("DUES_MIGRATIONS")
+                .env_remove("RUST_LOG");
+            c
+        }
+    };
+    cmd.args(["serve", "--listen", "127.0.0.1:0"])
+        .args(flags)
+        .env("DATABASE_URL", url)
+        .stdout(std::process::Stdio::piped())
+        .stderr(log);
+    let mut child = cmd.spawn().expect("spawn dues serve");
+    let stdout = child.stdout.take().expect("stdout");
+    let mut line = String::new();
+    std::io::BufRead::read_line(&mut std::io::BufReader::new(stdout), &mut line).expect("read");
+    let addr = line
+        .split("http://")
+        .nth(1)
+        .and_then(|s| s.split_whitespace().next())
+        .unwrap_or_else(|| {
+            let log = std::fs::read_to_string(log_path).unwrap_or_default();
+            panic!("dues serve did not start: {line:?}\n{log}")
+        })
+        .to_string();
+    (child, addr)
+}
+
+impl Server {
+    /// Ends `dues serve` at once with SIGKILL (no graceful shutdown).
+    pub fn kill9(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+
+    /// A new `dues serve` process on the same database (the old one is
+    /// killed first if still running); its address may differ.
+    pub fn restart(&mut self, flags: &[&str]) {
+        self.kill9();
+        let log_path =
+            PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("serve-{}.log", self.db.name));
+        let (child, addr) = spawn_serve(&self.db.url, flags, &log_path, None);
+        self.child = Some(child);
+        self.addr = addr;
+    }
+}
