@@ -323,7 +323,14 @@ fn cluster_dir(home: &Path, owner: Option<&Owner>) -> Result<PathBuf> {
     let id = crate::hex_digest(home.as_os_str().as_encoded_bytes());
     let shared = Path::new(SHARED_ROOT).join(&id[..16]);
     fs::create_dir_all(&shared).map_err(|e| Error::io(&shared, e))?;
-    std::os::unix::fs::symlink(&shared, &link).map_err(|e| Error::io(&link, e))?;
+    match std::os::unix::fs::symlink(&shared, &link) {
+        Ok(()) => {}
+        // another dues process made the link at the same moment: use theirs
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            return fs::read_link(&link).map_err(|e| Error::io(&link, e));
+        }
+        Err(e) => return Err(Error::io(&link, e)),
+    }
     tracing::info!(link = %link.display(), target = %shared.display(),
         "the cluster's user cannot reach DUES_HOME; its files live in the target");
     Ok(shared)
