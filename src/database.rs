@@ -91,7 +91,9 @@ impl Database {
                 Ok(()) => {}
                 // another process created it at the same moment
                 Err(e)
-                    if e.code() == Some(&tokio_postgres::error::SqlState::DUPLICATE_DATABASE) => {}
+                    if e.code() == Some(&tokio_postgres::error::SqlState::DUPLICATE_DATABASE)
+                        || e.code() == Some(&tokio_postgres::error::SqlState::UNIQUE_VIOLATION) => {
+                }
                 Err(e) => return Err(e.into()),
             }
         }

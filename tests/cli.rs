@@ -290,3 +290,39 @@ fn a_stale_pid_file_is_recovered() {
     let _ = std::fs::remove_dir_all(&cluster);
     let _ = std::fs::remove_dir_all(&home);
 }
+
+#[test]
+fn a_home_the_server_user_cannot_reach_is_linked_to_a_shared_folder_even_in_a_race() {
+    if external_url().is_some() || !nix::unistd::Uid::effective().is_root() {
+        return; // only root runs the cluster as another user
+    }
+    use std::os::unix::fs::PermissionsExt;
+    let private = scratch_dir("private");
+    std::fs::set_permissions(&private, std::fs::Permissions::from_mode(0o700)).unwrap();
+    let home = private.join("home");
+    let starts: Vec<_> = (0..3)
+        .map(|_| {
+            dues()
+                .args(["db", "start"])
+                .env("DUES_HOME", &home)
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for s in starts {
+        let out = s.wait_with_output().unwrap();
+        assert!(out.status.success(), "{}", text(&out));
+    }
+    let target = std::fs::read_link(home.join("pg")).expect("pg is a link");
+    assert!(target.starts_with("/var/lib/dues"), "{}", target.display());
+    let out = dues()
+        .args(["db", "stop"])
+        .env("DUES_HOME", &home)
+        .output()
+        .unwrap();
+    assert!(text(&out).contains("stopped"), "{}", text(&out));
+    let _ = std::fs::remove_dir_all(&target);
+    let _ = std::fs::remove_dir_all(&private);
+}
