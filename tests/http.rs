@@ -399,12 +399,47 @@ fn tokens_decide_who_may_do_what() {
     );
     assert_eq!(r.status, 403);
     // its own billing and membership, not another's; no list of everyone's invoices
-    assert_eq!(get(a, &format!("/rpc/member_standing?member_id={ann}"), Some(&ann_token)).status, 200);
-    assert_eq!(get(a, &format!("/rpc/invoice_list?member_id={ann}"), Some(&ann_token)).status, 200);
-    assert_eq!(get(a, &format!("/rpc/member_statement?member_id={bob}"), Some(&ann_token)).status, 403);
+    assert_eq!(
+        get(
+            a,
+            &format!("/rpc/member_standing?member_id={ann}"),
+            Some(&ann_token)
+        )
+        .status,
+        200
+    );
+    assert_eq!(
+        get(
+            a,
+            &format!("/rpc/invoice_list?member_id={ann}"),
+            Some(&ann_token)
+        )
+        .status,
+        200
+    );
+    assert_eq!(
+        get(
+            a,
+            &format!("/rpc/member_statement?member_id={bob}"),
+            Some(&ann_token)
+        )
+        .status,
+        403
+    );
     assert_eq!(get(a, "/rpc/invoice_list", Some(&ann_token)).status, 403);
-    assert_eq!(get(a, &format!("/rpc/member_groups?member_id={bob}"), Some(&ann_token)).status, 403);
-    assert_eq!(get(a, "/rpc/report_receivables", Some(&ann_token)).status, 403);
+    assert_eq!(
+        get(
+            a,
+            &format!("/rpc/member_groups?member_id={bob}"),
+            Some(&ann_token)
+        )
+        .status,
+        403
+    );
+    assert_eq!(
+        get(a, "/rpc/report_receivables", Some(&ann_token)).status,
+        403
+    );
     // members may not register money received, create members or tokens
     let r = post(
         a,
