@@ -18,3 +18,8 @@ fn concurrency_short() {
 fn crash_of_dues_short() {
     suites::crash_of_dues(16, 3, Duration::from_millis(1500));
 }
+
+#[test]
+fn crash_of_postgres_short() {
+    suites::crash_of_postgres(8, 2, Duration::from_secs(2));
+}

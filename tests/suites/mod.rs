@@ -750,7 +750,14 @@ pub struct PayLoad {
 }
 
 impl PayLoad {
-    pub fn start(addr: &str, token: &str, members: &[i64], clients: usize, give_up: Duration, tag: &str) -> PayLoad {
+    pub fn start(
+        addr: &str,
+        token: &str,
+        members: &[i64],
+        clients: usize,
+        give_up: Duration,
+        tag: &str,
+    ) -> PayLoad {
         let addr = Arc::new(RwLock::new(addr.to_string()));
         let stop = Arc::new(AtomicBool::new(false));
         let acked: Arc<Mutex<Vec<(String, i64)>>> = Arc::default();
@@ -787,7 +794,12 @@ impl PayLoad {
                             tries += 1;
                             http.set_addr(&addr.read().unwrap());
                             let t0 = Instant::now();
-                            let r = http.post("register_payment", &token, &body, &[("Idempotency-Key", &p.key)]);
+                            let r = http.post(
+                                "register_payment",
+                                &token,
+                                &body,
+                                &[("Idempotency-Key", &p.key)],
+                            );
                             let what = match &r {
                                 Ok(r) if r.header("idempotency-replayed") == Some("true") => {
                                     format!("{} replayed", outcome(r))
@@ -808,7 +820,8 @@ impl PayLoad {
                                         if tries > 1 {
                                             log.replayed_on_retry += 1;
                                         } else {
-                                            log.unexpected.push(format!("first try replayed: {p:?}"));
+                                            log.unexpected
+                                                .push(format!("first try replayed: {p:?}"));
                                         }
                                     }
                                     acked.lock().unwrap().push((p.key.clone(), id));
@@ -819,7 +832,8 @@ impl PayLoad {
                                     std::thread::sleep(Duration::from_millis(50))
                                 }
                                 Ok(r) => {
-                                    log.unexpected.push(format!("{p:?}: {} {}", r.status, r.body));
+                                    log.unexpected
+                                        .push(format!("{p:?}: {} {}", r.status, r.body));
                                     break;
                                 }
                                 Err(_) => std::thread::sleep(Duration::from_millis(50)),
@@ -883,8 +897,16 @@ pub fn wait_for_no_sessions(url: &str, limit: Duration) -> bool {
 /// claimed idempotency key has its answer; payments and stored answers match
 /// one to one; every payment has its ledger transaction; the ledger checks
 /// out; every payment acknowledged so far is there.
-pub fn check_nothing_half_written(report: &mut Report, url: &str, acked: &[(String, i64)], tag: &str) {
-    let unanswered = query_value(url, "select count(*) from dues.idempotency where status is null");
+pub fn check_nothing_half_written(
+    report: &mut Report,
+    url: &str,
+    acked: &[(String, i64)],
+    tag: &str,
+) {
+    let unanswered = query_value(
+        url,
+        "select count(*) from dues.idempotency where status is null",
+    );
     let counts = query(
         url,
         &format!(
@@ -897,7 +919,10 @@ pub fn check_nothing_half_written(report: &mut Report, url: &str, acked: &[(Stri
                     (select count(*) from api.ledger_check())"
         ),
     );
-    let c: Vec<String> = counts[0].iter().map(|v| v.clone().unwrap_or_default()).collect();
+    let c: Vec<String> = counts[0]
+        .iter()
+        .map(|v| v.clone().unwrap_or_default())
+        .collect();
     let ids: HashSet<i64> = query(url, "select id from dues.payment")
         .into_iter()
         .map(|r| r[0].clone().unwrap().parse().unwrap())
@@ -915,28 +940,46 @@ pub fn check_nothing_half_written(report: &mut Report, url: &str, acked: &[(Stri
 
 /// After a load: every payment acknowledged, exactly once, with the id it was
 /// acknowledged with; balances add up; the ledger checks out.
-pub fn check_payments(report: &mut Report, url: &str, addr: &str, staff: &str, members: &[i64], log: &PayLog) {
+pub fn check_payments(
+    report: &mut Report,
+    url: &str,
+    addr: &str,
+    staff: &str,
+    members: &[i64],
+    log: &PayLog,
+) {
     report.check(
         log.unexpected.is_empty(),
         format!(
             "no unexpected answer ({}{})",
             log.unexpected.len(),
-            log.unexpected.iter().take(5).map(|u| format!("; {u}")).collect::<String>()
+            log.unexpected
+                .iter()
+                .take(5)
+                .map(|u| format!("; {u}"))
+                .collect::<String>()
         ),
     );
     report.check(
         log.gave_up.is_empty(),
-        format!("every payment was acknowledged in the end ({} never were)", log.gave_up.len()),
+        format!(
+            "every payment was acknowledged in the end ({} never were)",
+            log.gave_up.len()
+        ),
     );
-    let rows: HashMap<i64, (i64, String)> = query(url, "select id, member_id, amount::text from dues.payment")
-        .into_iter()
-        .map(|r| {
-            (
-                r[0].clone().unwrap().parse().unwrap(),
-                (r[1].clone().unwrap().parse().unwrap(), r[2].clone().unwrap()),
-            )
-        })
-        .collect();
+    let rows: HashMap<i64, (i64, String)> =
+        query(url, "select id, member_id, amount::text from dues.payment")
+            .into_iter()
+            .map(|r| {
+                (
+                    r[0].clone().unwrap().parse().unwrap(),
+                    (
+                        r[1].clone().unwrap().parse().unwrap(),
+                        r[2].clone().unwrap(),
+                    ),
+                )
+            })
+            .collect();
     let wrong: Vec<String> = log
         .acked
         .iter()
@@ -958,13 +1001,29 @@ pub fn check_payments(report: &mut Report, url: &str, addr: &str, staff: &str, m
         url,
         "select count(*) from (select member_id, amount from dues.payment group by 1, 2 having count(*) > 1) d",
     );
-    report.check(dup == "0", format!("no payment registered twice ({dup} duplicated)"));
+    report.check(
+        dup == "0",
+        format!("no payment registered twice ({dup} duplicated)"),
+    );
     let mut bad = Vec::new();
     for m in members {
-        let cents: i64 = log.acked.iter().filter(|(p, _)| p.member == *m).map(|(p, _)| p.cents).sum();
+        let cents: i64 = log
+            .acked
+            .iter()
+            .filter(|(p, _)| p.member == *m)
+            .map(|(p, _)| p.cents)
+            .sum();
         let expect = format!("{}.{:02}", cents / 100, cents % 100);
-        let b = get(addr, &format!("/rpc/member_balance?member_id={m}"), Some(staff));
-        let got = if b.status == 200 { b.json()[0]["balance"].to_string() } else { b.body.clone() };
+        let b = get(
+            addr,
+            &format!("/rpc/member_balance?member_id={m}"),
+            Some(staff),
+        );
+        let got = if b.status == 200 {
+            b.json()[0]["balance"].to_string()
+        } else {
+            b.body.clone()
+        };
         if got != expect {
             bad.push(format!("member {m}: {got}, expected {expect}"));
         }
@@ -974,7 +1033,10 @@ pub fn check_payments(report: &mut Report, url: &str, addr: &str, staff: &str, m
         format!("each member's balance is the sum of its acknowledged payments {bad:?}"),
     );
     let problems = query_value(url, "select count(*) from api.ledger_check()");
-    report.check(problems == "0", format!("api.ledger_check() is empty ({problems} rows)"));
+    report.check(
+        problems == "0",
+        format!("api.ledger_check() is empty ({problems} rows)"),
+    );
 }
 
 // ---------------------------------------------------------------------------
@@ -994,7 +1056,14 @@ pub fn crash_of_dues(clients: usize, kills: usize, interval: Duration) {
         "{clients} clients paying with Idempotency-Keys; {kills} x kill -9 of dues serve, every {:.1}s",
         interval.as_secs_f64()
     ));
-    let load = PayLoad::start(&s.addr, &staff, &members, clients, Duration::from_secs(20 + 3 * kills as u64 + interval.as_secs() * kills as u64 * 2), "pay");
+    let load = PayLoad::start(
+        &s.addr,
+        &staff,
+        &members,
+        clients,
+        Duration::from_secs(20 + 3 * kills as u64 + interval.as_secs() * kills as u64 * 2),
+        "pay",
+    );
     let mut downtime = Duration::ZERO;
     for k in 1..=kills {
         std::thread::sleep(interval);
@@ -1034,5 +1103,270 @@ pub fn crash_of_dues(clients: usize, kills: usize, interval: Duration) {
         String::from_utf8_lossy(&ledger.stdout).trim() == "[]",
         "`dues call ledger_check` is empty",
     );
+    report.finish();
+}
+
+// ---------------------------------------------------------------------------
+// Crash of PostgreSQL
+
+/// An embedded cluster of its own under target/tmp, for a test that stops it
+/// the hard way; stopped and removed when dropped. Never the shared one.
+pub struct PrivateCluster {
+    pub home: PathBuf,
+    pub cluster: PathBuf,
+    pub data: PathBuf,
+    pub bindir: PathBuf,
+    pub url: String,
+}
+
+fn dues_home(home: &Path, args: &[&str]) -> std::process::Output {
+    dues()
+        .env_remove("DATABASE_URL")
+        .arg("--home")
+        .arg(home)
+        .args(args)
+        .output()
+        .expect("run dues")
+}
+
+impl PrivateCluster {
+    pub fn start(tag: &str) -> PrivateCluster {
+        let home = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("{tag}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&home);
+        let out = dues_home(&home, &["db", "start"]);
+        assert!(out.status.success(), "dues db start: {}", text(&out));
+        let status = text(&dues_home(&home, &["db", "status"]));
+        let field = |name: &str| {
+            status
+                .lines()
+                .find_map(|l| l.strip_prefix(name))
+                .map(|v| v.trim().split_whitespace().next().unwrap_or("").to_string())
+                .unwrap_or_else(|| panic!("no {name} in {status}"))
+        };
+        let cluster = PathBuf::from(field("cluster:"));
+        let bindir = PathBuf::from(field("programs:"));
+        let url = String::from_utf8_lossy(&dues_home(&home, &["db", "url"]).stdout).trim().to_string();
+        assert!(
+            cluster.starts_with(env!("CARGO_TARGET_TMPDIR")) || cluster.starts_with("/tmp") || cluster.starts_with("/var"),
+            "{status}"
+        );
+        assert_ne!(cluster, test_home().join("pg"), "never the shared test cluster");
+        PrivateCluster {
+            data: cluster.join("data"),
+            home,
+            cluster,
+            bindir,
+            url,
+        }
+    }
+
+    /// `pg_ctl stop -m immediate`: no shutdown checkpoint, crash recovery at
+    /// the next start; run as the cluster's owner when we are root.
+    pub fn crash(&self) {
+        use std::os::unix::fs::MetadataExt;
+        let owner = std::fs::metadata(&self.data).expect("data folder").uid();
+        let me = nix::unistd::getuid().as_raw();
+        let pg_ctl = self.bindir.join("pg_ctl");
+        let mut cmd = if owner != me && me == 0 {
+            let user = std::env::var("DUES_PG_USER").unwrap_or_else(|_| "postgres".into());
+            let mut c = std::process::Command::new("runuser");
+            c.args(["-u", &user, "--"]).arg(&pg_ctl);
+            c
+        } else {
+            std::process::Command::new(&pg_ctl)
+        };
+        let out = cmd
+            .arg("-D")
+            .arg(&self.data)
+            .args(["-m", "immediate", "-w", "stop"])
+            .current_dir(&self.cluster)
+            .output()
+            .expect("pg_ctl");
+        assert!(out.status.success(), "pg_ctl stop -m immediate: {}", text(&out));
+    }
+
+    /// `dues --home H db start`.
+    pub fn restart(&self) {
+        let out = dues_home(&self.home, &["db", "start"]);
+        assert!(out.status.success(), "dues db start: {}", text(&out));
+    }
+}
+
+impl Drop for PrivateCluster {
+    fn drop(&mut self) {
+        let _ = dues_home(&self.home, &["db", "stop"]);
+        let _ = std::fs::remove_dir_all(&self.cluster);
+        let _ = std::fs::remove_dir_all(&self.home);
+    }
+}
+
+/// Stops a child process when dropped.
+pub struct Reap(pub std::process::Child);
+
+impl Drop for Reap {
+    fn drop(&mut self) {
+        let _ = nix::sys::signal::kill(
+            nix::unistd::Pid::from_raw(self.0.id() as i32),
+            nix::sys::signal::Signal::SIGTERM,
+        );
+        let _ = self.0.wait();
+    }
+}
+
+/// `outages` immediate-mode stops of PostgreSQL, each `down_for` long, under
+/// a payment load and a reader: while the database is down dues answers 503
+/// (promptly, never 500), it recovers by itself without a restart, and every
+/// payment it acknowledged is there exactly once.
+pub fn crash_of_postgres(clients: usize, outages: usize, down_for: Duration) {
+    let mut report = Report::new("crash of PostgreSQL");
+    let pg = PrivateCluster::start("pgcrash");
+    report.say(format!("private cluster {} (data {})", pg.home.display(), pg.data.display()));
+    let url = pg.url.clone();
+    let out = dues().env("DATABASE_URL", &url).arg("migrate").output().unwrap();
+    assert!(out.status.success(), "{}", text(&out));
+    let log_path = pg.home.join("serve.log");
+    let (child, addr) = spawn_serve(&url, &["--pool-wait", "2"], &log_path, None);
+    let mut serve = Reap(child);
+    let serve_pid = serve.0.id();
+    let out = dues().env("DATABASE_URL", &url).args(["token", "create", "--staff"]).output().unwrap();
+    assert!(out.status.success(), "{}", text(&out));
+    let staff = serde_json::from_slice::<Value>(&out.stdout).unwrap()["token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let members = make_members(&addr, &staff, 5, "crash");
+    report.say(format!(
+        "dues serve pid {serve_pid} on {addr}; {clients} paying clients and 1 reader (GET /health, GET member_balance)"
+    ));
+
+    let load = PayLoad::start(&addr, &staff, &members, clients, Duration::from_secs(60), "pgpay");
+    let started = load.started;
+    let stop = Arc::new(AtomicBool::new(false));
+    let reader = {
+        let (addr, staff, stop, member) = (addr.clone(), staff.clone(), stop.clone(), members[0]);
+        std::thread::spawn(move || {
+            let mut http = Http::new(&addr, Duration::from_secs(20));
+            let mut events = Vec::new();
+            let mut tally = Tally::default();
+            let mut i = 0;
+            while !stop.load(Ordering::Relaxed) {
+                i += 1;
+                let path = if i % 2 == 0 {
+                    "/health".to_string()
+                } else {
+                    format!("/rpc/member_balance?member_id={member}")
+                };
+                let t0 = Instant::now();
+                let what = match http.send("GET", &path, Some(&staff), None, &[]) {
+                    Ok(r) => outcome(&r),
+                    Err(_) => "connection error".into(),
+                };
+                tally.add(format!("GET {} {what}", path.split('?').next().unwrap()));
+                events.push(Event { at: t0 - started, what, took: t0.elapsed() });
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            (events, tally)
+        })
+    };
+
+    let mut windows = Vec::new(); // (down from, down until) relative to the load's start
+    let mut recoveries = Vec::new();
+    for k in 1..=outages {
+        std::thread::sleep(Duration::from_millis(1500));
+        let t_stop = started.elapsed();
+        pg.crash();
+        let t_down = started.elapsed();
+        report.say(format!(
+            "outage {k}: pg_ctl stop -m immediate ({:.2}s); down for {:.1}s",
+            (t_down - t_stop).as_secs_f64(),
+            down_for.as_secs_f64()
+        ));
+        let h = get(&addr, "/health", None);
+        report.check(h.status == 503, format!("outage {k}: GET /health answers {} while PostgreSQL is down", h.status));
+        std::thread::sleep(down_for);
+        let t_start = started.elapsed();
+        windows.push((t_down, t_start));
+        pg.restart();
+        let t_up = started.elapsed();
+        // dues recovers by itself: the first 200 after PostgreSQL is back
+        let mut recovered = None;
+        while started.elapsed() < t_up + Duration::from_secs(30) {
+            if try_raw(&addr, &request_bytes(&addr, "GET", "/health", None, None, &[]), Duration::from_secs(5))
+                .map(|r| r.status == 200)
+                .unwrap_or(false)
+            {
+                recovered = Some(started.elapsed() - t_up);
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        report.say(format!(
+            "outage {k}: dues db start took {:.2}s (crash recovery); dues answered 200 again {}",
+            (t_up - t_start).as_secs_f64(),
+            recovered.map(|d| format!("{:.2}s later", d.as_secs_f64())).unwrap_or("never".into())
+        ));
+        report.check(
+            recovered.is_some_and(|d| d < Duration::from_secs(15)),
+            format!("outage {k}: dues serves again within 15s of PostgreSQL's restart, by itself"),
+        );
+        recoveries.push(recovered);
+    }
+    std::thread::sleep(Duration::from_millis(1500));
+    stop.store(true, Ordering::Relaxed);
+    let log = load.finish();
+    let (reads, read_tally) = reader.join().unwrap();
+    report.check(
+        serve.0.try_wait().map(|s| s.is_none()).unwrap_or(false),
+        format!("the same dues serve process (pid {serve_pid}) ran throughout: no restart"),
+    );
+    report.say(format!("payments: {} attempts ({})", log.attempts.total(), log.attempts));
+    report.say(format!("reads: {} ({read_tally})", reads.len()));
+
+    // while down: 503 and only 503, promptly
+    let all: Vec<&Event> = log.events.iter().chain(reads.iter()).collect();
+    let margin = Duration::from_millis(300);
+    let during: Vec<&&Event> = all
+        .iter()
+        .filter(|e| windows.iter().any(|(a, b)| e.at >= *a + margin && e.at + e.took <= *b))
+        .collect();
+    let not_503: Vec<String> = during
+        .iter()
+        .filter(|e| !e.what.starts_with("503"))
+        .map(|e| format!("{:.2}s {}", e.at.as_secs_f64(), e.what))
+        .collect();
+    let slowest = during.iter().map(|e| e.took).max().unwrap_or_default();
+    report.check(
+        !during.is_empty() && not_503.is_empty(),
+        format!(
+            "while PostgreSQL was down, every answer was 503 ({} answers, {} others{})",
+            during.len(),
+            not_503.len(),
+            not_503.iter().take(5).map(|u| format!("; {u}")).collect::<String>()
+        ),
+    );
+    report.check(
+        slowest < Duration::from_secs(3),
+        format!("503s came promptly: slowest {:.0} ms", slowest.as_secs_f64() * 1000.0),
+    );
+    let bad: Vec<String> = all
+        .iter()
+        .filter(|e| !(e.what.starts_with("200") || e.what.starts_with("503")))
+        .map(|e| format!("{:.2}s {}", e.at.as_secs_f64(), e.what))
+        .collect();
+    report.check(
+        bad.is_empty(),
+        format!(
+            "no answer but 200 and 503 at any time, no dropped connection ({} others{})",
+            bad.len(),
+            bad.iter().take(5).map(|u| format!("; {u}")).collect::<String>()
+        ),
+    );
+    report.say(format!(
+        "{} payments acknowledged, {} acknowledged only on a retry as a replay",
+        log.acked.len(),
+        log.replayed_on_retry
+    ));
+    check_payments(&mut report, &url, &addr, &staff, &members, &log);
+    drop(serve);
     report.finish();
 }
