@@ -112,14 +112,38 @@ pub async fn body_bytes(req: Request<Incoming>, limit: usize) -> Result<Vec<u8>,
     read_body(req, limit).await
 }
 
+/// How long a client may take to send a whole body once its headers are in
+/// (the header timeout of `dues serve` covers only the headers).
+pub const BODY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
+
 async fn read_body(req: Request<Incoming>, limit: usize) -> Result<Vec<u8>, ApiError> {
-    match Limited::new(req.into_body(), limit).collect().await {
-        Ok(collected) => Ok(collected.to_bytes().to_vec()),
-        Err(e) if e.is::<http_body_util::LengthLimitError>() => Err(ApiError::new(
+    use hyper::body::Body;
+    let too_large = || {
+        ApiError::new(
             413,
             codes::TOO_LARGE,
             format!("the body is larger than {limit} bytes"),
-        )),
+        )
+    };
+    // a Content-Length over the limit is refused at once, without waiting for the body
+    if req.body().size_hint().lower() > limit as u64 {
+        return Err(too_large());
+    }
+    let collected =
+        tokio::time::timeout(BODY_TIMEOUT, Limited::new(req.into_body(), limit).collect()).await;
+    let Ok(collected) = collected else {
+        return Err(ApiError::new(
+            400,
+            codes::MALFORMED_JSON,
+            format!(
+                "the body did not arrive within {} s",
+                BODY_TIMEOUT.as_secs()
+            ),
+        ));
+    };
+    match collected {
+        Ok(collected) => Ok(collected.to_bytes().to_vec()),
+        Err(e) if e.is::<http_body_util::LengthLimitError>() => Err(too_large()),
         Err(e) => Err(ApiError::new(
             400,
             codes::MALFORMED_JSON,
