@@ -23,3 +23,207 @@ fn crash_of_dues_short() {
 fn crash_of_postgres_short() {
     suites::crash_of_postgres(8, 2, Duration::from_secs(2));
 }
+
+/// One hostile request: what it is, its bytes, the statuses it may get.
+struct Case {
+    what: String,
+    bytes: Vec<u8>,
+    expect: &'static [u16],
+}
+
+fn case(what: impl Into<String>, bytes: Vec<u8>, expect: &'static [u16]) -> Case {
+    Case {
+        what: what.into(),
+        bytes,
+        expect,
+    }
+}
+
+/// A POST to /rpc/{name} with raw body bytes.
+fn post_bytes(addr: &str, path: &str, token: &str, body: &[u8]) -> Vec<u8> {
+    let mut req = format!(
+        "POST {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nAuthorization: Bearer {token}\r\n\
+         Content-Type: application/json\r\nContent-Length: {}\r\n\r\n",
+        body.len()
+    )
+    .into_bytes();
+    req.extend_from_slice(body);
+    req
+}
+
+#[test]
+fn hostile_input_is_refused_and_changes_nothing() {
+    let mut report = suites::Report::new("hostile input");
+    let s = common::Server::start("hostile");
+    let a = s.addr.clone();
+    let staff = s.token(&["--staff"]);
+    let members = suites::make_members(&a, &staff, 2, "target");
+    let (ann, bob) = (members[0], members[1]);
+    let ann_token = s.token(&["--member", &ann.to_string()]);
+    let _ = bob;
+    let class = common::post(
+        &a,
+        "class_create",
+        Some(&staff),
+        r#"{"title":"Pottery","rule":"single_payment","params":{"price":"25.00"}}"#,
+    );
+    assert_eq!(class.status, 200, "{}", class.body);
+    let before = suites::fingerprint(&s.db.url);
+
+    let p = |path: &str, body: &str| post_bytes(&a, path, &staff, body.as_bytes());
+    let pb = |path: &str, body: &[u8]| post_bytes(&a, path, &staff, body);
+    let g = |path: &str| common::request_bytes(&a, "GET", path, Some(&staff), None, &[]);
+    const E400: &[u16] = &[400];
+    const E404: &[u16] = &[404];
+    const E4XX: &[u16] = &[400, 404, 405, 409, 413, 414, 415, 422, 431];
+    let pay = |amount: &str| format!(r#"{{"member_id":{ann},"amount":{amount},"method":"cash"}}"#);
+    let cases = vec![
+        // SQL in function names
+        case("function name with a statement after it", p("/rpc/member_create;drop%20table%20dues.member", "{}"), E404),
+        case("function name closing the identifier", p("/rpc/member_create%22()%3Bdrop%20table%20dues.member%3B--", "{}"), E404),
+        case("quoted function name with pg_sleep", p("/rpc/%27%3Bselect%20pg_sleep(20)%3B--", "{}"), E404),
+        case("schema-qualified api function", p("/rpc/api.member_create", r#"{"name":"x","email":"q@example.org"}"#), E404),
+        case("schema-qualified private function", p("/rpc/dues.member_lock", r#"{"member_id":1}"#), E404),
+        case("a PostgreSQL function", p("/rpc/pg_sleep", r#"{"seconds":20}"#), E404),
+        case("pg_catalog function", p("/rpc/pg_catalog.pg_terminate_backend", r#"{"pid":1}"#), E404),
+        case("function name with a NUL", p("/rpc/member_create%00", "{}"), E404),
+        case("empty function name", p("/rpc/", "{}"), E404),
+        case("dot segments", p("/rpc/../rpc/member_create", r#"{"name":"x","email":"dots@example.org"}"#), E404),
+        case("GET of a function name with SQL", g("/rpc/member_balance%28%29%20union%20select%201--?member_id=1"), E404),
+        // SQL in argument names
+        case("argument name with a statement", p("/rpc/member_create", r#"{"name":"x","email":"a1@example.org","x\") => 1; drop table dues.member; --":1}"#), E400),
+        case("argument name with quotes", p("/rpc/member_create", r#"{"name' => null, 'email":"x","name":"x","email":"a2@example.org"}"#), E400),
+        case("query argument name with SQL", g(&format!("/rpc/member_balance?member_id={ann}&member_id%27%29%3Bdrop%20table%20x%3B--=1")), E400),
+        case("argument given twice in a query", g(&format!("/rpc/member_balance?member_id={ann}&member_id=2")), E400),
+        // huge and deeply nested JSON
+        case("a body over the 1 MiB limit", p("/rpc/member_create", &format!(r#"{{"name":"{}","email":"big@example.org"}}"#, "x".repeat(1 << 20))), &[413]),
+        case("a Content-Length of 10 GB", {
+            format!("POST /rpc/member_create HTTP/1.1\r\nHost: {a}\r\nConnection: close\r\nAuthorization: Bearer {staff}\r\nContent-Type: application/json\r\nContent-Length: 10000000000\r\n\r\n{{}}").into_bytes()
+        }, &[413]),
+        case("a chunked body over the limit", {
+            let mut r = format!("POST /rpc/member_create HTTP/1.1\r\nHost: {a}\r\nConnection: close\r\nAuthorization: Bearer {staff}\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n").into_bytes();
+            for _ in 0..20 {
+                r.extend_from_slice(format!("{:x}\r\n{}\r\n", 65536, " ".repeat(65536)).as_bytes());
+            }
+            r.extend_from_slice(b"0\r\n\r\n");
+            r
+        }, &[413]),
+        case("40 000 unknown arguments", p("/rpc/member_create", &format!("{{{}}}", (0..40_000).map(|i| format!("\"k{i}\":{i}")).collect::<Vec<_>>().join(","))), E400),
+        case("100 000 nested arrays", p("/rpc/member_create", &"[".repeat(100_000)), E400),
+        case("100 000 nested objects in an argument", p("/rpc/class_create", &format!(r#"{{"title":"t","rule":"free","params":{}1{}}}"#, r#"{"a":"#.repeat(100_000), "}".repeat(100_000))), E400),
+        case("100 nested objects in a jsonb argument", p("/rpc/class_create", &format!(r#"{{"title":"t","rule":"free","params":{{"deep":{}1{}}}}}"#, r#"{"a":"#.repeat(100), "}".repeat(100))), E4XX),
+        case("an array of 100 000 numbers as a bigint", p("/rpc/member_balance", &format!(r#"{{"member_id":[{}]}}"#, vec!["1"; 100_000].join(","))), E400),
+        case("a 64 KiB query string", g(&format!("/rpc/member_balance?member_id={ann}&x={}", "a".repeat(65536))), E4XX),
+        case("a 600 KiB header", common::request_bytes(&a, "GET", "/health", None, None, &[("X-Big", &"b".repeat(600_000))]), &[431, 400]),
+        // invalid UTF-8
+        case("invalid UTF-8 in a JSON string", pb("/rpc/member_create", b"{\"name\":\"\xff\xfe\",\"email\":\"u1@example.org\"}"), E400),
+        case("overlong UTF-8 in a JSON string", pb("/rpc/member_create", b"{\"name\":\"\xc0\xaf\",\"email\":\"u2@example.org\"}"), E400),
+        case("UTF-8 encoded surrogate", pb("/rpc/member_create", b"{\"name\":\"\xed\xa0\x80\",\"email\":\"u3@example.org\"}"), E400),
+        case("a lone surrogate escape", p("/rpc/member_create", r#"{"name":"\ud800","email":"u4@example.org"}"#), E400),
+        case("a NUL escape", p("/rpc/member_create", r#"{"name":"a\u0000b","email":"u5@example.org"}"#), E400),
+        case("invalid UTF-8 in a query value", g("/rpc/member_balance?member_id=%ff%fe"), E400),
+        case("invalid UTF-8 in a query name", g("/rpc/member_balance?%ff=1"), E400),
+        case("invalid UTF-8 in the path", {
+            b"GET /rpc/\xff\xfe HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".to_vec()
+        }, &[400, 404]),
+        case("invalid UTF-8 in Idempotency-Key", {
+            let mut r = format!("POST /rpc/register_payment HTTP/1.1\r\nHost: {a}\r\nConnection: close\r\nAuthorization: Bearer {staff}\r\nContent-Type: application/json\r\nIdempotency-Key: ").into_bytes();
+            let body = pay("10");
+            r.extend_from_slice(b"\xff\xfe");
+            r.extend_from_slice(format!("\r\nContent-Length: {}\r\n\r\n{body}", body.len()).as_bytes());
+            r
+        }, E400),
+        case("invalid UTF-8 in the token", {
+            let body = pay("10");
+            let mut r = format!("POST /rpc/register_payment HTTP/1.1\r\nHost: {a}\r\nConnection: close\r\nAuthorization: Bearer ").into_bytes();
+            r.extend_from_slice(b"\xff\xfe");
+            r.extend_from_slice(format!("\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}", body.len()).as_bytes());
+            r
+        }, &[401]),
+        case("a body in Latin-1", {
+            let mut r = format!("POST /rpc/member_create HTTP/1.1\r\nHost: {a}\r\nConnection: close\r\nAuthorization: Bearer {staff}\r\nContent-Type: application/json; charset=latin1\r\n").into_bytes();
+            let body = b"{\"name\":\"Jos\xe9\",\"email\":\"u6@example.org\"}";
+            r.extend_from_slice(format!("Content-Length: {}\r\n\r\n", body.len()).as_bytes());
+            r.extend_from_slice(body);
+            r
+        }, E400),
+        // numbers out of range
+        case("bigint + 1", p("/rpc/member_balance", r#"{"member_id":9223372036854775808}"#), E400),
+        case("bigint - 1 below its minimum", p("/rpc/member_balance", r#"{"member_id":-9223372036854775809}"#), E400),
+        case("1e400 as a bigint", p("/rpc/member_balance", r#"{"member_id":1e400}"#), E400),
+        case("a fraction as a bigint", p("/rpc/member_balance", r#"{"member_id":1.5}"#), E400),
+        case("a boolean as a bigint", p("/rpc/member_balance", r#"{"member_id":true}"#), E400),
+        case("an object as a bigint", p("/rpc/member_balance", r#"{"member_id":{"id":1}}"#), E400),
+        case("a negative id", p("/rpc/member_balance", r#"{"member_id":-1}"#), &[404]),
+        case("amount 1e400", p("/rpc/register_payment", &pay("1e400")), E4XX),
+        case("amount 1e-400", p("/rpc/register_payment", &pay("1e-400")), E4XX),
+        case("amount 1e131071", p("/rpc/register_payment", &pay("1e131071")), E4XX),
+        case("amount 1e1000000", p("/rpc/register_payment", &pay("1e1000000")), E4XX),
+        case("amount of 20 000 digits", p("/rpc/register_payment", &pay(&"9".repeat(20_000))), E4XX),
+        case("amount NaN", p("/rpc/register_payment", &pay("\"NaN\"")), E4XX),
+        case("amount Infinity", p("/rpc/register_payment", &pay("\"Infinity\"")), E4XX),
+        case("amount -Infinity", p("/rpc/register_payment", &pay("\"-Infinity\"")), E4XX),
+        case("amount 0.001", p("/rpc/register_payment", &pay("0.001")), E4XX),
+        case("amount -0", p("/rpc/register_payment", &pay("-0")), E4XX),
+        case("amount 1e12 (13 integer digits)", p("/rpc/register_payment", &pay("1e12")), E4XX),
+        case("an infinite date", g(&format!("/rpc/member_balance?member_id={ann}&on_date=infinity")), E4XX),
+        // tokens and methods
+        case("a member registering money", post_bytes(&a, "/rpc/register_payment", &ann_token, pay("10").as_bytes()), &[403]),
+        case("an unknown token", post_bytes(&a, "/rpc/register_payment", "dues_forged", pay("10").as_bytes()), &[401]),
+        case("TRACE", common::request_bytes(&a, "TRACE", "/rpc/member_create", Some(&staff), None, &[]), &[405]),
+    ];
+    let mut tally = suites::Tally::default();
+    let mut wrong = Vec::new();
+    let mut slowest = (std::time::Duration::ZERO, String::new());
+    for c in &cases {
+        let t0 = std::time::Instant::now();
+        let r = common::try_raw(&a, &c.bytes, std::time::Duration::from_secs(30));
+        let took = t0.elapsed();
+        if took > slowest.0 {
+            slowest = (took, c.what.clone());
+        }
+        match r {
+            Ok(r) => {
+                tally.add(suites::outcome(&r));
+                // hyper itself refuses what it cannot parse (400, 414, 431) with an empty body
+                let json_ok = matches!(r.status, 400 | 414 | 431) && r.body.is_empty() || serde_json::from_str::<serde_json::Value>(&r.body).map(|v| v["code"].is_string()).unwrap_or(false);
+                if !c.expect.contains(&r.status) || !json_ok {
+                    wrong.push(format!("{}: {} {}", c.what, r.status, r.body.chars().take(300).collect::<String>()));
+                }
+            }
+            Err(e) => {
+                tally.add("no answer");
+                wrong.push(format!("{}: no answer: {e}", c.what));
+            }
+        }
+    }
+    report.say(format!("{} hand-written hostile requests: {tally}", cases.len()));
+    report.say(format!("slowest: {:.0} ms ({})", slowest.0.as_secs_f64() * 1000.0, slowest.1));
+    report.check(
+        wrong.is_empty(),
+        format!("each is refused with its 4xx and an error body ({} not{})", wrong.len(), wrong.iter().map(|w| format!("\n    {w}")).collect::<String>()),
+    );
+    let after = suites::fingerprint(&s.db.url);
+    let diff = suites::changed(&before, &after);
+    report.check(
+        diff.is_empty(),
+        format!("no data changed ({} tables digested; changed: {diff:?})", after.len()),
+    );
+
+    // SQL in values is data: stored and returned as sent
+    let name = r#"Robert'); drop table dues.member; -- "\\ $$ ; select pg_sleep(20)"#;
+    let body = serde_json::json!({"name": name, "email": "bobby@example.org"}).to_string();
+    let r = common::post(&a, "member_create", Some(&staff), &body);
+    report.check(
+        r.status == 200 && r.json()["name"] == serde_json::json!(name),
+        format!("SQL in a value is stored as text: {} {}", r.status, r.body.chars().take(200).collect::<String>()),
+    );
+    let big = common::post(&a, "member_create", Some(&staff), &serde_json::json!({"name": "n".repeat(900_000), "email": "long@example.org"}).to_string());
+    report.check(
+        big.status == 200 || (400..500).contains(&big.status),
+        format!("a 900 KB name is stored or refused, not a fault: {}", big.status),
+    );
+    let h = common::get(&a, "/health", None);
+    report.check(h.status == 200, "the server still answers /health");
+    report.finish();
+}

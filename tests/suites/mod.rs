@@ -1370,3 +1370,41 @@ pub fn crash_of_postgres(clients: usize, outages: usize, down_for: Duration) {
     drop(serve);
     report.finish();
 }
+
+// ---------------------------------------------------------------------------
+// Hostile input
+
+/// A digest of every row of every table of the application's schemas: equal
+/// digests, unchanged data.
+pub fn fingerprint(url: &str) -> BTreeMap<String, String> {
+    let tables: Vec<String> = query(
+        url,
+        "select format('%I.%I', schemaname, tablename) from pg_tables \
+          where schemaname not in ('pg_catalog', 'information_schema') order by 1",
+    )
+    .into_iter()
+    .filter_map(|r| r[0].clone())
+    .collect();
+    let sql = tables
+        .iter()
+        .map(|t| {
+            format!(
+                "select {lit}, count(*)::text || ' ' || coalesce(sum(hashtext(x::text)::bigint), 0)::text from {t} x",
+                lit = format!("'{}'", t.replace('\'', "''"))
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(" union all ");
+    query(url, &sql)
+        .into_iter()
+        .map(|r| (r[0].clone().unwrap(), r[1].clone().unwrap()))
+        .collect()
+}
+
+/// The tables whose digest differs.
+pub fn changed(a: &BTreeMap<String, String>, b: &BTreeMap<String, String>) -> Vec<String> {
+    let mut keys: Vec<&String> = a.keys().chain(b.keys()).collect();
+    keys.sort();
+    keys.dedup();
+    keys.into_iter().filter(|k| a.get(*k) != b.get(*k)).cloned().collect()
+}
