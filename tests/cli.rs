@@ -204,14 +204,29 @@ fn a_failing_pgtap_assertion_fails_the_run_and_names_the_test() {
 
 #[test]
 fn match_selects_tests_and_no_scratch_database_is_left_behind() {
-    let out = run(&[
-        "test",
-        "--dir",
-        "tests/fixtures/failing",
-        "--match",
-        "passes$",
-    ]);
+    let child = dues()
+        .args([
+            "test",
+            "--dir",
+            "tests/fixtures/failing",
+            "--match",
+            "passes$",
+        ])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let pid = child.id();
+    let out = child.wait_with_output().unwrap();
     let report = text(&out);
+    // scratch databases are named after the process that made them
+    let left = query_text(
+        &server_url("postgres"),
+        &format!(
+            "select count(*) from pg_database where datname like 'dues\\_scratch\\_{pid}\\_%'"
+        ),
+    );
+    assert_eq!(left, "0", "the scratch database of a failed run is dropped");
     // the broken file is still reported, the other tests are not run
     assert!(report.contains("ok 1 - true is true"), "{report}");
     assert!(!report.contains("fails_on_purpose"), "{report}");

@@ -367,3 +367,80 @@ fn a_body_that_is_not_even_a_form_is_stored_and_answered_200() {
     );
     assert_eq!(get(&s.addr, "/webhooks/paypal", None).status, 405);
 }
+
+#[test]
+fn failed_and_cancel_mail_member_and_board_and_end_of_term_ends_the_membership() {
+    let (url, _) = http_receiver(verifier_answers);
+    let s = start("ipnterm", &url);
+    let ann = member(&s, "Ann", "ann@example.org");
+    exec(
+        &s.db.url,
+        "update dues.setting set value = 'board@example.org' where name = 'board_email'",
+    );
+    assert!(s
+        .dues(&["call", "membership_join", &format!("member_id={ann}")])
+        .status
+        .success());
+    let msg = |t: &str, id: &str| {
+        ipn(&[
+            ("txn_type", t),
+            ("ipn_track_id", id),
+            ("payer_email", "ann@example.org"),
+        ])
+    };
+    deliver(
+        &s,
+        &ipn(&[
+            ("txn_type", "subscr_payment"),
+            ("payment_status", "Completed"),
+            ("txn_id", "P1"),
+            ("mc_gross", "25.00"),
+            ("payer_email", "ann@example.org"),
+        ]),
+    );
+    settle(&s);
+    deliver(&s, &msg("subscr_failed", "f1"));
+    deliver(&s, &msg("subscr_cancel", "c1"));
+    settle(&s);
+    let queued = query_text(
+        &s.db.url,
+        "select string_agg(template || ':' || recipient, ',' order by id) from dues.outbox",
+    );
+    assert!(
+        queued.contains("payment_failed:ann@example.org"),
+        "{queued}"
+    );
+    assert!(
+        queued.contains("subscr_cancel_confirm:ann@example.org"),
+        "{queued}"
+    );
+    assert!(
+        queued.contains("board@example.org"),
+        "the board is told: {queued}"
+    );
+    let members_now = query_text(
+        &s.db.url,
+        &format!("select string_agg(key, ',') from api.member_groups({ann}, current_date + 1)"),
+    );
+    assert!(
+        members_now.contains("members"),
+        "a cancel does not remove access: {members_now}"
+    );
+    deliver(&s, &msg("subscr_eot", "e1"));
+    settle(&s);
+    assert_eq!(
+        query_text(
+            &s.db.url,
+            &format!("select end_date is not null from api.membership_status({ann})")
+        ),
+        "true",
+        "the end of term ends the membership"
+    );
+    assert_eq!(
+        query_text(
+            &s.db.url,
+            "select string_agg(distinct state, ',') from dues.ipn_message"
+        ),
+        "processed"
+    );
+}
