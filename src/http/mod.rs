@@ -128,6 +128,7 @@ pub fn pool(
 
 /// Serves until SIGTERM or SIGINT.
 pub async fn serve(db: &Database, settings: Settings) -> Result<()> {
+    raise_open_files_limit();
     let listener = TcpListener::bind(&settings.listen)
         .await
         .map_err(|e| Error::Usage(format!("cannot listen on {}: {e}", settings.listen)))?;
@@ -212,6 +213,30 @@ pub async fn serve(db: &Database, settings: Settings) -> Result<()> {
     state.pool.close();
     tracing::info!("stopped");
     Ok(())
+}
+
+/// Raises the soft limit of open files to the hard one. Every client
+/// connection is a file: with the usual default of 1 024, a thousand idle
+/// clients plus the pool's connections would leave no file for a new client
+/// (accept fails until idle clients time out).
+fn raise_open_files_limit() {
+    use nix::sys::resource::{getrlimit, setrlimit, Resource, RLIM_INFINITY};
+    let Ok((soft, hard)) = getrlimit(Resource::RLIMIT_NOFILE) else {
+        return;
+    };
+    // an unlimited hard limit is not a valid soft limit for open files
+    let want = if hard == RLIM_INFINITY {
+        soft.max(1 << 20)
+    } else {
+        hard
+    };
+    if soft >= want {
+        return;
+    }
+    match setrlimit(Resource::RLIMIT_NOFILE, want, hard) {
+        Ok(()) => tracing::debug!(from = soft, to = want, "raised the limit of open files"),
+        Err(e) => tracing::warn!(soft, hard, error = %e, "could not raise the limit of open files"),
+    }
 }
 
 /// Resolves on SIGTERM or SIGINT.
