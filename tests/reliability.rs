@@ -79,98 +79,422 @@ fn hostile_input_is_refused_and_changes_nothing() {
     let pay = |amount: &str| format!(r#"{{"member_id":{ann},"amount":{amount},"method":"cash"}}"#);
     let cases = vec![
         // SQL in function names
-        case("function name with a statement after it", p("/rpc/member_create;drop%20table%20dues.member", "{}"), E404),
-        case("function name closing the identifier", p("/rpc/member_create%22()%3Bdrop%20table%20dues.member%3B--", "{}"), E404),
-        case("quoted function name with pg_sleep", p("/rpc/%27%3Bselect%20pg_sleep(20)%3B--", "{}"), E404),
-        case("schema-qualified api function", p("/rpc/api.member_create", r#"{"name":"x","email":"q@example.org"}"#), E404),
-        case("schema-qualified private function", p("/rpc/dues.member_lock", r#"{"member_id":1}"#), E404),
-        case("a PostgreSQL function", p("/rpc/pg_sleep", r#"{"seconds":20}"#), E404),
-        case("pg_catalog function", p("/rpc/pg_catalog.pg_terminate_backend", r#"{"pid":1}"#), E404),
-        case("function name with a NUL", p("/rpc/member_create%00", "{}"), E404),
+        case(
+            "function name with a statement after it",
+            p("/rpc/member_create;drop%20table%20dues.member", "{}"),
+            E404,
+        ),
+        case(
+            "function name closing the identifier",
+            p(
+                "/rpc/member_create%22()%3Bdrop%20table%20dues.member%3B--",
+                "{}",
+            ),
+            E404,
+        ),
+        case(
+            "quoted function name with pg_sleep",
+            p("/rpc/%27%3Bselect%20pg_sleep(20)%3B--", "{}"),
+            E404,
+        ),
+        case(
+            "schema-qualified api function",
+            p(
+                "/rpc/api.member_create",
+                r#"{"name":"x","email":"q@example.org"}"#,
+            ),
+            E404,
+        ),
+        case(
+            "schema-qualified private function",
+            p("/rpc/dues.member_lock", r#"{"member_id":1}"#),
+            E404,
+        ),
+        case(
+            "a PostgreSQL function",
+            p("/rpc/pg_sleep", r#"{"seconds":20}"#),
+            E404,
+        ),
+        case(
+            "pg_catalog function",
+            p("/rpc/pg_catalog.pg_terminate_backend", r#"{"pid":1}"#),
+            E404,
+        ),
+        case(
+            "function name with a NUL",
+            p("/rpc/member_create%00", "{}"),
+            E404,
+        ),
         case("empty function name", p("/rpc/", "{}"), E404),
-        case("dot segments", p("/rpc/../rpc/member_create", r#"{"name":"x","email":"dots@example.org"}"#), E404),
-        case("GET of a function name with SQL", g("/rpc/member_balance%28%29%20union%20select%201--?member_id=1"), E404),
+        case(
+            "dot segments",
+            p(
+                "/rpc/../rpc/member_create",
+                r#"{"name":"x","email":"dots@example.org"}"#,
+            ),
+            E404,
+        ),
+        case(
+            "GET of a function name with SQL",
+            g("/rpc/member_balance%28%29%20union%20select%201--?member_id=1"),
+            E404,
+        ),
         // SQL in argument names
-        case("argument name with a statement", p("/rpc/member_create", r#"{"name":"x","email":"a1@example.org","x\") => 1; drop table dues.member; --":1}"#), E400),
-        case("argument name with quotes", p("/rpc/member_create", r#"{"name' => null, 'email":"x","name":"x","email":"a2@example.org"}"#), E400),
-        case("query argument name with SQL", g(&format!("/rpc/member_balance?member_id={ann}&member_id%27%29%3Bdrop%20table%20x%3B--=1")), E400),
-        case("argument given twice in a query", g(&format!("/rpc/member_balance?member_id={ann}&member_id=2")), E400),
+        case(
+            "argument name with a statement",
+            p(
+                "/rpc/member_create",
+                r#"{"name":"x","email":"a1@example.org","x\") => 1; drop table dues.member; --":1}"#,
+            ),
+            E400,
+        ),
+        case(
+            "argument name with quotes",
+            p(
+                "/rpc/member_create",
+                r#"{"name' => null, 'email":"x","name":"x","email":"a2@example.org"}"#,
+            ),
+            E400,
+        ),
+        case(
+            "query argument name with SQL",
+            g(&format!(
+                "/rpc/member_balance?member_id={ann}&member_id%27%29%3Bdrop%20table%20x%3B--=1"
+            )),
+            E400,
+        ),
+        case(
+            "argument given twice in a query",
+            g(&format!("/rpc/member_balance?member_id={ann}&member_id=2")),
+            E400,
+        ),
         // huge and deeply nested JSON
-        case("a body over the 1 MiB limit", p("/rpc/member_create", &format!(r#"{{"name":"{}","email":"big@example.org"}}"#, "x".repeat(1 << 20))), &[413]),
-        case("a Content-Length of 10 GB", {
-            format!("POST /rpc/member_create HTTP/1.1\r\nHost: {a}\r\nConnection: close\r\nAuthorization: Bearer {staff}\r\nContent-Type: application/json\r\nContent-Length: 10000000000\r\n\r\n{{}}").into_bytes()
-        }, &[413]),
-        case("a chunked body over the limit", {
-            let mut r = format!("POST /rpc/member_create HTTP/1.1\r\nHost: {a}\r\nConnection: close\r\nAuthorization: Bearer {staff}\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n").into_bytes();
-            for _ in 0..20 {
-                r.extend_from_slice(format!("{:x}\r\n{}\r\n", 65536, " ".repeat(65536)).as_bytes());
-            }
-            r.extend_from_slice(b"0\r\n\r\n");
-            r
-        }, &[413]),
-        case("40 000 unknown arguments", p("/rpc/member_create", &format!("{{{}}}", (0..40_000).map(|i| format!("\"k{i}\":{i}")).collect::<Vec<_>>().join(","))), E400),
-        case("100 000 nested arrays", p("/rpc/member_create", &"[".repeat(100_000)), E400),
-        case("100 000 nested objects in an argument", p("/rpc/class_create", &format!(r#"{{"title":"t","rule":"free","params":{}1{}}}"#, r#"{"a":"#.repeat(100_000), "}".repeat(100_000))), E400),
-        case("100 nested objects in a jsonb argument", p("/rpc/class_create", &format!(r#"{{"title":"t","rule":"free","params":{{"deep":{}1{}}}}}"#, r#"{"a":"#.repeat(100), "}".repeat(100))), E4XX),
-        case("an array of 100 000 numbers as a bigint", p("/rpc/member_balance", &format!(r#"{{"member_id":[{}]}}"#, vec!["1"; 100_000].join(","))), E400),
-        case("a 64 KiB query string", g(&format!("/rpc/member_balance?member_id={ann}&x={}", "a".repeat(65536))), E4XX),
-        case("a 600 KiB header", common::request_bytes(&a, "GET", "/health", None, None, &[("X-Big", &"b".repeat(600_000))]), &[431, 400]),
+        case(
+            "a body over the 1 MiB limit",
+            p(
+                "/rpc/member_create",
+                &format!(
+                    r#"{{"name":"{}","email":"big@example.org"}}"#,
+                    "x".repeat(1 << 20)
+                ),
+            ),
+            &[413],
+        ),
+        case(
+            "a Content-Length of 10 GB",
+            {
+                format!("POST /rpc/member_create HTTP/1.1\r\nHost: {a}\r\nConnection: close\r\nAuthorization: Bearer {staff}\r\nContent-Type: application/json\r\nContent-Length: 10000000000\r\n\r\n{{}}").into_bytes()
+            },
+            &[413],
+        ),
+        case(
+            "a chunked body over the limit",
+            {
+                let mut r = format!("POST /rpc/member_create HTTP/1.1\r\nHost: {a}\r\nConnection: close\r\nAuthorization: Bearer {staff}\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n").into_bytes();
+                for _ in 0..20 {
+                    r.extend_from_slice(
+                        format!("{:x}\r\n{}\r\n", 65536, " ".repeat(65536)).as_bytes(),
+                    );
+                }
+                r.extend_from_slice(b"0\r\n\r\n");
+                r
+            },
+            &[413],
+        ),
+        case(
+            "40 000 unknown arguments",
+            p(
+                "/rpc/member_create",
+                &format!(
+                    "{{{}}}",
+                    (0..40_000)
+                        .map(|i| format!("\"k{i}\":{i}"))
+                        .collect::<Vec<_>>()
+                        .join(",")
+                ),
+            ),
+            E400,
+        ),
+        case(
+            "100 000 nested arrays",
+            p("/rpc/member_create", &"[".repeat(100_000)),
+            E400,
+        ),
+        case(
+            "100 000 nested objects in an argument",
+            p(
+                "/rpc/class_create",
+                &format!(
+                    r#"{{"title":"t","rule":"free","params":{}1{}}}"#,
+                    r#"{"a":"#.repeat(100_000),
+                    "}".repeat(100_000)
+                ),
+            ),
+            E400,
+        ),
+        case(
+            "100 nested objects in a jsonb argument",
+            p(
+                "/rpc/class_create",
+                &format!(
+                    r#"{{"title":"t","rule":"free","params":{{"deep":{}1{}}}}}"#,
+                    r#"{"a":"#.repeat(100),
+                    "}".repeat(100)
+                ),
+            ),
+            E4XX,
+        ),
+        case(
+            "an array of 100 000 numbers as a bigint",
+            p(
+                "/rpc/member_balance",
+                &format!(r#"{{"member_id":[{}]}}"#, vec!["1"; 100_000].join(",")),
+            ),
+            E400,
+        ),
+        case(
+            "a 64 KiB query string",
+            g(&format!(
+                "/rpc/member_balance?member_id={ann}&x={}",
+                "a".repeat(65536)
+            )),
+            E4XX,
+        ),
+        case(
+            "a 600 KiB header",
+            common::request_bytes(
+                &a,
+                "GET",
+                "/health",
+                None,
+                None,
+                &[("X-Big", &"b".repeat(600_000))],
+            ),
+            &[431, 400],
+        ),
         // invalid UTF-8
-        case("invalid UTF-8 in a JSON string", pb("/rpc/member_create", b"{\"name\":\"\xff\xfe\",\"email\":\"u1@example.org\"}"), E400),
-        case("overlong UTF-8 in a JSON string", pb("/rpc/member_create", b"{\"name\":\"\xc0\xaf\",\"email\":\"u2@example.org\"}"), E400),
-        case("UTF-8 encoded surrogate", pb("/rpc/member_create", b"{\"name\":\"\xed\xa0\x80\",\"email\":\"u3@example.org\"}"), E400),
-        case("a lone surrogate escape", p("/rpc/member_create", r#"{"name":"\ud800","email":"u4@example.org"}"#), E400),
-        case("a NUL escape", p("/rpc/member_create", r#"{"name":"a\u0000b","email":"u5@example.org"}"#), E400),
-        case("invalid UTF-8 in a query value", g("/rpc/member_balance?member_id=%ff%fe"), E400),
-        case("invalid UTF-8 in a query name", g("/rpc/member_balance?%ff=1"), E400),
-        case("invalid UTF-8 in the path", {
-            b"GET /rpc/\xff\xfe HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".to_vec()
-        }, &[400, 404]),
-        case("invalid UTF-8 in Idempotency-Key", {
-            let mut r = format!("POST /rpc/register_payment HTTP/1.1\r\nHost: {a}\r\nConnection: close\r\nAuthorization: Bearer {staff}\r\nContent-Type: application/json\r\nIdempotency-Key: ").into_bytes();
-            let body = pay("10");
-            r.extend_from_slice(b"\xff\xfe");
-            r.extend_from_slice(format!("\r\nContent-Length: {}\r\n\r\n{body}", body.len()).as_bytes());
-            r
-        }, E400),
-        case("invalid UTF-8 in the token", {
-            let body = pay("10");
-            let mut r = format!("POST /rpc/register_payment HTTP/1.1\r\nHost: {a}\r\nConnection: close\r\nAuthorization: Bearer ").into_bytes();
-            r.extend_from_slice(b"\xff\xfe");
-            r.extend_from_slice(format!("\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}", body.len()).as_bytes());
-            r
-        }, &[401]),
-        case("a body in Latin-1", {
-            let mut r = format!("POST /rpc/member_create HTTP/1.1\r\nHost: {a}\r\nConnection: close\r\nAuthorization: Bearer {staff}\r\nContent-Type: application/json; charset=latin1\r\n").into_bytes();
-            let body = b"{\"name\":\"Jos\xe9\",\"email\":\"u6@example.org\"}";
-            r.extend_from_slice(format!("Content-Length: {}\r\n\r\n", body.len()).as_bytes());
-            r.extend_from_slice(body);
-            r
-        }, E400),
+        case(
+            "invalid UTF-8 in a JSON string",
+            pb(
+                "/rpc/member_create",
+                b"{\"name\":\"\xff\xfe\",\"email\":\"u1@example.org\"}",
+            ),
+            E400,
+        ),
+        case(
+            "overlong UTF-8 in a JSON string",
+            pb(
+                "/rpc/member_create",
+                b"{\"name\":\"\xc0\xaf\",\"email\":\"u2@example.org\"}",
+            ),
+            E400,
+        ),
+        case(
+            "UTF-8 encoded surrogate",
+            pb(
+                "/rpc/member_create",
+                b"{\"name\":\"\xed\xa0\x80\",\"email\":\"u3@example.org\"}",
+            ),
+            E400,
+        ),
+        case(
+            "a lone surrogate escape",
+            p(
+                "/rpc/member_create",
+                r#"{"name":"\ud800","email":"u4@example.org"}"#,
+            ),
+            E400,
+        ),
+        case(
+            "a NUL escape",
+            p(
+                "/rpc/member_create",
+                r#"{"name":"a\u0000b","email":"u5@example.org"}"#,
+            ),
+            E400,
+        ),
+        case(
+            "invalid UTF-8 in a query value",
+            g("/rpc/member_balance?member_id=%ff%fe"),
+            E400,
+        ),
+        case(
+            "invalid UTF-8 in a query name",
+            g("/rpc/member_balance?%ff=1"),
+            E400,
+        ),
+        case(
+            "invalid UTF-8 in the path",
+            b"GET /rpc/\xff\xfe HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".to_vec(),
+            &[400, 404],
+        ),
+        case(
+            "invalid UTF-8 in Idempotency-Key",
+            {
+                let mut r = format!("POST /rpc/register_payment HTTP/1.1\r\nHost: {a}\r\nConnection: close\r\nAuthorization: Bearer {staff}\r\nContent-Type: application/json\r\nIdempotency-Key: ").into_bytes();
+                let body = pay("10");
+                r.extend_from_slice(b"\xff\xfe");
+                r.extend_from_slice(
+                    format!("\r\nContent-Length: {}\r\n\r\n{body}", body.len()).as_bytes(),
+                );
+                r
+            },
+            E400,
+        ),
+        case(
+            "invalid UTF-8 in the token",
+            {
+                let body = pay("10");
+                let mut r = format!("POST /rpc/register_payment HTTP/1.1\r\nHost: {a}\r\nConnection: close\r\nAuthorization: Bearer ").into_bytes();
+                r.extend_from_slice(b"\xff\xfe");
+                r.extend_from_slice(
+                    format!(
+                        "\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+                        body.len()
+                    )
+                    .as_bytes(),
+                );
+                r
+            },
+            &[401],
+        ),
+        case(
+            "a body in Latin-1",
+            {
+                let mut r = format!("POST /rpc/member_create HTTP/1.1\r\nHost: {a}\r\nConnection: close\r\nAuthorization: Bearer {staff}\r\nContent-Type: application/json; charset=latin1\r\n").into_bytes();
+                let body = b"{\"name\":\"Jos\xe9\",\"email\":\"u6@example.org\"}";
+                r.extend_from_slice(format!("Content-Length: {}\r\n\r\n", body.len()).as_bytes());
+                r.extend_from_slice(body);
+                r
+            },
+            E400,
+        ),
         // numbers out of range
-        case("bigint + 1", p("/rpc/member_balance", r#"{"member_id":9223372036854775808}"#), E400),
-        case("bigint - 1 below its minimum", p("/rpc/member_balance", r#"{"member_id":-9223372036854775809}"#), E400),
-        case("1e400 as a bigint", p("/rpc/member_balance", r#"{"member_id":1e400}"#), E400),
-        case("a fraction as a bigint", p("/rpc/member_balance", r#"{"member_id":1.5}"#), E400),
-        case("a boolean as a bigint", p("/rpc/member_balance", r#"{"member_id":true}"#), E400),
-        case("an object as a bigint", p("/rpc/member_balance", r#"{"member_id":{"id":1}}"#), E400),
-        case("a negative id", p("/rpc/member_balance", r#"{"member_id":-1}"#), &[404]),
-        case("amount 1e400", p("/rpc/register_payment", &pay("1e400")), E4XX),
-        case("amount 1e-400", p("/rpc/register_payment", &pay("1e-400")), E4XX),
-        case("amount 1e131071", p("/rpc/register_payment", &pay("1e131071")), E4XX),
-        case("amount 1e1000000", p("/rpc/register_payment", &pay("1e1000000")), E4XX),
-        case("amount of 20 000 digits", p("/rpc/register_payment", &pay(&"9".repeat(20_000))), E4XX),
-        case("amount NaN", p("/rpc/register_payment", &pay("\"NaN\"")), E4XX),
-        case("amount Infinity", p("/rpc/register_payment", &pay("\"Infinity\"")), E4XX),
-        case("amount -Infinity", p("/rpc/register_payment", &pay("\"-Infinity\"")), E4XX),
-        case("amount 0.001", p("/rpc/register_payment", &pay("0.001")), E4XX),
+        case(
+            "bigint + 1",
+            p(
+                "/rpc/member_balance",
+                r#"{"member_id":9223372036854775808}"#,
+            ),
+            E400,
+        ),
+        case(
+            "bigint - 1 below its minimum",
+            p(
+                "/rpc/member_balance",
+                r#"{"member_id":-9223372036854775809}"#,
+            ),
+            E400,
+        ),
+        case(
+            "1e400 as a bigint",
+            p("/rpc/member_balance", r#"{"member_id":1e400}"#),
+            E400,
+        ),
+        case(
+            "a fraction as a bigint",
+            p("/rpc/member_balance", r#"{"member_id":1.5}"#),
+            E400,
+        ),
+        case(
+            "a boolean as a bigint",
+            p("/rpc/member_balance", r#"{"member_id":true}"#),
+            E400,
+        ),
+        case(
+            "an object as a bigint",
+            p("/rpc/member_balance", r#"{"member_id":{"id":1}}"#),
+            E400,
+        ),
+        case(
+            "a negative id",
+            p("/rpc/member_balance", r#"{"member_id":-1}"#),
+            &[404],
+        ),
+        case(
+            "amount 1e400",
+            p("/rpc/register_payment", &pay("1e400")),
+            E4XX,
+        ),
+        case(
+            "amount 1e-400",
+            p("/rpc/register_payment", &pay("1e-400")),
+            E4XX,
+        ),
+        case(
+            "amount 1e131071",
+            p("/rpc/register_payment", &pay("1e131071")),
+            E4XX,
+        ),
+        case(
+            "amount 1e1000000",
+            p("/rpc/register_payment", &pay("1e1000000")),
+            E4XX,
+        ),
+        case(
+            "amount of 20 000 digits",
+            p("/rpc/register_payment", &pay(&"9".repeat(20_000))),
+            E4XX,
+        ),
+        case(
+            "amount NaN",
+            p("/rpc/register_payment", &pay("\"NaN\"")),
+            E4XX,
+        ),
+        case(
+            "amount Infinity",
+            p("/rpc/register_payment", &pay("\"Infinity\"")),
+            E4XX,
+        ),
+        case(
+            "amount -Infinity",
+            p("/rpc/register_payment", &pay("\"-Infinity\"")),
+            E4XX,
+        ),
+        case(
+            "amount 0.001",
+            p("/rpc/register_payment", &pay("0.001")),
+            E4XX,
+        ),
         case("amount -0", p("/rpc/register_payment", &pay("-0")), E4XX),
-        case("amount 1e12 (13 integer digits)", p("/rpc/register_payment", &pay("1e12")), E4XX),
-        case("an infinite date", g(&format!("/rpc/member_balance?member_id={ann}&on_date=infinity")), E4XX),
+        case(
+            "amount 1e12 (13 integer digits)",
+            p("/rpc/register_payment", &pay("1e12")),
+            E4XX,
+        ),
+        case(
+            "an infinite date",
+            g(&format!(
+                "/rpc/member_balance?member_id={ann}&on_date=infinity"
+            )),
+            E4XX,
+        ),
         // tokens and methods
-        case("a member registering money", post_bytes(&a, "/rpc/register_payment", &ann_token, pay("10").as_bytes()), &[403]),
-        case("an unknown token", post_bytes(&a, "/rpc/register_payment", "dues_forged", pay("10").as_bytes()), &[401]),
-        case("TRACE", common::request_bytes(&a, "TRACE", "/rpc/member_create", Some(&staff), None, &[]), &[405]),
+        case(
+            "a member registering money",
+            post_bytes(
+                &a,
+                "/rpc/register_payment",
+                &ann_token,
+                pay("10").as_bytes(),
+            ),
+            &[403],
+        ),
+        case(
+            "an unknown token",
+            post_bytes(
+                &a,
+                "/rpc/register_payment",
+                "dues_forged",
+                pay("10").as_bytes(),
+            ),
+            &[401],
+        ),
+        case(
+            "TRACE",
+            common::request_bytes(&a, "TRACE", "/rpc/member_create", Some(&staff), None, &[]),
+            &[405],
+        ),
     ];
     let mut tally = suites::Tally::default();
     let mut wrong = Vec::new();
@@ -186,9 +510,17 @@ fn hostile_input_is_refused_and_changes_nothing() {
             Ok(r) => {
                 tally.add(suites::outcome(&r));
                 // hyper itself refuses what it cannot parse (400, 414, 431) with an empty body
-                let json_ok = matches!(r.status, 400 | 414 | 431) && r.body.is_empty() || serde_json::from_str::<serde_json::Value>(&r.body).map(|v| v["code"].is_string()).unwrap_or(false);
+                let json_ok = matches!(r.status, 400 | 414 | 431) && r.body.is_empty()
+                    || serde_json::from_str::<serde_json::Value>(&r.body)
+                        .map(|v| v["code"].is_string())
+                        .unwrap_or(false);
                 if !c.expect.contains(&r.status) || !json_ok {
-                    wrong.push(format!("{}: {} {}", c.what, r.status, r.body.chars().take(300).collect::<String>()));
+                    wrong.push(format!(
+                        "{}: {} {}",
+                        c.what,
+                        r.status,
+                        r.body.chars().take(300).collect::<String>()
+                    ));
                 }
             }
             Err(e) => {
@@ -197,17 +529,34 @@ fn hostile_input_is_refused_and_changes_nothing() {
             }
         }
     }
-    report.say(format!("{} hand-written hostile requests: {tally}", cases.len()));
-    report.say(format!("slowest: {:.0} ms ({})", slowest.0.as_secs_f64() * 1000.0, slowest.1));
+    report.say(format!(
+        "{} hand-written hostile requests: {tally}",
+        cases.len()
+    ));
+    report.say(format!(
+        "slowest: {:.0} ms ({})",
+        slowest.0.as_secs_f64() * 1000.0,
+        slowest.1
+    ));
     report.check(
         wrong.is_empty(),
-        format!("each is refused with its 4xx and an error body ({} not{})", wrong.len(), wrong.iter().map(|w| format!("\n    {w}")).collect::<String>()),
+        format!(
+            "each is refused with its 4xx and an error body ({} not{})",
+            wrong.len(),
+            wrong
+                .iter()
+                .map(|w| format!("\n    {w}"))
+                .collect::<String>()
+        ),
     );
     let after = suites::fingerprint(&s.db.url);
     let diff = suites::changed(&before, &after);
     report.check(
         diff.is_empty(),
-        format!("no data changed ({} tables digested; changed: {diff:?})", after.len()),
+        format!(
+            "no data changed ({} tables digested; changed: {diff:?})",
+            after.len()
+        ),
     );
 
     // SQL in values is data: stored and returned as sent
@@ -216,14 +565,211 @@ fn hostile_input_is_refused_and_changes_nothing() {
     let r = common::post(&a, "member_create", Some(&staff), &body);
     report.check(
         r.status == 200 && r.json()["name"] == serde_json::json!(name),
-        format!("SQL in a value is stored as text: {} {}", r.status, r.body.chars().take(200).collect::<String>()),
+        format!(
+            "SQL in a value is stored as text: {} {}",
+            r.status,
+            r.body.chars().take(200).collect::<String>()
+        ),
     );
-    let big = common::post(&a, "member_create", Some(&staff), &serde_json::json!({"name": "n".repeat(900_000), "email": "long@example.org"}).to_string());
+    let big = common::post(
+        &a,
+        "member_create",
+        Some(&staff),
+        &serde_json::json!({"name": "n".repeat(900_000), "email": "long@example.org"}).to_string(),
+    );
     report.check(
         big.status == 200 || (400..500).contains(&big.status),
-        format!("a 900 KB name is stored or refused, not a fault: {}", big.status),
+        format!(
+            "a 900 KB name is stored or refused, not a fault: {}",
+            big.status
+        ),
     );
     let h = common::get(&a, "/health", None);
     report.check(h.status == 200, "the server still answers /health");
+    report.finish();
+}
+
+#[test]
+fn idle_connections_and_slow_clients_are_bounded() {
+    use std::time::{Duration, Instant};
+    let mut report = suites::Report::new("idle and slow clients");
+    let db = common::FreshDb::migrated("idle");
+    let log = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("serve-{}.log", db.name));
+    // the usual default soft limit of open files, whatever this shell has
+    let (child, addr) =
+        common::spawn_serve(&db.url, &[], &log, Some("ulimit -Sn 1024 2>/dev/null;"));
+    let serve = suites::Reap(child);
+    let pid = serve.0.id();
+    let limits = std::fs::read_to_string(format!("/proc/{pid}/limits")).unwrap_or_default();
+    let nofile = limits
+        .lines()
+        .find(|l| l.starts_with("Max open files"))
+        .unwrap_or("")
+        .to_string();
+    report.say(format!(
+        "dues serve pid {pid} on {addr}, started with `ulimit -Sn 1024`; now: {}",
+        nofile.split_whitespace().collect::<Vec<_>>().join(" ")
+    ));
+    let baseline = suites::open_files(pid);
+    let soft: u64 = nofile
+        .split_whitespace()
+        .nth(3)
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(u64::MAX);
+    report.check(
+        soft >= 1100,
+        format!("dues serve raised its soft limit of open files above 1 024: {soft}"),
+    );
+
+    // slow clients, side by side with the idle ones
+    let slow_headers = {
+        let addr = addr.clone();
+        std::thread::spawn(move || {
+            let slow = format!(
+                "GET /health HTTP/1.1\r\nHost: {addr}\r\nX-Slow: {}\r\n\r\n",
+                "a".repeat(100)
+            );
+            suites::dribble(&addr, b"", slow.as_bytes(), Duration::from_secs(25))
+        })
+    };
+    let slow_second = {
+        let addr = addr.clone();
+        std::thread::spawn(move || {
+            let first = format!("GET /health HTTP/1.1\r\nHost: {addr}\r\n\r\n");
+            let slow = format!(
+                "GET /health HTTP/1.1\r\nHost: {addr}\r\nX-Slow: {}\r\n\r\n",
+                "a".repeat(100)
+            );
+            suites::dribble(
+                &addr,
+                first.as_bytes(),
+                slow.as_bytes(),
+                Duration::from_secs(25),
+            )
+        })
+    };
+    let slow_body = {
+        let addr = addr.clone();
+        std::thread::spawn(move || {
+            let head = format!("POST /rpc/rule_list HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: 200\r\n\r\n");
+            let mut s = std::net::TcpStream::connect(&addr).unwrap();
+            std::io::Write::write_all(&mut s, head.as_bytes()).unwrap();
+            drop(s.try_clone());
+            let t = Instant::now();
+            let (closed, status) = suites::dribble_stream(s, &[b' '; 200], Duration::from_secs(40));
+            (closed.map(|_| t.elapsed()), status)
+        })
+    };
+
+    // 1 000 idle connections: half send nothing, half half a request line
+    let t0 = Instant::now();
+    let mut idle = Vec::new();
+    let mut refused = 0;
+    for i in 0..1000 {
+        match std::net::TcpStream::connect(&addr) {
+            Ok(mut s) => {
+                if i % 2 == 1 {
+                    let _ = std::io::Write::write_all(&mut s, b"GET /health HT");
+                }
+                idle.push(s);
+            }
+            Err(_) => refused += 1,
+        }
+    }
+    std::thread::sleep(Duration::from_millis(300));
+    let t_last = Instant::now();
+    let held = suites::open_files(pid);
+    report.say(format!("opened {} idle connections in {:.2}s ({refused} refused); dues serve holds {held} files (baseline {baseline})", idle.len(), t0.elapsed().as_secs_f64()));
+    report.check(
+        refused == 0 && idle.len() == 1000,
+        "1 000 idle connections accepted",
+    );
+    for (what, path) in [
+        ("GET /health", "/health"),
+        ("GET /rpc/rule_list (a database call)", "/rpc/rule_list"),
+    ] {
+        let t = Instant::now();
+        let r = common::try_raw(
+            &addr,
+            &common::request_bytes(&addr, "GET", path, None, None, &[]),
+            Duration::from_secs(10),
+        );
+        let took = t.elapsed();
+        report.check(
+            matches!(&r, Ok(r) if r.status == 200) && took < Duration::from_secs(2),
+            format!(
+                "with 1 000 idle connections open, {what} answers 200 in {:.0} ms ({:?})",
+                took.as_secs_f64() * 1000.0,
+                r.map(|r| r.status)
+            ),
+        );
+    }
+
+    // the header timeout (10 s) closes the idle connections
+    std::thread::sleep(Duration::from_secs(11).saturating_sub(t_last.elapsed()));
+    let mut closed = 0;
+    for s in &mut idle {
+        s.set_read_timeout(Some(Duration::from_millis(20))).unwrap();
+        let mut buf = [0u8; 1024];
+        loop {
+            match std::io::Read::read(s, &mut buf) {
+                Ok(0) => {
+                    closed += 1;
+                    break;
+                }
+                Ok(_) => continue,
+                Err(e)
+                    if matches!(
+                        e.kind(),
+                        std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                    ) =>
+                {
+                    break
+                }
+                Err(_) => {
+                    closed += 1;
+                    break;
+                }
+            }
+        }
+    }
+    report.check(
+        closed == idle.len(),
+        format!(
+            "{:.1}s after the last one opened, the server has closed {closed} of {} idle connections",
+            t_last.elapsed().as_secs_f64(),
+            idle.len()
+        ),
+    );
+    drop(idle);
+
+    let (headers_closed, headers_status) = slow_headers.join().unwrap();
+    report.check(
+        headers_closed.is_some_and(|d| d < Duration::from_secs(12)),
+        format!("a client sending its headers one byte a second is cut off after {:?} (answer {headers_status:?})", headers_closed.map(|d| format!("{:.1}s", d.as_secs_f64()))),
+    );
+    let (second_closed, second_status) = slow_second.join().unwrap();
+    report.check(
+        second_closed.is_some_and(|d| d < Duration::from_secs(12)),
+        format!("on a keep-alive connection, a second request sent one byte a second is cut off after {:?} (answer {second_status:?})", second_closed.map(|d| format!("{:.1}s", d.as_secs_f64()))),
+    );
+    let (body_closed, body_status) = slow_body.join().unwrap();
+    report.check(
+        body_closed.is_some_and(|d| d < Duration::from_secs(35)) && body_status == Some(400),
+        format!(
+            "a body sent one byte a second is refused after {:?} (answer {body_status:?})",
+            body_closed.map(|d| format!("{:.1}s", d.as_secs_f64()))
+        ),
+    );
+    std::thread::sleep(Duration::from_millis(300));
+    let after = suites::open_files(pid);
+    report.check(
+        after <= baseline + 10,
+        format!("dues serve is back to {after} open files (baseline {baseline})"),
+    );
+    let r = common::get(&addr, "/health", None);
+    report.check(r.status == 200, "and still answers");
+    drop(serve);
     report.finish();
 }

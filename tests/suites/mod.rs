@@ -1131,7 +1131,8 @@ fn dues_home(home: &Path, args: &[&str]) -> std::process::Output {
 
 impl PrivateCluster {
     pub fn start(tag: &str) -> PrivateCluster {
-        let home = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("{tag}-{}", std::process::id()));
+        let home = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+            .join(format!("{tag}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&home);
         let out = dues_home(&home, &["db", "start"]);
         assert!(out.status.success(), "dues db start: {}", text(&out));
@@ -1145,12 +1146,20 @@ impl PrivateCluster {
         };
         let cluster = PathBuf::from(field("cluster:"));
         let bindir = PathBuf::from(field("programs:"));
-        let url = String::from_utf8_lossy(&dues_home(&home, &["db", "url"]).stdout).trim().to_string();
+        let url = String::from_utf8_lossy(&dues_home(&home, &["db", "url"]).stdout)
+            .trim()
+            .to_string();
         assert!(
-            cluster.starts_with(env!("CARGO_TARGET_TMPDIR")) || cluster.starts_with("/tmp") || cluster.starts_with("/var"),
+            cluster.starts_with(env!("CARGO_TARGET_TMPDIR"))
+                || cluster.starts_with("/tmp")
+                || cluster.starts_with("/var"),
             "{status}"
         );
-        assert_ne!(cluster, test_home().join("pg"), "never the shared test cluster");
+        assert_ne!(
+            cluster,
+            test_home().join("pg"),
+            "never the shared test cluster"
+        );
         PrivateCluster {
             data: cluster.join("data"),
             home,
@@ -1182,7 +1191,11 @@ impl PrivateCluster {
             .current_dir(&self.cluster)
             .output()
             .expect("pg_ctl");
-        assert!(out.status.success(), "pg_ctl stop -m immediate: {}", text(&out));
+        assert!(
+            out.status.success(),
+            "pg_ctl stop -m immediate: {}",
+            text(&out)
+        );
     }
 
     /// `dues --home H db start`.
@@ -1220,15 +1233,27 @@ impl Drop for Reap {
 pub fn crash_of_postgres(clients: usize, outages: usize, down_for: Duration) {
     let mut report = Report::new("crash of PostgreSQL");
     let pg = PrivateCluster::start("pgcrash");
-    report.say(format!("private cluster {} (data {})", pg.home.display(), pg.data.display()));
+    report.say(format!(
+        "private cluster {} (data {})",
+        pg.home.display(),
+        pg.data.display()
+    ));
     let url = pg.url.clone();
-    let out = dues().env("DATABASE_URL", &url).arg("migrate").output().unwrap();
+    let out = dues()
+        .env("DATABASE_URL", &url)
+        .arg("migrate")
+        .output()
+        .unwrap();
     assert!(out.status.success(), "{}", text(&out));
     let log_path = pg.home.join("serve.log");
     let (child, addr) = spawn_serve(&url, &["--pool-wait", "2"], &log_path, None);
     let mut serve = Reap(child);
     let serve_pid = serve.0.id();
-    let out = dues().env("DATABASE_URL", &url).args(["token", "create", "--staff"]).output().unwrap();
+    let out = dues()
+        .env("DATABASE_URL", &url)
+        .args(["token", "create", "--staff"])
+        .output()
+        .unwrap();
     assert!(out.status.success(), "{}", text(&out));
     let staff = serde_json::from_slice::<Value>(&out.stdout).unwrap()["token"]
         .as_str()
@@ -1239,7 +1264,14 @@ pub fn crash_of_postgres(clients: usize, outages: usize, down_for: Duration) {
         "dues serve pid {serve_pid} on {addr}; {clients} paying clients and 1 reader (GET /health, GET member_balance)"
     ));
 
-    let load = PayLoad::start(&addr, &staff, &members, clients, Duration::from_secs(60), "pgpay");
+    let load = PayLoad::start(
+        &addr,
+        &staff,
+        &members,
+        clients,
+        Duration::from_secs(60),
+        "pgpay",
+    );
     let started = load.started;
     let stop = Arc::new(AtomicBool::new(false));
     let reader = {
@@ -1262,7 +1294,11 @@ pub fn crash_of_postgres(clients: usize, outages: usize, down_for: Duration) {
                     Err(_) => "connection error".into(),
                 };
                 tally.add(format!("GET {} {what}", path.split('?').next().unwrap()));
-                events.push(Event { at: t0 - started, what, took: t0.elapsed() });
+                events.push(Event {
+                    at: t0 - started,
+                    what,
+                    took: t0.elapsed(),
+                });
                 std::thread::sleep(Duration::from_millis(20));
             }
             (events, tally)
@@ -1282,7 +1318,13 @@ pub fn crash_of_postgres(clients: usize, outages: usize, down_for: Duration) {
             down_for.as_secs_f64()
         ));
         let h = get(&addr, "/health", None);
-        report.check(h.status == 503, format!("outage {k}: GET /health answers {} while PostgreSQL is down", h.status));
+        report.check(
+            h.status == 503,
+            format!(
+                "outage {k}: GET /health answers {} while PostgreSQL is down",
+                h.status
+            ),
+        );
         std::thread::sleep(down_for);
         let t_start = started.elapsed();
         windows.push((t_down, t_start));
@@ -1291,9 +1333,13 @@ pub fn crash_of_postgres(clients: usize, outages: usize, down_for: Duration) {
         // dues recovers by itself: the first 200 after PostgreSQL is back
         let mut recovered = None;
         while started.elapsed() < t_up + Duration::from_secs(30) {
-            if try_raw(&addr, &request_bytes(&addr, "GET", "/health", None, None, &[]), Duration::from_secs(5))
-                .map(|r| r.status == 200)
-                .unwrap_or(false)
+            if try_raw(
+                &addr,
+                &request_bytes(&addr, "GET", "/health", None, None, &[]),
+                Duration::from_secs(5),
+            )
+            .map(|r| r.status == 200)
+            .unwrap_or(false)
             {
                 recovered = Some(started.elapsed() - t_up);
                 break;
@@ -1303,7 +1349,9 @@ pub fn crash_of_postgres(clients: usize, outages: usize, down_for: Duration) {
         report.say(format!(
             "outage {k}: dues db start took {:.2}s (crash recovery); dues answered 200 again {}",
             (t_up - t_start).as_secs_f64(),
-            recovered.map(|d| format!("{:.2}s later", d.as_secs_f64())).unwrap_or("never".into())
+            recovered
+                .map(|d| format!("{:.2}s later", d.as_secs_f64()))
+                .unwrap_or("never".into())
         ));
         report.check(
             recovered.is_some_and(|d| d < Duration::from_secs(15)),
@@ -1319,7 +1367,11 @@ pub fn crash_of_postgres(clients: usize, outages: usize, down_for: Duration) {
         serve.0.try_wait().map(|s| s.is_none()).unwrap_or(false),
         format!("the same dues serve process (pid {serve_pid}) ran throughout: no restart"),
     );
-    report.say(format!("payments: {} attempts ({})", log.attempts.total(), log.attempts));
+    report.say(format!(
+        "payments: {} attempts ({})",
+        log.attempts.total(),
+        log.attempts
+    ));
     report.say(format!("reads: {} ({read_tally})", reads.len()));
 
     // while down: 503 and only 503, promptly
@@ -1327,7 +1379,11 @@ pub fn crash_of_postgres(clients: usize, outages: usize, down_for: Duration) {
     let margin = Duration::from_millis(300);
     let during: Vec<&&Event> = all
         .iter()
-        .filter(|e| windows.iter().any(|(a, b)| e.at >= *a + margin && e.at + e.took <= *b))
+        .filter(|e| {
+            windows
+                .iter()
+                .any(|(a, b)| e.at >= *a + margin && e.at + e.took <= *b)
+        })
         .collect();
     let not_503: Vec<String> = during
         .iter()
@@ -1341,12 +1397,19 @@ pub fn crash_of_postgres(clients: usize, outages: usize, down_for: Duration) {
             "while PostgreSQL was down, every answer was 503 ({} answers, {} others{})",
             during.len(),
             not_503.len(),
-            not_503.iter().take(5).map(|u| format!("; {u}")).collect::<String>()
+            not_503
+                .iter()
+                .take(5)
+                .map(|u| format!("; {u}"))
+                .collect::<String>()
         ),
     );
     report.check(
         slowest < Duration::from_secs(3),
-        format!("503s came promptly: slowest {:.0} ms", slowest.as_secs_f64() * 1000.0),
+        format!(
+            "503s came promptly: slowest {:.0} ms",
+            slowest.as_secs_f64() * 1000.0
+        ),
     );
     let bad: Vec<String> = all
         .iter()
@@ -1358,7 +1421,10 @@ pub fn crash_of_postgres(clients: usize, outages: usize, down_for: Duration) {
         format!(
             "no answer but 200 and 503 at any time, no dropped connection ({} others{})",
             bad.len(),
-            bad.iter().take(5).map(|u| format!("; {u}")).collect::<String>()
+            bad.iter()
+                .take(5)
+                .map(|u| format!("; {u}"))
+                .collect::<String>()
         ),
     );
     report.say(format!(
@@ -1406,5 +1472,85 @@ pub fn changed(a: &BTreeMap<String, String>, b: &BTreeMap<String, String>) -> Ve
     let mut keys: Vec<&String> = a.keys().chain(b.keys()).collect();
     keys.sort();
     keys.dedup();
-    keys.into_iter().filter(|k| a.get(*k) != b.get(*k)).cloned().collect()
+    keys.into_iter()
+        .filter(|k| a.get(*k) != b.get(*k))
+        .cloned()
+        .collect()
+}
+
+/// Sends `first` at once (may be empty), then `slow` one byte a second,
+/// until the server closes the connection or `limit` passes. Returns how long
+/// after the first slow byte the server closed it (None: it never did) and
+/// the status of what the server answered before closing, if anything.
+pub fn dribble(
+    addr: &str,
+    first: &[u8],
+    slow: &[u8],
+    limit: Duration,
+) -> (Option<Duration>, Option<u16>) {
+    let mut s = TcpStream::connect(addr).expect("connect");
+    s.set_nodelay(true).unwrap();
+    if !first.is_empty() {
+        s.write_all(first).unwrap();
+        // the whole first answer (keep-alive: Content-Length tells its end)
+        s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+        let mut reader = BufReader::new(s.try_clone().unwrap());
+        let mut length = 0;
+        loop {
+            let mut line = String::new();
+            if reader.read_line(&mut line).unwrap_or(0) == 0 {
+                return (Some(Duration::ZERO), None);
+            }
+            if line.to_ascii_lowercase().starts_with("content-length:") {
+                length = line[15..].trim().parse().unwrap_or(0);
+            }
+            if line == "\r\n" {
+                break;
+            }
+        }
+        let mut body = vec![0; length];
+        reader.read_exact(&mut body).unwrap();
+    }
+    dribble_stream(s, slow, limit)
+}
+
+/// [`dribble`] on a connection already open.
+pub fn dribble_stream(
+    mut s: TcpStream,
+    slow: &[u8],
+    limit: Duration,
+) -> (Option<Duration>, Option<u16>) {
+    let mut answer = Vec::new();
+    let started = Instant::now();
+    s.set_read_timeout(Some(Duration::from_secs(1))).unwrap();
+    let mut i = 0;
+    while started.elapsed() < limit {
+        if i < slow.len() {
+            if s.write_all(&slow[i..i + 1]).is_err() {
+                break;
+            }
+            i += 1;
+        }
+        let mut buf = [0u8; 4096];
+        match s.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => answer.extend_from_slice(&buf[..n]),
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                ) => {}
+            Err(_) => break,
+        }
+    }
+    let closed = (started.elapsed() < limit).then(|| started.elapsed());
+    let status = (!answer.is_empty()).then(|| parse_reply(&answer).status);
+    (closed, status)
+}
+
+/// Open file descriptors of a process.
+pub fn open_files(pid: u32) -> usize {
+    std::fs::read_dir(format!("/proc/{pid}/fd"))
+        .map(|d| d.count())
+        .unwrap_or(0)
 }
