@@ -773,3 +773,214 @@ fn idle_connections_and_slow_clients_are_bounded() {
     drop(serve);
     report.finish();
 }
+
+/// `text` with the number `n` (not part of a longer number) replaced by `<id>`.
+fn mask_number(text: &str, n: i64) -> String {
+    let needle = n.to_string();
+    let bytes = text.as_bytes();
+    let mut out = String::new();
+    let mut i = 0;
+    while i < text.len() {
+        let at = text[i..].starts_with(&needle)
+            && (i == 0 || !bytes[i - 1].is_ascii_digit())
+            && bytes
+                .get(i + needle.len())
+                .is_none_or(|b| !b.is_ascii_digit());
+        if at {
+            out.push_str("<id>");
+            i += needle.len();
+        } else {
+            let c = text[i..].chars().next().unwrap();
+            out.push(c);
+            i += c.len_utf8();
+        }
+    }
+    out
+}
+
+/// A plausible value for an argument of this JSON schema.
+fn filler(schema: &serde_json::Value) -> serde_json::Value {
+    use serde_json::json;
+    let ty = match &schema["type"] {
+        serde_json::Value::Array(a) => a[0].as_str().unwrap_or("string").to_string(),
+        v => v.as_str().unwrap_or("string").to_string(),
+    };
+    match (ty.as_str(), schema["format"].as_str()) {
+        ("integer", _) => json!(1),
+        ("number", _) => json!("1.00"),
+        ("boolean", _) => json!(false),
+        ("object", _) => json!({}),
+        ("array", _) => json!([]),
+        (_, Some("date")) => json!("2026-01-01"),
+        (_, Some("date-time")) => json!("2026-01-01T00:00:00Z"),
+        _ => json!("x"),
+    }
+}
+
+#[test]
+fn another_members_data_is_refused_without_revealing_whether_it_exists() {
+    let mut report = suites::Report::new("another member's data");
+    let s = common::Server::start("others");
+    let a = s.addr.clone();
+    let staff = s.token(&["--staff"]);
+    let m = suites::make_members(&a, &staff, 2, "neighbour");
+    let (ann, bob) = (m[0], m[1]);
+    let class = common::post(
+        &a,
+        "class_create",
+        Some(&staff),
+        r#"{"title":"Pottery","rule":"single_payment","params":{"price":"25.00"}}"#,
+    )
+    .json()["id"]
+        .clone();
+    let order = common::post(
+        &a,
+        "subscription_request",
+        Some(&staff),
+        &format!(r#"{{"member_id":{bob},"class_id":{class}}}"#),
+    )
+    .json()["id"]
+        .as_i64()
+        .unwrap();
+    let pay = common::post(
+        &a,
+        "register_payment",
+        Some(&staff),
+        &format!(r#"{{"member_id":{bob},"amount":"40.00"}}"#),
+    );
+    assert_eq!(pay.status, 200, "{}", pay.body);
+    let ann_token = s.token(&["--member", &ann.to_string()]);
+    let before = suites::fingerprint(&s.db.url);
+
+    // every function a member may call that names a member or an order:
+    // Bob's (existing) and a record that does not exist, with Ann's token
+    let doc = common::get(&a, "/openapi.json", Some(&ann_token)).json();
+    let missing: i64 = 987_654_321;
+    let mut tried = Vec::new();
+    let mut leaks = Vec::new();
+    let mut allowed = Vec::new();
+    for (path, ops) in doc["paths"].as_object().unwrap() {
+        let Some(op) = ops.get("post") else { continue };
+        let schema = &op["requestBody"]["content"]["application/json"]["schema"];
+        let props = schema["properties"]
+            .as_object()
+            .cloned()
+            .unwrap_or_default();
+        let required: Vec<String> = schema["required"]
+            .as_array()
+            .map(|r| {
+                r.iter()
+                    .filter_map(|v| v.as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default();
+        for (target, real) in [("member_id", bob), ("order_id", order)] {
+            if !props.contains_key(target) {
+                continue;
+            }
+            let body_for = |id: i64| {
+                let mut body = serde_json::Map::new();
+                for r in &required {
+                    body.insert(r.clone(), filler(&props[r]));
+                }
+                body.insert(target.to_string(), serde_json::json!(id));
+                serde_json::Value::Object(body).to_string()
+            };
+            let theirs = common::request(
+                &a,
+                "POST",
+                path,
+                Some(&ann_token),
+                Some(&body_for(real)),
+                &[],
+            );
+            let nobody = common::request(
+                &a,
+                "POST",
+                path,
+                Some(&ann_token),
+                Some(&body_for(missing)),
+                &[],
+            );
+            let norm = |r: &common::Reply, id: i64| mask_number(&r.body, id);
+            tried.push(format!(
+                "{path} {target}: {} / {}",
+                theirs.status, nobody.status
+            ));
+            if theirs.status == 200 || theirs.status == 204 {
+                allowed.push(format!(
+                    "{path} with {target} of another member: {} {}",
+                    theirs.status,
+                    theirs.body.chars().take(120).collect::<String>()
+                ));
+            }
+            if theirs.status != nobody.status || norm(&theirs, real) != norm(&nobody, missing) {
+                leaks.push(format!(
+                    "{path} {target}: theirs {} {} / none {} {}",
+                    theirs.status,
+                    theirs.body.chars().take(160).collect::<String>(),
+                    nobody.status,
+                    nobody.body.chars().take(160).collect::<String>()
+                ));
+            }
+        }
+    }
+    report.say(format!(
+        "{} calls with Ann's member token on Bob's records and on missing ones: {}",
+        2 * tried.len(),
+        tried.join("; ")
+    ));
+    report.check(
+        tried.len() >= 6,
+        format!(
+            "the member's OpenAPI document lists functions taking a member or an order ({})",
+            tried.len()
+        ),
+    );
+    report.check(
+        allowed.is_empty(),
+        format!(
+            "none acts on or shows another member's record ({}{})",
+            allowed.len(),
+            allowed
+                .iter()
+                .map(|l| format!("\n    {l}"))
+                .collect::<String>()
+        ),
+    );
+    report.check(
+        leaks.is_empty(),
+        format!(
+            "each answers the same status and body (but for the id) whether the record exists or not ({} differ{})",
+            leaks.len(),
+            leaks.iter().map(|l| format!("\n    {l}")).collect::<String>()
+        ),
+    );
+    for (what, r) in [
+        (
+            "GET member_balance of another member",
+            common::get(
+                &a,
+                &format!("/rpc/member_balance?member_id={bob}"),
+                Some(&ann_token),
+            ),
+        ),
+        (
+            "GET member_balance of nobody",
+            common::get(
+                &a,
+                &format!("/rpc/member_balance?member_id={missing}"),
+                Some(&ann_token),
+            ),
+        ),
+    ] {
+        report.check(
+            r.status == 403 && !r.body.contains("not found"),
+            format!("{what}: {} {}", r.status, r.body),
+        );
+    }
+    let after = suites::fingerprint(&s.db.url);
+    let diff = suites::changed(&before, &after);
+    report.check(diff.is_empty(), format!("no data changed: {diff:?}"));
+    report.finish();
+}
