@@ -1,0 +1,2 @@
+\set m random(:lo, :hi)
+select * from api.member_balance(:m);
