@@ -120,10 +120,8 @@ fn schemathesis_hostile_input() {
         .lines()
         .find_map(|l| {
             l.trim()
-                .split(" generated")
-                .next()
-                .filter(|n| l.contains(" generated"))
-                .and_then(|n| n.trim().parse::<usize>().ok())
+                .split_once(" generated")
+                .and_then(|(n, _)| n.trim().parse::<usize>().ok())
         })
         .unwrap_or(0);
     report.check(

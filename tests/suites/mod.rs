@@ -5,7 +5,7 @@
 #![allow(dead_code)]
 
 use crate::common::*;
-use serde_json::{json, Value};
+use serde_json::Value;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
@@ -409,12 +409,15 @@ pub fn concurrency(clients: usize, members: usize, run_for: Duration) {
                     };
                     let o = outcome(&r);
                     log.sent.add(format!("{function} {o}"));
-                    let expected = match (function, o.as_str()) {
-                        (_, "200") => true,
-                        ("order_confirm", "402 DU030") => true,
-                        ("order_confirm" | "class_subscription_confirm" | "order_cancel", "409 DU031") => true,
-                        _ => false,
-                    };
+                    let expected = matches!(
+                        (function, o.as_str()),
+                        (_, "200")
+                            | ("order_confirm", "402 DU030")
+                            | (
+                                "order_confirm" | "class_subscription_confirm" | "order_cancel",
+                                "409 DU031"
+                            )
+                    );
                     if !expected {
                         log.unexpected.push(format!("{function} {body}: {} {}", r.status, r.body));
                         continue;
@@ -1141,7 +1144,7 @@ impl PrivateCluster {
             status
                 .lines()
                 .find_map(|l| l.strip_prefix(name))
-                .map(|v| v.trim().split_whitespace().next().unwrap_or("").to_string())
+                .map(|v| v.split_whitespace().next().unwrap_or("").to_string())
                 .unwrap_or_else(|| panic!("no {name} in {status}"))
         };
         let cluster = PathBuf::from(field("cluster:"));
@@ -1455,8 +1458,8 @@ pub fn fingerprint(url: &str) -> BTreeMap<String, String> {
         .iter()
         .map(|t| {
             format!(
-                "select {lit}, count(*)::text || ' ' || coalesce(sum(hashtext(x::text)::bigint), 0)::text from {t} x",
-                lit = format!("'{}'", t.replace('\'', "''"))
+                "select '{}', count(*)::text || ' ' || coalesce(sum(hashtext(x::text)::bigint), 0)::text from {t} x",
+                t.replace('\'', "''")
             )
         })
         .collect::<Vec<_>>()
