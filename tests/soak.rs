@@ -92,7 +92,7 @@ fn schemathesis_hostile_input() {
             "30",
             "--no-color",
         ])
-        .current_dir(&tests_dir)
+        .current_dir(env!("CARGO_TARGET_TMPDIR"))
         .env("PYTHONPATH", &tests_dir)
         .env("SCHEMATHESIS_HOOKS", "hostile")
         .env("DUES_HOSTILE_DB", &s.db.url)
