@@ -984,3 +984,331 @@ fn another_members_data_is_refused_without_revealing_whether_it_exists() {
     report.check(diff.is_empty(), format!("no data changed: {diff:?}"));
     report.finish();
 }
+
+/// A value for an argument of this JSON schema: mostly of its type (small
+/// ids that exist, edge values), sometimes anything hostile.
+fn generated(schema: &serde_json::Value, rng: &mut suites::Rng) -> serde_json::Value {
+    use serde_json::json;
+    let any = [
+        json!(null),
+        json!(""),
+        json!(" "),
+        json!(0),
+        json!(-1),
+        json!(1e300),
+        json!("x".repeat(5000)),
+        json!("Robert'); drop table dues.member; --"),
+        json!("\u{202e}\u{0301}ü😀"),
+        json!([]),
+        json!({}),
+        json!([1, "a", null]),
+        json!({"a": {"b": [1, {"c": null}]}}),
+        json!(true),
+        json!("infinity"),
+        json!("NaN"),
+        json!("2026-02-30"),
+        serde_json::from_str("123456789012345678901234567890").unwrap(),
+        serde_json::from_str("1e-400").unwrap(),
+    ];
+    if rng.chance(30) {
+        return any[rng.below(any.len())].clone();
+    }
+    let ty = match &schema["type"] {
+        serde_json::Value::Array(a) => a[rng.below(a.len())]
+            .as_str()
+            .unwrap_or("string")
+            .to_string(),
+        v => v.as_str().unwrap_or("string").to_string(),
+    };
+    let pick = |rng: &mut suites::Rng, v: Vec<serde_json::Value>| v[rng.below(v.len())].clone();
+    match (ty.as_str(), schema["format"].as_str()) {
+        ("integer", _) => pick(
+            rng,
+            vec![
+                json!(1),
+                json!(2),
+                json!(3),
+                json!(1),
+                json!(0),
+                json!(-5),
+                json!(2147483648_i64),
+                json!(i64::MAX),
+                serde_json::from_str("9223372036854775808").unwrap(),
+            ],
+        ),
+        ("number", _) | (_, Some("decimal")) => pick(
+            rng,
+            vec![
+                json!("10.00"),
+                json!(25),
+                json!("0.01"),
+                json!(0),
+                json!(-3),
+                json!("1.005"),
+                json!(1e12),
+                serde_json::from_str("1e400").unwrap(),
+                json!("Infinity"),
+            ],
+        ),
+        ("boolean", _) => pick(rng, vec![json!(true), json!(false)]),
+        ("object", _) => pick(
+            rng,
+            vec![
+                json!({}),
+                json!({"price": "10.00"}),
+                json!({"months": 12, "price": "1"}),
+                json!({"price": {"deep": [1]}}),
+            ],
+        ),
+        ("array", _) => pick(
+            rng,
+            vec![json!([]), json!([1, 2]), json!(["a", "b"]), json!([null])],
+        ),
+        (_, Some("date")) => pick(
+            rng,
+            vec![
+                json!("2026-01-01"),
+                json!("2026-12-31"),
+                json!("0001-01-01"),
+                json!("9999-12-31"),
+                json!("infinity"),
+                json!("2026-13-01"),
+            ],
+        ),
+        (_, Some("date-time")) => pick(
+            rng,
+            vec![
+                json!("2026-01-01T00:00:00Z"),
+                json!("1900-01-01T00:00:00+14:00"),
+                json!("-infinity"),
+                json!("yesterday"),
+            ],
+        ),
+        _ => pick(
+            rng,
+            vec![
+                json!("x"),
+                json!("ann@example.org"),
+                json!("USD"),
+                json!("EUR"),
+                json!("manual"),
+                json!("bank_transfer"),
+                json!("single_payment"),
+                json!("free"),
+                json!("members"),
+                json!("a".repeat(300)),
+            ],
+        ),
+    }
+}
+
+#[test]
+fn generated_requests_never_fault_and_refusals_change_nothing() {
+    let mut report = suites::Report::new("generated requests");
+    let s = common::Server::start("generated");
+    let a = s.addr.clone();
+    let staff = s.token(&["--staff"]);
+    let members = suites::make_members(&a, &staff, 3, "generated");
+    let class = common::post(
+        &a,
+        "class_create",
+        Some(&staff),
+        r#"{"title":"Pottery","rule":"single_payment","params":{"price":"25.00"}}"#,
+    );
+    assert_eq!(class.status, 200, "{}", class.body);
+    for m in &members {
+        assert_eq!(
+            common::post(
+                &a,
+                "subscription_request",
+                Some(&staff),
+                &format!(r#"{{"member_id":{m},"class_id":1}}"#)
+            )
+            .status,
+            200
+        );
+        assert_eq!(
+            common::post(
+                &a,
+                "register_payment",
+                Some(&staff),
+                &format!(r#"{{"member_id":{m},"amount":"10.00"}}"#)
+            )
+            .status,
+            200
+        );
+    }
+    let doc = common::get(&a, "/openapi.json", Some(&staff)).json();
+    let per_operation: usize = std::env::var("DUES_GENERATED_PER_OPERATION")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(8);
+    let db = suites::Db::connect(&s.db.url);
+    let mut rng = suites::Rng::new(20261122);
+    let mut http = suites::Http::new(&a, std::time::Duration::from_secs(60));
+    let mut tally = suites::Tally::default();
+    let mut faults = Vec::new();
+    let mut changed_on_4xx = Vec::new();
+    let mut compared = 0;
+    let mut before = db.fingerprint();
+    let started = std::time::Instant::now();
+    let mut sent = 0;
+    for (path, ops) in doc["paths"].as_object().unwrap() {
+        for (method, op) in ops.as_object().unwrap() {
+            for _ in 0..per_operation {
+                let (target, body) = if method == "post" {
+                    let schema = &op["requestBody"]["content"]["application/json"]["schema"];
+                    let props = schema["properties"]
+                        .as_object()
+                        .cloned()
+                        .unwrap_or_default();
+                    let required: Vec<&str> = schema["required"]
+                        .as_array()
+                        .map(|r| r.iter().filter_map(|v| v.as_str()).collect())
+                        .unwrap_or_default();
+                    let mut body = serde_json::Map::new();
+                    for (name, p) in &props {
+                        let keep = if required.contains(&name.as_str()) {
+                            rng.chance(92)
+                        } else {
+                            rng.chance(40)
+                        };
+                        if keep {
+                            body.insert(name.clone(), generated(p, &mut rng));
+                        }
+                    }
+                    if rng.chance(8) {
+                        body.insert(
+                            ["colour", "id", "member_id\"", "' or 1=1 --"][rng.below(4)].into(),
+                            serde_json::json!(1),
+                        );
+                    }
+                    (
+                        path.clone(),
+                        Some(serde_json::Value::Object(body).to_string()),
+                    )
+                } else {
+                    let mut q = form_pairs();
+                    for p in op["parameters"].as_array().cloned().unwrap_or_default() {
+                        if p["in"] != "query" || !(p["required"] == true || rng.chance(40)) {
+                            continue;
+                        }
+                        let v = generated(&p["schema"], &mut rng);
+                        let v = v
+                            .as_str()
+                            .map(str::to_string)
+                            .unwrap_or_else(|| v.to_string());
+                        q.push((p["name"].as_str().unwrap().to_string(), v));
+                    }
+                    (format!("{path}?{}", encode(&q)), None)
+                };
+                let key = format!("gen-{sent}");
+                let extra: Vec<(&str, &str)> = if body.is_some() && rng.chance(20) {
+                    vec![("Idempotency-Key", key.as_str())]
+                } else {
+                    vec![]
+                };
+                sent += 1;
+                let r = http.send(
+                    &method.to_uppercase(),
+                    &target,
+                    Some(&staff),
+                    body.as_deref(),
+                    &extra,
+                );
+                let r = match r {
+                    Ok(r) => r,
+                    Err(e) => {
+                        tally.add("no answer");
+                        faults.push(format!("{method} {target} {body:?}: no answer: {e}"));
+                        continue;
+                    }
+                };
+                tally.add(format!("{}xx", r.status / 100));
+                if r.status >= 500 {
+                    faults.push(format!(
+                        "{method} {target} {}: {} {}",
+                        body.as_deref()
+                            .unwrap_or("")
+                            .chars()
+                            .take(300)
+                            .collect::<String>(),
+                        r.status,
+                        r.body
+                    ));
+                }
+                let after = db.fingerprint();
+                if (400..500).contains(&r.status) {
+                    compared += 1;
+                    let diff = suites::changed(&before, &after);
+                    if !diff.is_empty() {
+                        changed_on_4xx.push(format!(
+                            "{method} {target} {}: {} {} changed {diff:?}",
+                            body.as_deref().unwrap_or(""),
+                            r.status,
+                            r.body
+                        ));
+                    }
+                }
+                before = after;
+            }
+        }
+    }
+    report.say(format!(
+        "{sent} generated requests ({per_operation} per operation) in {:.1}s: {tally}",
+        started.elapsed().as_secs_f64()
+    ));
+    report.check(
+        faults.is_empty(),
+        format!(
+            "no 5xx and no dropped request ({}{})",
+            faults.len(),
+            faults
+                .iter()
+                .take(5)
+                .map(|f| format!("\n    {f}"))
+                .collect::<String>()
+        ),
+    );
+    report.check(
+        changed_on_4xx.is_empty(),
+        format!(
+            "no table changed by any of the {compared} requests refused with a 4xx ({}{})",
+            changed_on_4xx.len(),
+            changed_on_4xx
+                .iter()
+                .take(5)
+                .map(|f| format!("\n    {f}"))
+                .collect::<String>()
+        ),
+    );
+    report.check(
+        common::get(&a, "/health", None).status == 200,
+        "the server still answers /health",
+    );
+    report.finish();
+}
+
+fn form_pairs() -> Vec<(String, String)> {
+    Vec::new()
+}
+
+/// `a=1&b=x y` percent-encoded.
+fn encode(pairs: &[(String, String)]) -> String {
+    let enc = |s: &str| {
+        s.bytes()
+            .map(|b| {
+                if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+                    (b as char).to_string()
+                } else {
+                    format!("%{b:02X}")
+                }
+            })
+            .collect::<String>()
+    };
+    pairs
+        .iter()
+        .map(|(k, v)| format!("{}={}", enc(k), enc(v)))
+        .collect::<Vec<_>>()
+        .join("&")
+}

@@ -1557,3 +1557,72 @@ pub fn open_files(pid: u32) -> usize {
         .map(|d| d.count())
         .unwrap_or(0)
 }
+
+/// One connection kept open for many queries (the fingerprint of every
+/// request of a generated run).
+pub struct Db {
+    rt: tokio::runtime::Runtime,
+    client: tokio_postgres::Client,
+}
+
+impl Db {
+    pub fn connect(url: &str) -> Db {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("runtime");
+        let client = rt.block_on(async {
+            let (client, conn) = tokio_postgres::connect(url, tokio_postgres::NoTls)
+                .await
+                .unwrap_or_else(|e| panic!("connect {url}: {e}"));
+            tokio::spawn(async move {
+                let _ = conn.await;
+            });
+            client
+        });
+        Db { rt, client }
+    }
+
+    pub fn query(&self, sql: &str) -> Vec<Vec<Option<String>>> {
+        self.rt.block_on(async {
+            self.client
+                .simple_query(sql)
+                .await
+                .unwrap_or_else(|e| panic!("{sql}: {e}"))
+                .into_iter()
+                .filter_map(|m| match m {
+                    tokio_postgres::SimpleQueryMessage::Row(r) => {
+                        Some((0..r.len()).map(|i| r.get(i).map(str::to_string)).collect())
+                    }
+                    _ => None,
+                })
+                .collect()
+        })
+    }
+
+    /// Like [`fingerprint`], on this connection.
+    pub fn fingerprint(&self) -> BTreeMap<String, String> {
+        let tables: Vec<String> = self
+            .query(
+                "select format('%I.%I', schemaname, tablename) from pg_tables \
+                  where schemaname not in ('pg_catalog', 'information_schema') order by 1",
+            )
+            .into_iter()
+            .filter_map(|r| r[0].clone())
+            .collect();
+        let sql = tables
+            .iter()
+            .map(|t| {
+                format!(
+                    "select '{}', count(*)::text || ' ' || coalesce(sum(hashtext(x::text)::bigint), 0)::text from {t} x",
+                    t.replace('\'', "''")
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(" union all ");
+        self.query(&sql)
+            .into_iter()
+            .map(|r| (r[0].clone().unwrap(), r[1].clone().unwrap()))
+            .collect()
+    }
+}
