@@ -8,12 +8,21 @@ declare
     v_role text;
 begin
     foreach v_role in array array['dues_anonymous', 'dues_member', 'dues_staff'] loop
-        if not exists (select from pg_catalog.pg_roles where rolname = v_role) then
-            execute format('create role %I nologin', v_role);
-        end if;
-        if not pg_catalog.pg_has_role(current_user, v_role, 'member') then
-            execute format('grant %I to %I', v_role, current_user);
-        end if;
+        -- another database of the server may be migrating at this very moment
+        begin
+            if not exists (select from pg_catalog.pg_roles where rolname = v_role) then
+                execute format('create role %I nologin', v_role);
+            end if;
+        exception when duplicate_object or unique_violation then
+            null;
+        end;
+        begin
+            if not pg_catalog.pg_has_role(current_user, v_role, 'member') then
+                execute format('grant %I to %I', v_role, current_user);
+            end if;
+        exception when duplicate_object or unique_violation then
+            null;
+        end;
     end loop;
 end
 $$;
