@@ -235,13 +235,13 @@ pub async fn execute(
     if let Err(e) = b.and(a.map(|_| ())) {
         return Err(fail(e));
     }
+    // after a failed call the pipelined COMMIT rolled the transaction back:
+    // the call's error is the one to report
     let rows = match r {
         Ok(rows) => rows,
-        Err(e) => {
-            let _ = c;
-            return Err(explain_value_error(client, f, call, fail(e)).await);
-        }
+        Err(e) => return Err(explain_value_error(client, f, call, fail(e)).await),
     };
+    // a deferred check can still refuse the transaction at COMMIT
     c.map_err(fail)?;
     Ok(answer(f, rows))
 }
