@@ -276,7 +276,12 @@ async fn execute_once(
             .map_err(fail)?;
         client.query(auth.0, &[auth.1]).await.map_err(fail)?;
         if let Some(row) = stored {
-            let status: i32 = row.get(0);
+            // a key is stored with its answer in one transaction; one without an
+            // answer is a fault, not a panic (which would leave this transaction open)
+            let Some(status) = row.get::<_, Option<i32>>(0) else {
+                tracing::error!(request_id, key, "idempotency key stored without its answer");
+                return Err(ApiError::internal(request_id));
+            };
             let body: Option<String> = row.get(1);
             client.batch_execute("commit").await.map_err(fail)?;
             return Ok(Answer {

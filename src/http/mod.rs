@@ -387,13 +387,36 @@ async fn rpc(
     state: &State,
     req: Request<Incoming>,
     name: &str,
-    catalog: &Catalog,
+    catalog: &Arc<Catalog>,
     request_id: &str,
 ) -> std::result::Result<Answer, ApiError> {
     let caller = request::caller(req.headers())?;
     let call = request::call(req, name, state.settings.body_limit).await?;
-    let client = state.pool.get().await.map_err(pool_error)?;
-    call::execute(&client, catalog, &caller, &call, request_id).await
+    let (pool, catalog, id) = (state.pool.clone(), catalog.clone(), request_id.to_string());
+    run_to_end(request_id, async move {
+        let client = pool.get().await.map_err(pool_error)?;
+        call::execute(&client, &catalog, &caller, &call, &id).await
+    })
+    .await
+}
+
+/// Runs the database part of a request in a task of its own, so that it ends
+/// (commit or rollback) even when the client goes away. hyper drops a
+/// request's future when its client disconnects: dropped between two of its
+/// statements, a call would return its connection to the pool inside an open
+/// transaction, under the caller's role and holding its locks, for the next
+/// request to run in (and commit).
+async fn run_to_end<T: Send + 'static>(
+    request_id: &str,
+    work: impl std::future::Future<Output = std::result::Result<T, ApiError>> + Send + 'static,
+) -> std::result::Result<T, ApiError> {
+    match tokio::spawn(work).await {
+        Ok(result) => result,
+        Err(e) => {
+            tracing::error!(request_id, error = %e, "request task failed");
+            Err(ApiError::internal(request_id))
+        }
+    }
 }
 
 /// `POST /webhooks/paypal`: the raw message is stored and committed before
@@ -502,7 +525,7 @@ async fn openapi(state: &State, req: &Request<Incoming>, request_id: &str) -> Re
     let catalog = state.catalog();
     let role = match request::caller(req.headers()) {
         Err(e) => return error(&e),
-        Ok(call::Caller::Token(hash)) => match role_of(state, &catalog, &hash, request_id).await {
+        Ok(call::Caller::Token(hash)) => match role_of(state, &catalog, hash, request_id).await {
             Ok(role) => role,
             Err(e) => return error(&e),
         },
@@ -512,34 +535,39 @@ async fn openapi(state: &State, req: &Request<Incoming>, request_id: &str) -> Re
     text(StatusCode::OK, "application/json", doc.to_string())
 }
 
-/// The role a token's requests run under.
+/// The role a token's requests run under (its transaction, too, runs to its
+/// end if the client goes away).
 async fn role_of(
     state: &State,
-    catalog: &Catalog,
-    hash: &str,
+    catalog: &Arc<Catalog>,
+    hash: String,
     request_id: &str,
 ) -> std::result::Result<String, ApiError> {
-    let client = state.pool.get().await.map_err(pool_error)?;
-    let caller = call::Caller::Token(hash.to_string());
-    let fail = |e| call::db_error(e, catalog, &caller, request_id);
-    client
-        .batch_execute("begin read only")
-        .await
-        .map_err(fail)?;
-    let result = async {
+    let (pool, catalog, id) = (state.pool.clone(), catalog.clone(), request_id.to_string());
+    run_to_end(request_id, async move {
+        let client = pool.get().await.map_err(pool_error)?;
+        let caller = call::Caller::Token(hash.clone());
+        let fail = |e| call::db_error(e, &catalog, &caller, &id);
         client
-            .execute("select dues.authenticate($1::text)", &[&hash])
+            .batch_execute("begin read only")
             .await
             .map_err(fail)?;
-        let row = client
-            .query_one("select current_user::text", &[])
-            .await
-            .map_err(fail)?;
-        Ok(row.get::<_, String>(0))
-    }
-    .await;
-    let _ = client.batch_execute("rollback").await;
-    result
+        let result = async {
+            client
+                .execute("select dues.authenticate($1::text)", &[&hash])
+                .await
+                .map_err(fail)?;
+            let row = client
+                .query_one("select current_user::text", &[])
+                .await
+                .map_err(fail)?;
+            Ok(row.get::<_, String>(0))
+        }
+        .await;
+        let _ = client.batch_execute("rollback").await;
+        result
+    })
+    .await
 }
 
 fn render(answer: Answer) -> Response<Body> {
