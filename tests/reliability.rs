@@ -1312,3 +1312,95 @@ fn encode(pairs: &[(String, String)]) -> String {
         .collect::<Vec<_>>()
         .join("&")
 }
+
+#[test]
+fn a_client_that_goes_away_mid_call_leaves_no_transaction_open() {
+    use std::io::Write;
+    use std::time::Duration;
+    let mut report = suites::Report::new("abandoned calls");
+    let dir = common::scratch_dir("abandon");
+    common::copy_stream(&dir);
+    std::fs::write(
+        dir.join("procs/V299912310000__slow_pay.sql"),
+        "create function api.slow_pay(member_id bigint, seconds float8) returns text language plpgsql \
+         security definer set search_path = '' as $$ begin \
+           perform api.register_payment(slow_pay.member_id, 5); \
+           perform pg_catalog.pg_sleep(seconds); return 'paid'; end $$;\n\
+         grant execute on function api.slow_pay(bigint, float8) to dues_staff;\n",
+    )
+    .unwrap();
+    // one connection in the pool: the next request gets the abandoned one's connection
+    let s = common::Server::start_with("abandon", &["--pool-size", "1"], Some(&dir));
+    let a = s.addr.clone();
+    let staff = s.token(&["--staff"]);
+    let m = suites::make_members(&a, &staff, 1, "abandoner")[0];
+    let member = s.token(&["--member", &m.to_string()]);
+    for (i, key) in [Some("abandoned-1"), None, Some("abandoned-2")]
+        .iter()
+        .enumerate()
+    {
+        let body = format!(r#"{{"member_id":{m},"seconds":0.8}}"#);
+        let extra: Vec<(&str, &str)> = key.iter().map(|k| ("Idempotency-Key", *k)).collect();
+        let bytes = common::request_bytes(
+            &a,
+            "POST",
+            "/rpc/slow_pay",
+            Some(&staff),
+            Some(&body),
+            &extra,
+        );
+        let mut c = std::net::TcpStream::connect(&a).unwrap();
+        c.write_all(&bytes).unwrap();
+        std::thread::sleep(Duration::from_millis(300));
+        drop(c);
+        report.say(format!(
+            "call {} (key {key:?}): the client hung up 0.3 s into a 0.8 s call",
+            i + 1
+        ));
+        std::thread::sleep(Duration::from_millis(1000));
+        let open = common::query_value(
+            &s.db.url,
+            "select count(*) from pg_stat_activity where datname = current_database() \
+              and state like 'idle in transaction%'",
+        );
+        report.check(
+            open == "0",
+            format!("no session left idle in a transaction ({open})"),
+        );
+        let r = common::get(
+            &a,
+            &format!("/rpc/member_balance?member_id={m}"),
+            Some(&member),
+        );
+        report.check(
+            r.status == 200,
+            format!("the next caller (a member) is served on that connection, under its own role: {} {}", r.status, r.body),
+        );
+    }
+    // the same request again
+    let body = format!(r#"{{"member_id":{m},"seconds":0.8}}"#);
+    for key in ["abandoned-1", "abandoned-2"] {
+        let r = common::request(
+            &a,
+            "POST",
+            "/rpc/slow_pay",
+            Some(&staff),
+            Some(&body),
+            &[("Idempotency-Key", key)],
+        );
+        report.check(
+            r.status == 200 && r.header("idempotency-replayed") == Some("true") && r.body == "\"paid\"",
+            format!("a retry with the key of the abandoned call replays its answer: {} {} replayed={:?}", r.status, r.body, r.header("idempotency-replayed")),
+        );
+    }
+    let payments = common::query_value(&s.db.url, "select count(*) from dues.payment");
+    let unanswered = common::query_value(
+        &s.db.url,
+        "select count(*) from dues.idempotency where status is null",
+    );
+    report.check(
+        payments == "3" && unanswered == "0",
+        format!("each abandoned call ran to its end once: {payments} payments, {unanswered} keys without an answer"),
+    );
+    report.finish();
+}
