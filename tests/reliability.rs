@@ -593,6 +593,11 @@ fn hostile_input_is_refused_and_changes_nothing() {
 fn idle_connections_and_slow_clients_are_bounded() {
     use std::time::{Duration, Instant};
     let mut report = suites::Report::new("idle and slow clients");
+    let own = suites::raise_own_open_files_limit();
+    assert!(
+        own >= 1100,
+        "this test needs 1 100 open files; the hard limit allows {own}"
+    );
     let db = common::FreshDb::migrated("idle");
     let log = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
         .join(format!("serve-{}.log", db.name));

@@ -1626,3 +1626,21 @@ impl Db {
             .collect()
     }
 }
+
+/// Raises this process's soft limit of open files to its hard limit (a
+/// thousand client sockets do not fit in the common default of 1 024).
+pub fn raise_own_open_files_limit() -> u64 {
+    use nix::sys::resource::{getrlimit, setrlimit, Resource, RLIM_INFINITY};
+    let Ok((soft, hard)) = getrlimit(Resource::RLIMIT_NOFILE) else {
+        return 0;
+    };
+    let want = if hard == RLIM_INFINITY {
+        soft.max(1 << 20)
+    } else {
+        hard
+    };
+    if soft < want && setrlimit(Resource::RLIMIT_NOFILE, want, hard).is_ok() {
+        return want;
+    }
+    soft
+}
