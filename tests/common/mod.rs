@@ -308,25 +308,7 @@ pub fn request(
     body: Option<&str>,
     extra: &[(&str, &str)],
 ) -> Reply {
-    let mut req = format!("{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n");
-    if let Some(t) = token {
-        req.push_str(&format!("Authorization: Bearer {t}\r\n"));
-    }
-    for (k, v) in extra {
-        req.push_str(&format!("{k}: {v}\r\n"));
-    }
-    if let Some(b) = body {
-        if !extra
-            .iter()
-            .any(|(k, _)| k.eq_ignore_ascii_case("content-type"))
-        {
-            req.push_str("Content-Type: application/json\r\n");
-        }
-        req.push_str(&format!("Content-Length: {}\r\n\r\n{b}", b.len()));
-    } else {
-        req.push_str("\r\n");
-    }
-    raw(addr, req.as_bytes())
+    raw(addr, &request_bytes(addr, method, path, token, body, extra))
 }
 
 /// `POST /rpc/{name}` with a JSON body.
