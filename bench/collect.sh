@@ -20,7 +20,7 @@ collect_size() { # collect_size MEMBERS SUBSCRIPTIONS
     # the first day of next month: a start date the api accepts, and one period per subscription inside the lead time
     DAY=$(CSQL -c "select (date_trunc('month', current_date) + interval '1 month')::date")
     load_started=$(date +%s.%N)
-    CSQL <<SQL
+    CSQL >/dev/null <<SQL
     select set_config('bench.provider', (api.provider_register((api.member_create('Bench provider', 'provider@collect.example', 'organization')).id)).member_id::text, false);
     select set_config('bench.class_a', (api.class_create('Bench monthly dues', 'recurring', '{"period": "month", "amount": "30.00", "renewal": "auto_renew"}', 'USD')).id::text, false);
     select set_config('bench.class_b', (api.class_create('Bench workshop', 'recurring', '{"period": "month", "amount": "12.50", "renewal": "auto_renew"}', 'USD')).id::text, false);
