@@ -405,13 +405,7 @@ async fn run(cli: Cli) -> Result<()> {
             let client = db.connect().await?;
             match action {
                 JobsAction::Run { name, at } => {
-                    let row = client
-                        .query_one(
-                            "select dues.job_run($1, coalesce($2::text::timestamptz, now()))::text",
-                            &[&name, &at],
-                        )
-                        .await?;
-                    println!("{}", row.get::<_, String>(0));
+                    println!("{}", crate::jobs::run(&client, &name, at.as_deref()).await?);
                 }
                 JobsAction::List => {
                     for r in client

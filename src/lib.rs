@@ -9,6 +9,7 @@ pub mod database;
 pub mod deliver;
 pub mod error;
 pub mod http;
+pub mod jobs;
 pub mod lint;
 pub mod migrate;
 pub mod paypal;

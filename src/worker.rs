@@ -111,13 +111,10 @@ async fn run_due_jobs(pool: &Pool) -> Result<usize> {
         .map(|r| r.get(0))
         .collect();
     for job in &due {
-        match client
-            .query_one("select dues.job_run($1, now())::text", &[job])
-            .await
-        {
-            Ok(row) => tracing::info!(job, result = %row.get::<_, String>(0), "job ran"),
+        match crate::jobs::run(&client, job, None).await {
+            Ok(result) => tracing::info!(job, %result, "job ran"),
             Err(e) => {
-                let why = crate::error::describe_pg(&e);
+                let why = e.to_string();
                 tracing::error!(job, error = %why, "job failed");
                 client
                     .execute("select dues.job_failed($1, $2, now())", &[job, &why])

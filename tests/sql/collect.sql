@@ -19,7 +19,7 @@ begin
     return next is(v_first - 'run_id', jsonb_build_object(
                        'members', 1, 'invoices', 1, 'lines', 4, 'renewals', 4, 'ended', 0, 'settlements', 0, 'reminders', 1,
                        'standing_changes', 1, 'errors', 0, 'now', (tests.fx_day(4, 20) + time '12:00') at time zone 'UTC',
-                       'day', tests.fx_day(4, 20), 'horizon', tests.fx_day(5, 4)),
+                       'day', tests.fx_day(4, 20), 'horizon', tests.fx_day(5, 4), 'more', false),
                    'the first run invoices February to May, reminds of January and records the member suspended');
     v_before := tests.fx_state() - 'collect_run';
     v_second := tests.fx_collect(tests.fx_day(4, 20));
