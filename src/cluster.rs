@@ -395,7 +395,7 @@ pub fn find_bindir() -> Result<PathBuf> {
                 .collect()
         })
         .unwrap_or_default();
-    versioned.sort_by(|a, b| b.0.cmp(&a.0));
+    versioned.sort_by_key(|(major, _)| std::cmp::Reverse(*major));
     candidates.extend(versioned.into_iter().map(|(_, p)| p));
 
     let mut too_old = Vec::new();

@@ -64,8 +64,11 @@ impl Handler for Inbox {
     }
 }
 
+/// What an SMTP receiver has received.
+type Received = Arc<Mutex<Vec<Mail>>>;
+
 /// An SMTP server in this process; returns its port, what it received, and its stall knob.
-fn smtp_receiver() -> (u16, Arc<Mutex<Vec<Mail>>>, Arc<Mutex<u64>>) {
+fn smtp_receiver() -> (u16, Received, Arc<Mutex<u64>>) {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
     let inbox = Inbox {
