@@ -13,7 +13,7 @@ collect_size() { # collect_size MEMBERS SUBSCRIPTIONS
     base_db=dues_collect
     CURL=$(echo "$URL" | sed "s#/dues?#/$base_db?#")
     LURL=$(echo "$URL" | sed "s#/dues?#/${base_db}_limit?#")
-    SQL -c "drop database if exists ${base_db}_limit" -c "drop database if exists $base_db" -c "create database $base_db"
+    SQL -c "drop database if exists ${base_db}_limit with (force)" -c "drop database if exists $base_db with (force)" -c "create database $base_db"
     "$DUES" --database-url "$CURL" migrate >/dev/null
     CSQL() { psql -X -q -At -v ON_ERROR_STOP=1 "$CURL" "$@"; }
 
@@ -49,7 +49,7 @@ SQL
     echo "collector data loaded in ${load_s}s" >&2
     SQL -c "create database ${base_db}_limit template $base_db"
     if [ "$COLLECT_PROFILE" = 1 ]; then
-        SQL -c "drop database if exists ${base_db}_profile" -c "create database ${base_db}_profile template $base_db" \
+        SQL -c "drop database if exists ${base_db}_profile with (force)" -c "create database ${base_db}_profile template $base_db" \
             -c "alter database ${base_db}_profile set track_functions = 'pl'"
     fi
     LSQL() { psql -X -q -At -v ON_ERROR_STOP=1 "$LURL" "$@"; }
@@ -59,11 +59,13 @@ SQL
     SQL -c "alter database $base_db set statement_timeout = '${COLLECT_TIMEOUT}s'" >/dev/null
     started=$(date +%s.%N)
     local finished=yes bound=""
-    "$DUES" --database-url "$CURL" jobs run collect --at "$AT" > "$WORK/collect.json" 2>"$WORK/collect.err" || finished=no
+    # (the time limit twice: statement_timeout for a collector that runs as one statement, timeout(1) for one that
+    # calls again batch after batch)
+    timeout "$COLLECT_TIMEOUT" "$DUES" --database-url "$CURL" jobs run collect --at "$AT" > "$WORK/collect.json" 2>"$WORK/collect.err" || finished=no
     collect_s=$(elapsed $started)
     if [ $finished = no ]; then
-        grep -q "statement timeout" "$WORK/collect.err" || { cat "$WORK/collect.err" >&2; die "the collector failed"; }
-        echo "{\"cancelled\": \"after ${COLLECT_TIMEOUT} s (statement_timeout): not finished\"}" > "$WORK/collect.json"
+        grep -q "statement timeout" "$WORK/collect.err" || [ ! -s "$WORK/collect.err" ] || { cat "$WORK/collect.err" >&2; die "the collector failed"; }
+        echo "{\"cancelled\": \"after ${COLLECT_TIMEOUT} s: not finished\"}" > "$WORK/collect.json"
         bound="> "
     fi
     echo "dues jobs run collect: ${collect_s}s: $(cat "$WORK/collect.json")" >&2
@@ -99,10 +101,10 @@ SQL
         echo "collector with track_functions = pl: $(elapsed $started)s" > "$WORK/collect_functions.txt"
         psql -X -q -At -F ' | ' "$PURL" -c "select funcname, calls, round(total_time)::bigint as total_ms, round(self_time)::bigint as self_ms
                         from pg_stat_user_functions order by self_time desc limit 20" >> "$WORK/collect_functions.txt"
-        SQL -c "drop database if exists ${base_db}_profile" >/dev/null
+        SQL -c "drop database if exists ${base_db}_profile with (force)" >/dev/null
     fi
     cp "$WORK/collect_functions.txt" "$here/last-collect-functions.txt" 2>/dev/null || true
-    SQL -c "drop database if exists ${base_db}_limit" -c "drop database if exists $base_db" >/dev/null
+    SQL -c "drop database if exists ${base_db}_limit with (force)" -c "drop database if exists $base_db with (force)" >/dev/null
 }
 
 for size in $COLLECT_SIZES; do
