@@ -52,27 +52,32 @@ pub async fn process_pending(
     http: &reqwest::Client,
     batch: i32,
 ) -> Result<usize, String> {
-    let client = pool.get().await.map_err(|e| e.to_string())?;
-    let url: String = client
-        .query_one(
-            "select coalesce((select value from dues.setting where name = 'paypal_verify_url'), \
-             'https://ipnpb.paypal.com/cgi-bin/webscr')",
-            &[],
-        )
-        .await
-        .map_err(|e| crate::error::describe_pg(&e))?
-        .get(0);
-    let pending = client
-        .query(
-            "select id, body from dues.ipn_pending(now(), $1)",
-            &[&batch],
-        )
-        .await
-        .map_err(|e| crate::error::describe_pg(&e))?;
+    // no connection is held while the verification server is asked
+    let (url, pending) = {
+        let client = pool.get().await.map_err(|e| e.to_string())?;
+        let url: String = client
+            .query_one(
+                "select coalesce((select value from dues.setting where name = 'paypal_verify_url'), \
+                 'https://ipnpb.paypal.com/cgi-bin/webscr')",
+                &[],
+            )
+            .await
+            .map_err(|e| crate::error::describe_pg(&e))?
+            .get(0);
+        let pending = client
+            .query(
+                "select id, body from dues.ipn_pending(now(), $1)",
+                &[&batch],
+            )
+            .await
+            .map_err(|e| crate::error::describe_pg(&e))?;
+        (url, pending)
+    };
     for row in &pending {
         let id: i64 = row.get(0);
         let body: Vec<u8> = row.get(1);
         let outcome = verify(http, &url, &body).await;
+        let client = pool.get().await.map_err(|e| e.to_string())?;
         let recorded = match &outcome {
             Ok(result) => client
                 .query_one("select dues.ipn_verified($1, $2)", &[&id, result])
