@@ -1,0 +1,48 @@
+-- Monthly recurring revenue at the end of each month.
+create or replace function api.report_mrr(from_month date, to_month date)
+returns table (month date, currency char(3), subscriptions int, mrr numeric(14,2))
+language plpgsql
+stable
+security definer
+set search_path = ''
+as $$
+begin
+    perform dues.authorize_staff();
+    perform dues.report_range_check(report_mrr.from_month, report_mrr.to_month);
+    return query
+        with months as (
+            select m as first_day, (m + interval '1 month')::date - 1 as last_day
+              from dues.report_months(report_mrr.from_month, report_mrr.to_month) as m
+        ),
+        running as (
+            select mo.first_day, c.currency,
+                   dues.dues_amount(r.member_id, r.class_id, mo.last_day) as amount,
+                   (dues.recurring_terms(r.class_id)).period as period,
+                   (dues.recurring_terms(r.class_id)).period_count as period_count
+              from months mo
+              join dues.recurring_subscription r
+                on r.start_date <= mo.last_day and (r.end_date is null or r.end_date >= mo.last_day)
+              join dues.class c on c.id = r.class_id
+        )
+        select x.first_day, x.currency, pg_catalog.count(*)::int,
+               pg_catalog.round(pg_catalog.sum(x.amount * case x.period
+                                                              when 'day' then 365.0 / 12
+                                                              when 'week' then 52.0 / 12
+                                                              when 'month' then 1
+                                                              when 'year' then 1.0 / 12
+                                                          end / x.period_count), 2)::numeric(14,2)
+          from running x
+         where x.amount > 0
+         group by x.first_day, x.currency
+         order by x.first_day, x.currency;
+end
+$$;
+
+comment on function api.report_mrr(date, date) is
+$$Monthly recurring revenue for each month from from_month's to to_month's: the recurring subscriptions running on the last day of the
+month (started, not ended), with what each member pays per period then (its dues override or the class amount; free ones are left out),
+brought to a month (a year / 12, a week x 52 / 12, a day x 365 / 12, divided by the period count), summed per currency and rounded to
+cents, with the number of subscriptions. Months with none have no row. Staff only.
+Errors: DU014 from_month or to_month is null, DU013 from_month after to_month, 42501 not staff.$$;
+
+grant execute on function api.report_mrr(date, date) to dues_staff;

@@ -1,0 +1,36 @@
+create or replace function api.storage_type_create(name text, title text, default_term interval, reminder_before interval default '14 days')
+returns dues.storage_slot_type
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+    v_type dues.storage_slot_type;
+begin
+    perform dues.authorize_staff();
+    perform dues.require_argument('name', storage_type_create.name is null);
+    perform dues.require_argument('title', storage_type_create.title is null);
+    perform dues.require_argument('default_term', storage_type_create.default_term is null);
+    perform dues.require_argument('reminder_before', storage_type_create.reminder_before is null);
+    if storage_type_create.name !~ '^[a-z][a-z0-9_]*$' or pg_catalog.btrim(storage_type_create.title) = ''
+       or storage_type_create.default_term <= interval '0' or storage_type_create.reminder_before < interval '0' then
+        raise exception 'a slot type has a lower-case identifier as name, a title, a positive term and a reminder time of 0 or more'
+            using errcode = 'DU013';
+    end if;
+    if exists (select from dues.storage_slot_type t where t.name = storage_type_create.name) then
+        raise exception 'slot type name % is already used', storage_type_create.name using errcode = 'DU013';
+    end if;
+    insert into dues.storage_slot_type as t (name, title, default_term, reminder_before)
+    values (storage_type_create.name, pg_catalog.btrim(storage_type_create.title), storage_type_create.default_term,
+            storage_type_create.reminder_before)
+    returning t.* into v_type;
+    return v_type;
+end
+$$;
+
+comment on function api.storage_type_create(text, text, interval, interval) is
+$$Creates a kind of storage slot (a shelf, a locker): default_term is how long an assignment or a renewal lasts ("3 months"),
+reminder_before how long before expiry its member is reminded, once ("14 days" by default). Returns the type. Staff only.
+Errors: DU014 an argument is null, DU013 bad name, blank title, term not positive, negative reminder time, used name.$$;
+
+grant execute on function api.storage_type_create(text, text, interval, interval) to dues_staff;

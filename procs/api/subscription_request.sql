@@ -1,0 +1,37 @@
+-- Opens an order for a member and a class, priced and dated by the class's subscription rule.
+create or replace function api.subscription_request(member_id bigint, class_id bigint, params jsonb default '{}')
+returns dues.subscription_order
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+    v_member dues.member;
+    v_class  dues.class;
+    v_params jsonb;
+    v_result dues.rule_result;
+    v_order  dues.subscription_order;
+begin
+    perform dues.authorize_member(subscription_request.member_id, 'pay');
+    v_member := dues.member_get(subscription_request.member_id);
+    v_class := dues.class_get(subscription_request.class_id);
+    v_params := dues.params_check(v_class.rule, 'request', subscription_request.params, v_class.currency);
+    v_result := dues.rule_apply(v_class.id, v_member.id, v_params, current_date);
+
+    insert into dues.subscription_order as o (member_id, class_id, amount, currency, start_date, end_date, params, class_params)
+    values (v_member.id, v_class.id, v_result.amount, v_class.currency, v_result.start_date, v_result.end_date,
+            v_params, dues.class_params(v_class.id))
+    returning o.* into v_order;
+    return v_order;
+end
+$$;
+
+comment on function api.subscription_request(bigint, bigint, jsonb) is
+$$Step 1 of subscribing: a member asks to subscribe to a class. params is a JSON object of the rule's request-level parameters
+(see rule_list, scope "request"; e.g. {"start_date": "2027-01-01"} or {"amount": "30.00"}); the class's subscription rule computes
+the amount (in the class currency), start_date and end_date (inclusive; null when open-ended). Returns the new order in state "opened".
+Next: register_payment for the amount (unless it is 0), then order_confirm, then class_subscription_confirm.
+Errors: DU014 member_id or class_id is null, DU001 unknown member, DU002 unknown class, DU013 params not an object,
+DU010 a required parameter is missing, DU011 unknown parameter (or one the class sets), DU012 a value is invalid for its type or refused by the rule.$$;
+
+grant execute on function api.subscription_request(bigint, bigint, jsonb) to dues_member, dues_staff;

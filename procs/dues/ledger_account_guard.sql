@@ -1,0 +1,25 @@
+-- Trigger: an account keeps its identity and currency, and is never deleted; only its balance moves.
+create or replace function dues.ledger_account_guard()
+returns trigger
+language plpgsql
+set search_path = ''
+as $$
+begin
+    if tg_op = 'UPDATE' then
+        if new.id = old.id and new.currency = old.currency then
+            return new;
+        end if;
+        raise exception 'ledger account % cannot change its id or currency', old.id
+            using errcode = 'DU041';
+    end if;
+    raise exception '% on %.% is refused: ledger rows are immutable', tg_op, tg_table_schema, tg_table_name
+        using errcode = 'DU041';
+end
+$$;
+
+create or replace trigger ledger_account_guard
+    before update or delete on dues.ledger_account
+    for each row execute function dues.ledger_account_guard();
+create or replace trigger ledger_account_no_truncate
+    before truncate on dues.ledger_account
+    for each statement execute function dues.ledger_account_guard();

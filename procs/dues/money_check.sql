@@ -1,0 +1,18 @@
+-- Raises DU023 unless the amount is representable in its currency.
+create or replace function dues.money_check(p_amount numeric, p_currency char(3))
+returns numeric
+language plpgsql
+stable
+set search_path = ''
+as $$
+begin
+    if not coalesce(dues.money_fits(p_amount, p_currency), false) then
+        raise exception 'amount % is not representable in %', p_amount, p_currency
+            using errcode = 'DU023',
+                  detail = pg_catalog.format('%s allows %s decimals and fewer than 13 integer digits',
+                                             p_currency,
+                                             (select c.minor_units from dues.currency c where c.code = p_currency));
+    end if;
+    return p_amount;
+end
+$$;

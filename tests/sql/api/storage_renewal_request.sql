@@ -1,0 +1,28 @@
+-- Tests of api.storage_renewal_request.
+
+create or replace function tests.test_storage_renewal_request__only_by_the_holder_or_staff()
+returns setof text
+language plpgsql
+as $$
+declare
+    v_slot   bigint := tests.fx_slot();
+    v_member bigint := tests.fx_member();
+    v_other  bigint := tests.fx_member();
+    v_free   bigint := tests.fx_slot();
+    v_before jsonb;
+begin
+    perform api.storage_assign(v_slot, v_member);
+    v_before := tests.fx_state();
+    perform tests.fx_as_member(v_other);
+    return next throws_ok(format('select api.storage_renewal_request(%s)', v_slot), '42501', format('not allowed to act for member %s', v_member),
+                          'another member cannot renew a slot');
+    return next throws_ok(format('select api.storage_renewal_decide(1, true)'), '42501', 'only staff may do this',
+                          'nor decide a renewal');
+    return next throws_ok(format('select api.storage_assign(%s, %s)', v_free, v_other), '42501', 'only staff may do this',
+                          'nor take a slot');
+    perform tests.fx_as_staff();
+    return next throws_ok(format('select api.storage_renewal_request(%s)', v_free), 'DU132', format('storage slot %s is not assigned', v_free),
+                          'a free slot has nothing to renew');
+    return next is(tests.fx_state(), v_before, 'nothing changed');
+end
+$$;

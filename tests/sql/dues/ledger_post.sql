@@ -1,0 +1,71 @@
+-- Tests of dues.ledger_post.
+
+create or replace function tests.test_ledger_post__records_a_transaction_of_several_postings()
+returns setof text
+language plpgsql
+as $$
+declare
+    v_bank bigint := tests.fx_account('USD', true);
+    v_a    bigint := tests.fx_account('USD');
+    v_b    bigint := tests.fx_account('USD');
+    v_tx   bigint;
+begin
+    v_tx := dues.ledger_post('test', 'split', array[v_b, v_bank, v_a], array[7, -10, 3]::numeric[]);
+    return next is((select count(*) from dues.ledger_posting where transaction_id = v_tx), 3::bigint,
+                   'one posting per account');
+    return next is(tests.fx_balance(v_bank), -10::numeric, 'the bank balance went down by 10');
+    return next is(tests.fx_balance(v_a), 3::numeric, 'account a received 3');
+    return next is(tests.fx_balance(v_b), 7::numeric, 'account b received 7');
+end
+$$;
+
+create or replace function tests.test_ledger_post__refuses_postings_that_do_not_sum_to_zero()
+returns setof text
+language plpgsql
+as $$
+declare
+    v_a      bigint := tests.fx_account('USD', true);
+    v_b      bigint := tests.fx_account('USD');
+    v_before jsonb  := tests.fx_state();
+begin
+    return next throws_ok(format('select dues.ledger_post(%L, null, array[%s, %s], array[-10, 9]::numeric[])', 'test', v_a, v_b),
+                          'DU040', 'ledger transaction does not balance: its USD postings sum to -1',
+                          'unbalanced postings are refused');
+    return next is(tests.fx_state(), v_before, 'the refused transaction changed nothing');
+end
+$$;
+
+create or replace function tests.test_ledger_post__refuses_one_posting_or_a_zero_posting()
+returns setof text
+language plpgsql
+as $$
+declare
+    v_a bigint := tests.fx_account('USD', true);
+    v_b bigint := tests.fx_account('USD');
+begin
+    return next throws_ok(format('select dues.ledger_post(%L, null, array[%s], array[0]::numeric[])', 'test', v_a),
+                          'DU040', 'ledger transaction has 1 posting(s), it needs at least 2',
+                          'a single posting is refused');
+    return next throws_ok(format('select dues.ledger_post(%L, null, array[%s, %s], array[1]::numeric[])', 'test', v_a, v_b),
+                          'DU040', 'ledger transaction has 2 accounts but 1 amounts',
+                          'accounts and amounts must pair up');
+    return next throws_ok(format('select dues.ledger_post(%L, null, array[%s, %s], array[0, 0]::numeric[])', 'test', v_a, v_b),
+                          'DU020', 'ledger posting amount must not be zero',
+                          'a zero posting is refused');
+end
+$$;
+
+create or replace function tests.test_ledger_post__refuses_a_positive_balance_where_forbidden()
+returns setof text
+language plpgsql
+as $$
+declare
+    v_a bigint := tests.fx_account('USD', true);
+    v_b bigint := tests.fx_account('USD', true, false);
+begin
+    return next throws_ok(format('select dues.ledger_transfer(%s, %s, 1, %L)', v_a, v_b, 'test'),
+                          'DU043', null, 'a transfer into an account that may not be positive is refused');
+    return next lives_ok(format('select dues.ledger_transfer(%s, %s, 1, %L)', v_b, v_a, 'test'),
+                         'the same account may go negative');
+end
+$$;
