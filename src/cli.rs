@@ -57,11 +57,15 @@ enum Command {
         #[arg(long, default_value_t = 1 << 20)]
         body_limit: usize,
     },
-    /// Apply pending migrations of sql/ and procs/.
+    /// Apply pending migrations of sql/, then the changed files of procs/.
     Migrate {
-        /// List applied and pending migrations instead.
-        #[arg(long)]
+        /// List applied and pending migrations and procs/ files instead.
+        #[arg(long, conflicts_with = "fingerprint")]
         status: bool,
+        /// Print the database's schema (every function, table, type, trigger,
+        /// grant…) as text to compare two databases, instead of migrating.
+        #[arg(long)]
+        fingerprint: bool,
     },
     /// Run the pgTAP suites of tests/sql in a scratch database.
     Test {
@@ -269,16 +273,27 @@ async fn run(cli: Cli) -> Result<()> {
             }
             http::serve(&db, settings).await
         }
-        Command::Migrate { status } => {
+        Command::Migrate {
+            status,
+            fingerprint,
+        } => {
             db.prepare().await?;
             if status {
                 let mut client = db.connect().await?;
                 for s in migrate::status(&mut client).await? {
-                    match s.applied_on {
-                        Some(at) => println!("applied  {}  {}", s.path, at),
-                        None => println!("pending  {}", s.path),
+                    let mut line = format!("{:<7}  {}", s.state, s.path);
+                    if let Some(at) = s.applied_on {
+                        line.push_str(&format!("  {at}"));
                     }
+                    if let Some(note) = s.note {
+                        line.push_str(&format!("  ({note})"));
+                    }
+                    println!("{line}");
                 }
+                Ok(())
+            } else if fingerprint {
+                let client = db.connect().await?;
+                print!("{}", crate::fingerprint::of(&client).await?);
                 Ok(())
             } else {
                 migrate_and_print(&db, true).await

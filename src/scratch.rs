@@ -64,12 +64,16 @@ impl Scratch {
     }
 }
 
-/// The template's name changes whenever a migration does.
+/// The template's name changes whenever a migration or a procs/ file does.
 fn template_name() -> String {
     let mut all = String::new();
     for f in migrate::files() {
         all.push_str(f.name);
         all.push_str(f.sql);
+    }
+    for p in migrate::procs() {
+        all.push_str(p.path);
+        all.push_str(p.sql);
     }
     format!(
         "{TEMPLATE_PREFIX}{}",

@@ -1,4 +1,4 @@
-//! `dues test`: loads the pgTAP suites of `tests/sql/*.sql` into a scratch
+//! `dues test`: loads the pgTAP suites of `tests/sql/**/*.sql` into a scratch
 //! database and runs each test function in its own rolled-back transaction,
 //! spread over several connections, honouring pgTAP's startup, setup,
 //! teardown and shutdown functions.
@@ -133,15 +133,34 @@ async fn run_in(
     Ok(reporter.finish())
 }
 
-/// `tests/sql/*.sql`, in name order.
+/// Every `.sql` file under `dir` (tests/sql/api/…, tests/sql/scenarios/…), in
+/// path order; in each folder, files whose name starts with `_` (shared
+/// fixtures) load before the others and before its subfolders.
 fn test_files(dir: &Path) -> Result<Vec<PathBuf>> {
-    let rd = std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))?;
-    let mut files: Vec<PathBuf> = rd
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "sql"))
-        .collect();
-    files.sort();
+    let mut files = Vec::new();
+    collect(dir, &mut files)?;
     Ok(files)
+}
+
+fn collect(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
+    let rd = std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))?;
+    let mut entries: Vec<PathBuf> = rd.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    // fixtures (_name.sql), then the other files, then the subfolders, each by name
+    entries.sort_by_key(|p| {
+        let name = p
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        (p.is_dir(), !name.starts_with('_'), name)
+    });
+    for p in entries {
+        if p.is_dir() {
+            collect(&p, out)?;
+        } else if p.extension().is_some_and(|x| x == "sql") {
+            out.push(p);
+        }
+    }
+    Ok(())
 }
 
 /// Loads one file in its own transaction. A file that does not load is

@@ -722,7 +722,7 @@ fn migrations_refresh_the_catalog_and_shutdown_finishes_requests_in_flight() {
         404
     );
     std::fs::write(
-        dir.join("procs/V299912310000__nap.sql"),
+        dir.join("procs/api/nap.sql"),
         "create function api.nap(seconds float8) returns text language sql security definer set search_path = '' \
          as $$ select pg_catalog.pg_sleep(seconds)::text || 'rested' $$;\n\
          comment on function api.nap(float8) is 'Sleeps: a test function.';\n\
@@ -773,7 +773,7 @@ fn statement_timeout_is_504_and_an_exhausted_pool_is_503() {
     let dir = scratch_dir("limits");
     copy_stream(&dir);
     std::fs::write(
-        dir.join("procs/V299912310000__nap.sql"),
+        dir.join("procs/api/nap.sql"),
         "create function api.nap(seconds float8) returns void language sql security definer set search_path = '' \
          as $$ select pg_catalog.pg_sleep(seconds) $$;\n\
          grant execute on function api.nap(float8) to dues_staff;\n",

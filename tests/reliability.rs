@@ -1328,7 +1328,7 @@ fn a_client_that_goes_away_mid_call_leaves_no_transaction_open() {
     let dir = common::scratch_dir("abandon");
     common::copy_stream(&dir);
     std::fs::write(
-        dir.join("procs/V299912310000__slow_pay.sql"),
+        dir.join("procs/api/slow_pay.sql"),
         "create function api.slow_pay(member_id bigint, seconds float8) returns text language plpgsql \
          security definer set search_path = '' as $$ begin \
            perform api.register_payment(slow_pay.member_id, 5); \

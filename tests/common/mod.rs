@@ -328,14 +328,21 @@ pub fn get(addr: &str, path: &str, token: Option<&str>) -> Reply {
     request(addr, "GET", path, token, None, &[])
 }
 
-/// Copies the migration stream to a folder where a test may change it.
+/// Copies the migrations (sql/ and procs/) to a folder where a test may change them.
 pub fn copy_stream(to: &std::path::Path) {
+    fn copy(from: &std::path::Path, to: &std::path::Path) {
+        std::fs::create_dir_all(to).unwrap();
+        for e in std::fs::read_dir(from).unwrap().flatten() {
+            if e.path().is_dir() {
+                copy(&e.path(), &to.join(e.file_name()));
+            } else {
+                std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
+            }
+        }
+    }
     for folder in ["sql", "procs"] {
         let from = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(folder);
-        std::fs::create_dir_all(to.join(folder)).unwrap();
-        for e in std::fs::read_dir(from).unwrap().flatten() {
-            std::fs::copy(e.path(), to.join(folder).join(e.file_name())).unwrap();
-        }
+        copy(&from, &to.join(folder));
     }
 }
 
