@@ -144,7 +144,7 @@ fn queries() -> Vec<String> {
             .to_string(),
         // the roles requests run under: attributes, memberships, comment
         "select 'role ' || r.rolname, a.k, a.v from pg_catalog.pg_roles r, lateral (values \
-           ('attributes', pg_catalog.nullif(pg_catalog.concat_ws(' ', case when r.rolsuper then 'superuser' end, case when r.rolcanlogin then 'login' end, \
+           ('attributes', nullif(pg_catalog.concat_ws(' ', case when r.rolsuper then 'superuser' end, case when r.rolcanlogin then 'login' end, \
                               case when not r.rolinherit then 'noinherit' end, case when r.rolcreaterole then 'createrole' end, \
                               case when r.rolcreatedb then 'createdb' end, case when r.rolbypassrls then 'bypassrls' end), '')), \
            ('member of', (select pg_catalog.string_agg(g.rolname::text, ', ' order by g.rolname) from pg_catalog.pg_auth_members m \

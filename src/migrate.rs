@@ -492,7 +492,7 @@ fn orphans(db: &Applied) -> Vec<(String, String)> {
             for s in signatures {
                 out.push((
                     s.clone(),
-                    format!("no file in procs/: a sql/ migration drops it (drop function {s};)"),
+                    format!("no file in procs/: a sql/ migration drops it (drop function if exists {s};)"),
                 ));
             }
         } else if signatures.len() > 1 {
@@ -541,11 +541,16 @@ async fn apply_procs(client: &mut Client, sql_changed: bool) -> Result<Vec<Strin
     tx.batch_execute("set local check_function_bodies = off")
         .await?;
     for p in &pending {
-        if let Err(e) = tx.batch_execute(p.sql).await {
-            return Err(Error::Migration(format!(
-                "{}: nothing of procs/ was applied",
-                describe_proc_failure(p, &e)
-            )));
+        // statement by statement, to name the line of the one that fails
+        let statements =
+            sqlscan::statements(p.sql).map_err(|e| Error::Migration(format!("{}: {e}", p.path)))?;
+        for st in statements {
+            if let Err(e) = tx.batch_execute(&p.sql[st.start..st.end]).await {
+                return Err(Error::Migration(format!(
+                    "{}: nothing of procs/ was applied",
+                    describe_proc_failure(p, &p.sql[st.start..st.end], st.line, &e)
+                )));
+            }
         }
         tx.execute(
             &format!("insert into {PROCS_TABLE} (file, checksum) values ($1, $2)"),
@@ -590,16 +595,33 @@ async fn apply_procs(client: &mut Client, sql_changed: bool) -> Result<Vec<Strin
     Ok(pending.iter().map(|p| p.path.to_string()).collect())
 }
 
-/// "procs/api/x.sql line 12: relation "y" does not exist (SQLSTATE 42P01)".
-fn describe_proc_failure(p: &Proc, e: &tokio_postgres::Error) -> String {
+/// "procs/api/x.sql line 12: relation "y" does not exist (SQLSTATE 42P01)",
+/// for a statement of the file starting at `line`.
+fn describe_proc_failure(
+    p: &Proc,
+    statement: &str,
+    line: usize,
+    e: &tokio_postgres::Error,
+) -> String {
     let mut msg = p.path.to_string();
     if let Some(db) = e.as_db_error() {
-        if let Some(tokio_postgres::error::ErrorPosition::Original(pos)) = db.position() {
-            msg.push_str(&format!(" line {}", line_of(p.sql, *pos as usize)));
-        }
+        let within = match db.position() {
+            Some(tokio_postgres::error::ErrorPosition::Original(pos)) => {
+                line_of(statement, *pos as usize)
+            }
+            _ => 1,
+        };
+        msg.push_str(&format!(" line {}", line + within - 1));
         msg.push_str(&format!(": {}", crate::error::describe_pg(e)));
         if let Some(w) = db.where_() {
             msg.push_str(&format!(" ({})", w.replace('\n', "; ")));
+        }
+        if *db.code() == tokio_postgres::error::SqlState::INVALID_FUNCTION_DEFINITION {
+            msg.push_str(&format!(
+                "; a change of arguments or of the return type comes with a sql/ migration that drops \
+                 the old function (drop function if exists {}.{}(<its argument types>);)",
+                p.schema, p.name
+            ));
         }
     } else {
         msg.push_str(&format!(": {}", crate::error::describe_pg(e)));

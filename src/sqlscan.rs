@@ -175,10 +175,12 @@ fn is_plain(s: &str) -> bool {
 }
 
 /// One top-level statement: its text with comments and quoted text blanked,
-/// and the line it starts on.
+/// where it is in the script (bytes, `;` included) and the line it starts on.
 #[derive(Debug)]
 pub struct Statement {
     pub code: String,
+    pub start: usize,
+    pub end: usize,
     pub line: usize,
 }
 
@@ -192,7 +194,7 @@ pub fn statements(sql: &str) -> Result<Vec<Statement>, String> {
         if c == '"' {
             quoted = !quoted;
         } else if c == ';' && !quoted {
-            push(&code, start, i, &mut out);
+            push(&code, start, i + 1, &mut out);
             start = i + 1;
         }
     }
@@ -207,13 +209,15 @@ pub fn statements(sql: &str) -> Result<Vec<Statement>, String> {
 }
 
 fn push(code: &str, start: usize, end: usize, out: &mut Vec<Statement>) {
-    let text = &code[start..end];
+    let text = code[start..end].trim_end_matches(';');
     if text.trim().is_empty() {
         return;
     }
     let lead = text.len() - text.trim_start().len();
     out.push(Statement {
         code: text.trim().to_string(),
+        start: start + lead,
+        end,
         line: line_at(code, start + lead),
     });
 }
@@ -222,16 +226,20 @@ fn line_at(text: &str, byte: usize) -> usize {
     1 + text[..byte].matches('\n').count()
 }
 
-/// The script with comments and the contents of strings, quoted identifiers
-/// and dollar quotes replaced by spaces (newlines kept, so lines still count).
-/// Quoted identifiers keep their text, lower-cased when unquoted elsewhere.
+/// The script with comments and the contents of strings and dollar quotes
+/// replaced by spaces, and the rest lower-cased but for quoted identifiers:
+/// the same bytes at the same places (newlines kept, so lines still count).
 pub fn code_only(sql: &str) -> Result<String, String> {
     let b = sql.as_bytes();
     let mut out = String::with_capacity(sql.len());
     let mut i = 0;
     let blank = |s: &str, out: &mut String| {
         for c in s.chars() {
-            out.push(if c == '\n' { '\n' } else { ' ' });
+            if c == '\n' {
+                out.push('\n');
+            } else {
+                out.extend(std::iter::repeat_n(' ', c.len_utf8()));
+            }
         }
     };
     while i < b.len() {
@@ -584,11 +592,12 @@ mod tests {
 
     #[test]
     fn quoted_text_hides_semicolons_and_keywords() {
-        let sts = statements(
-            "select 'a;b', E'c\\';d', \"e;f\", $x$ ; $$ ; $x$; /* ; /* ; */ */ -- ;\nselect 2;",
-        )
-        .unwrap();
+        let sql =
+            "select 'a;b', E'c\\';d', \"e;f\", $x$ ; $$ ; $x$; /* ; /* é; */ */ -- ;\nselect 'ü';";
+        let sts = statements(sql).unwrap();
         assert_eq!(sts.len(), 2);
         assert_eq!(sts[1].line, 2);
+        assert_eq!(&sql[sts[1].start..sts[1].end], "select 'ü';");
+        assert_eq!(code_only(sql).unwrap().len(), sql.len());
     }
 }

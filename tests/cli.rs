@@ -41,7 +41,10 @@ fn migrate_twice_at_once_is_safe_and_status_lists_everything() {
         .unwrap();
     let status = text(&out);
     assert!(out.status.success(), "{status}");
-    assert!(!status.contains("pending"), "{status}");
+    assert!(
+        !status.lines().any(|l| l.starts_with("pending")),
+        "{status}"
+    );
     assert!(status.contains("applied  sql/"), "{status}");
     assert!(status.contains("applied  procs/"), "{status}");
 }
@@ -81,7 +84,11 @@ fn a_broken_migration_names_file_and_line_and_keeps_the_previous_version() {
         status.contains("pending  sql/V299901010000__broken.sql"),
         "{status}"
     );
-    assert_eq!(status.matches("pending").count(), 1, "{status}");
+    assert_eq!(
+        status.lines().filter(|l| l.starts_with("pending")).count(),
+        1,
+        "{status}"
+    );
 
     // the half of the broken file that ran was rolled back with it
     let out = dues()
