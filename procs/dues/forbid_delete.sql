@@ -185,3 +185,22 @@ create or replace trigger storage_assignment_forbid_truncate before truncate on 
     for each statement execute function dues.forbid_delete();
 create or replace trigger storage_renewal_forbid_truncate before truncate on dues.storage_renewal
     for each statement execute function dues.forbid_delete();
+
+create or replace trigger organization_role_forbid_truncate before truncate on dues.organization_role
+    for each statement execute function dues.forbid_delete();
+create or replace trigger outbox_forbid_truncate before truncate on dues.outbox
+    for each statement execute function dues.forbid_delete();
+create or replace trigger item_forbid_truncate before truncate on dues.item
+    for each statement execute function dues.forbid_delete();
+create or replace trigger device_forbid_truncate before truncate on dues.device
+    for each statement execute function dues.forbid_delete();
+create or replace trigger badge_forbid_truncate before truncate on dues.badge
+    for each statement execute function dues.forbid_delete();
+create or replace trigger access_grant_forbid_truncate before truncate on dues.access_grant
+    for each statement execute function dues.forbid_delete();
+create or replace trigger certification_forbid_truncate before truncate on dues.certification
+    for each statement execute function dues.forbid_delete();
+create or replace trigger storage_slot_type_forbid_truncate before truncate on dues.storage_slot_type
+    for each statement execute function dues.forbid_delete();
+create or replace trigger storage_slot_forbid_truncate before truncate on dues.storage_slot
+    for each statement execute function dues.forbid_delete();

@@ -70,3 +70,48 @@ begin
         'role dues_staff may execute every api function');
 end
 $$;
+
+create or replace function tests.test_conventions__no_function_name_is_overloaded()
+returns setof text
+language plpgsql
+as $$
+begin
+    return next is_empty(
+        $q$select n.nspname || '.' || p.proname
+             from pg_catalog.pg_proc p join pg_catalog.pg_namespace n on n.oid = p.pronamespace
+            where n.nspname in ('api', 'rules', 'dues', 'jobs')
+            group by n.nspname, p.proname
+           having count(*) > 1$q$,
+        'no two functions of api, rules, dues or jobs share a name (each is procs/<schema>/<name>.sql)');
+end
+$$;
+
+create or replace function tests.test_conventions__no_function_is_executable_by_public()
+returns setof text
+language plpgsql
+as $$
+begin
+    return next is_empty(
+        $q$select p.oid::regprocedure::text
+             from pg_catalog.pg_proc p
+            where p.pronamespace in ('api'::regnamespace, 'rules'::regnamespace, 'dues'::regnamespace, 'jobs'::regnamespace)
+              and has_function_privilege('public', p.oid, 'execute')$q$,
+        'no function of dues is executable by PUBLIC: api functions are granted to the request roles that may call them');
+end
+$$;
+
+create or replace function tests.test_conventions__every_api_function_is_granted_to_a_request_role()
+returns setof text
+language plpgsql
+as $$
+begin
+    return next is_empty(
+        $q$select p.oid::regprocedure::text
+             from pg_catalog.pg_proc p
+            where p.pronamespace = 'api'::regnamespace
+              and not exists (select from pg_catalog.aclexplode(p.proacl) a
+                               where a.grantee in ('dues_anonymous'::regrole, 'dues_member'::regrole, 'dues_staff'::regrole)
+                                 and a.privilege_type = 'EXECUTE')$q$,
+        'every api function is granted (in its procs/ file) to a request role');
+end
+$$;

@@ -1,4 +1,4 @@
--- Tests of storage slots: types, slots, assignment, renewals, release, and jobs.storage_remind.
+-- Tests of api.storage_renewal_decide.
 
 create or replace function tests.test_storage_renewal__accepted_extends_by_one_term()
 returns setof text

@@ -1,3 +1,5 @@
+-- Tests of api.contact_add.
+
 -- Tests of a member's contacts: api.contact_add, api.contact_remove, api.contact_list.
 
 create or replace function tests.test_contacts__a_new_billing_contact_replaces_the_old()

@@ -1,0 +1,25 @@
+-- Tests of api.report_mrr.
+
+create or replace function tests.test_billing_reports__monthly_recurring_revenue()
+returns setof text
+language plpgsql
+as $$
+declare
+    v_provider bigint := tests.fx_provider();
+    v_monthly  bigint := tests.fx_recurring_class('{"period": "month", "amount": "30.00", "renewal": "auto_renew"}', v_provider, 'EUR');
+    v_yearly   bigint := tests.fx_recurring_class('{"period": "year", "amount": "120.00", "renewal": "auto_renew"}', v_provider, 'EUR');
+    v_weekly   bigint := tests.fx_recurring_class('{"period": "week", "amount": "7.00", "renewal": "auto_renew"}', v_provider, 'EUR');
+    v_free     bigint := tests.fx_member();
+begin
+    perform tests.fx_subscribe(tests.fx_member(), v_monthly, tests.fx_day(1, 15));
+    perform tests.fx_subscribe(tests.fx_member(), v_yearly, tests.fx_day(2, 1));
+    perform tests.fx_subscribe(tests.fx_member(), v_weekly, tests.fx_day(2, 10));
+    perform api.dues_set(v_free, v_monthly, 0, tests.fx_day(1, 1));
+    perform tests.fx_subscribe(v_free, v_monthly, tests.fx_day(1, 1));
+    return next results_eq(format('select month, subscriptions, mrr from api.report_mrr(%L, %L) where currency = %L',
+                                  tests.fx_day(1, 1), tests.fx_day(3, 31), 'EUR'),
+                           format($q$values (%L::date, 1, 30.00::numeric(14,2)), (%L, 3, 70.33), (%L, 3, 70.33)$q$,
+                                  tests.fx_day(1, 1), tests.fx_day(2, 1), tests.fx_day(3, 1)),
+                           'January: one monthly (30.00); from February also a year of 120.00 (10.00) and weeks of 7.00 (30.33); the free member is left out');
+end
+$$;

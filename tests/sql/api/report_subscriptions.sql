@@ -1,0 +1,42 @@
+-- Tests of api.report_subscriptions.
+
+create or replace function tests.test_report_subscriptions__counts_starts_and_ends_per_class_and_month()
+returns setof text
+language plpgsql
+as $$
+declare
+    v_plan    bigint := tests.fx_recurring_class('{"period": "month", "amount": "5.00", "renewal": "fixed", "periods": 2}');
+    v_monthly bigint := tests.fx_recurring_class();
+begin
+    perform tests.fx_subscribe(tests.fx_member(), v_plan, tests.fx_day(1, 1));
+    perform tests.fx_subscribe(tests.fx_member(), v_plan, tests.fx_day(1, 20));
+    perform tests.fx_subscribe(tests.fx_member(), v_monthly, tests.fx_day(2, 3));
+    return next results_eq(format('select month, class_id, started, changed_in, changed_out, churned from api.report_subscriptions(%L, %L) '
+                                  'where class_id in (%s, %s)', tests.fx_day(1, 1), tests.fx_day(4, 30), v_plan, v_monthly),
+                           format($q$values (%L::date, %s::bigint, 2, 0, 0, 0), (%L, %s, 0, 0, 0, 1), (%L, %s, 1, 0, 0, 0),
+                                            (%L, %s, 0, 0, 0, 1)$q$,
+                                  tests.fx_day(1, 1), v_plan, tests.fx_day(2, 1), v_plan, tests.fx_day(2, 1), v_monthly,
+                                  tests.fx_day(3, 1), v_plan),
+                           'two plans of two months start in January and run out in February and March; a monthly one starts in February');
+    return next is_empty(format('select * from api.report_subscriptions(%L, %L) where class_id in (%s, %s)',
+                                tests.fx_day(5, 1), tests.fx_day(12, 1), v_plan, v_monthly),
+                         'months without any start or end have no row');
+    return next is((select count(*)::int from api.report_subscriptions(tests.fx_day(2, 17), tests.fx_day(2, 17)) where class_id = v_plan), 1,
+                   'a day stands for its month');
+end
+$$;
+
+create or replace function tests.test_report_subscriptions__refuses_bad_ranges_and_members()
+returns setof text
+language plpgsql
+as $$
+begin
+    return next throws_ok(format('select * from api.report_subscriptions(%L, %L)', tests.fx_day(3, 1), tests.fx_day(1, 1)), 'DU013',
+                          format('from_month %s is after to_month %s', tests.fx_day(3, 1), tests.fx_day(1, 1)), 'a reversed range');
+    return next throws_ok(format('select * from api.report_subscriptions(%L, null)', tests.fx_day(3, 1)), 'DU014',
+                          'argument to_month is required', 'a missing month');
+    perform tests.fx_as_member(tests.fx_member());
+    return next throws_ok(format('select * from api.report_subscriptions(%L, %L)', tests.fx_day(1, 1), tests.fx_day(3, 1)), '42501',
+                          'only staff may do this', 'reports are for staff');
+end
+$$;

@@ -1,0 +1,26 @@
+-- Tests of api.role_grant.
+
+create or replace function tests.test_roles__refuse_bad_grants()
+returns setof text
+language plpgsql
+as $$
+declare
+    v_org    bigint := tests.fx_member('Org', 'organization');
+    v_person bigint := tests.fx_member('Pia');
+    v_before jsonb  := tests.fx_state();
+begin
+    return next throws_ok(format('select * from api.role_grant(%s, %L, %s)', v_person, 'owner', v_org), 'DU013',
+                          'role must be manager or contributor, got owner', 'an unknown role is refused');
+    return next throws_ok(format('select * from api.role_grant(%s, %L)', v_person, 'manager'), 'DU013', null,
+                          'a role needs a target');
+    return next throws_ok(format('select * from api.role_grant(%s, %L, %s, 1)', v_person, 'manager', v_org), 'DU013', null,
+                          'and only one');
+    return next throws_ok(format('select * from api.role_grant(%s, %L, %s)', v_org, 'manager', v_org), 'DU013', null,
+                          'an organisation is not a user');
+    return next throws_ok(format('select * from api.role_grant(%s, %L, %s)', v_person, 'manager', tests.fx_member('Bob')), 'DU013', null,
+                          'roles are held on organisations');
+    return next throws_ok(format('select * from api.role_grant(%s, %L, service_order_id => -1)', v_person, 'manager'), 'DUB03',
+                          'service order -1 not found', 'an unknown service order is refused');
+    return next is(tests.fx_state() - 'member', v_before - 'member', 'no role was granted');
+end
+$$;
