@@ -386,21 +386,25 @@ async fn ensure_procs_table(client: &impl tokio_postgres::GenericClient) -> Resu
             "create table if not exists {PROCS_TABLE} (\n\
                  file       text        not null,\n\
                  checksum   text        not null,\n\
+                 definition text        not null,\n\
                  applied_at timestamptz not null default clock_timestamp(),\n\
                  primary key (file, applied_at)\n\
              );\n\
              comment on table {PROCS_TABLE} is \
-                 'Each application of a procs/ file by dues migrate: the newest row of a file is the definition the database runs.'"
+                 'Each application of a procs/ file by dues migrate: the newest row of a file is the definition the database runs. \
+                  checksum: SHA-256 of the file; definition: MD5 of pg_get_functiondef of its function just after.'"
         ))
         .await?;
     Ok(())
 }
 
-/// What the database holds of procs/: last applied checksum and time per file,
-/// functions (schema, name) → signatures, and triggers (name, schema, table).
+/// What the database holds of procs/: per file the checksum, time and function
+/// definition of its last application; functions (schema, name) → signatures
+/// and → MD5 of their definition; triggers (name, schema, table).
 struct Applied {
-    files: BTreeMap<String, (String, String)>,
+    files: BTreeMap<String, (String, String, String)>,
     functions: BTreeMap<(String, String), Vec<String>>,
+    definitions: BTreeMap<(String, String), String>,
     triggers: BTreeSet<(String, String, String)>,
 }
 
@@ -415,30 +419,31 @@ async fn applied(client: &impl tokio_postgres::GenericClient) -> Result<Applied>
             .query(
                 &format!(
                     "select distinct on (file) file, checksum, \
-                     to_char(applied_at at time zone 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"') \
+                     to_char(applied_at at time zone 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'), definition \
                      from {PROCS_TABLE} order by file, applied_at desc"
                 ),
                 &[],
             )
             .await?
         {
-            files.insert(r.get::<_, String>(0), (r.get(1), r.get(2)));
+            files.insert(r.get::<_, String>(0), (r.get(1), r.get(2), r.get(3)));
         }
     }
     let mut functions: BTreeMap<(String, String), Vec<String>> = BTreeMap::new();
+    let mut definitions = BTreeMap::new();
     for r in client
         .query(
-            "select n.nspname::text, p.proname::text, p.oid::regprocedure::text \
+            "select n.nspname::text, p.proname::text, p.oid::regprocedure::text, \
+                    pg_catalog.md5(pg_catalog.pg_get_functiondef(p.oid)) \
              from pg_catalog.pg_proc p join pg_catalog.pg_namespace n on n.oid = p.pronamespace \
-             where n.nspname = any($1) order by 3",
+             where n.nspname = any($1) and p.prokind in ('f', 'p') order by 3",
             &[&SCHEMAS.to_vec()],
         )
         .await?
     {
-        functions
-            .entry((r.get(0), r.get(1)))
-            .or_default()
-            .push(r.get(2));
+        let key: (String, String) = (r.get(0), r.get(1));
+        definitions.insert(key.clone(), r.get(3));
+        functions.entry(key).or_default().push(r.get(2));
     }
     let triggers = client
         .query(
@@ -454,22 +459,24 @@ async fn applied(client: &impl tokio_postgres::GenericClient) -> Result<Applied>
     Ok(Applied {
         files,
         functions,
+        definitions,
         triggers,
     })
 }
 
 /// Why a procs/ file is to be applied, or None when the database runs it.
 fn pending_reason(p: &Proc, db: &Applied) -> Option<&'static str> {
+    let key = (p.schema.to_string(), p.name.to_string());
     match db.files.get(p.path) {
         None => return Some("new"),
-        Some((checksum, _)) if *checksum != p.checksum() => return Some("changed"),
-        _ => {}
-    }
-    if !db
-        .functions
-        .contains_key(&(p.schema.to_string(), p.name.to_string()))
-    {
-        return Some("its function is missing from the database");
+        Some((checksum, _, _)) if *checksum != p.checksum() => return Some("changed"),
+        Some((_, _, definition)) => match db.definitions.get(&key) {
+            None => return Some("its function is missing from the database"),
+            Some(now) if now != definition => {
+                return Some("its function was changed outside procs/")
+            }
+            _ => {}
+        },
     }
     if p.triggers.iter().any(|(t, s, n)| {
         !db.triggers
@@ -552,11 +559,6 @@ async fn apply_procs(client: &mut Client, sql_changed: bool) -> Result<Vec<Strin
                 )));
             }
         }
-        tx.execute(
-            &format!("insert into {PROCS_TABLE} (file, checksum) values ($1, $2)"),
-            &[&p.path, &p.checksum()],
-        )
-        .await?;
     }
     tx.batch_execute("set local check_function_bodies = on")
         .await?;
@@ -591,6 +593,18 @@ async fn apply_procs(client: &mut Client, sql_changed: bool) -> Result<Vec<Strin
     }
     let after = applied(&tx).await?;
     refuse_orphans(&after)?;
+    for p in &pending {
+        let definition = after
+            .definitions
+            .get(&(p.schema.to_string(), p.name.to_string()))
+            .cloned()
+            .unwrap_or_default();
+        tx.execute(
+            &format!("insert into {PROCS_TABLE} (file, checksum, definition) values ($1, $2, $3)"),
+            &[&p.path, &p.checksum(), &definition],
+        )
+        .await?;
+    }
     tx.commit().await?;
     Ok(pending.iter().map(|p| p.path.to_string()).collect())
 }
@@ -722,7 +736,7 @@ pub async fn status(client: &mut Client) -> Result<Vec<State>> {
             None => states.push(State {
                 state: "applied",
                 path: p.path.to_string(),
-                applied_on: db.files.get(p.path).map(|(_, at)| at.clone()),
+                applied_on: db.files.get(p.path).map(|(_, at, _)| at.clone()),
                 note: None,
             }),
             Some(why) => states.push(State {

@@ -84,9 +84,17 @@ fn a_broken_migration_names_file_and_line_and_keeps_the_previous_version() {
         status.contains("pending  sql/V299901010000__broken.sql"),
         "{status}"
     );
+    // procs/ waits for sql/: none of it ran, all of it is pending
     assert_eq!(
-        status.lines().filter(|l| l.starts_with("pending")).count(),
+        status
+            .lines()
+            .filter(|l| l.starts_with("pending  sql/"))
+            .count(),
         1,
+        "{status}"
+    );
+    assert!(
+        status.contains("pending  procs/api/register_payment.sql  (new)"),
         "{status}"
     );
 

@@ -370,6 +370,26 @@ fn a_function_without_its_procs_file_is_refused_until_a_migration_drops_it() {
     .unwrap();
     ok(migrate(&db.url, Some(&dir), &[]));
 
+    // a function changed outside procs/ is put back as its file says
+    exec(
+        &db.url,
+        "create or replace function api.rule_list() returns table (rule text, title text, description text, method text, \
+         parameters jsonb) language sql security definer set search_path = '' as $$ select null, null, null, null, null::jsonb $$",
+    );
+    let status = ok(migrate(&db.url, Some(&dir), &["--status"]));
+    assert!(
+        status.contains(
+            "pending  procs/api/rule_list.sql  (its function was changed outside procs/)"
+        ),
+        "{status}"
+    );
+    ok(migrate(&db.url, Some(&dir), &[]));
+    assert_eq!(
+        query_one(&db, "select (count(*) > 3)::text from api.rule_list()"),
+        "true",
+        "the rules are listed again"
+    );
+
     // a migration that drops a function whose file stays: the file brings it back
     std::fs::write(
         dir.join("sql/V299901010004__drop_rule_list.sql"),
