@@ -468,3 +468,81 @@ fn procs_files_out_of_the_layout_are_refused_naming_the_file() {
         "true"
     );
 }
+
+/// The rule of docs/rules.md's last section, as a DBA adds it.
+const FLAT_FEE_PROC: &str = "-- Subscription method of rule flat_fee: the class's fee, from the day of the request, open-ended.
+create or replace function rules.class_subscribe_flat_fee(p_class_id bigint, p_member_id bigint, p_class_params jsonb,
+                                                          p_request_params jsonb, p_today date)
+returns dues.rule_result
+language plpgsql
+stable
+set search_path = ''
+as $$
+-- @plpgsql_check_options: extra_warnings = off
+begin
+    return row((p_class_params ->> 'fee')::numeric, p_today, null)::dues.rule_result;
+end
+$$;
+";
+
+const FLAT_FEE_MIGRATION: &str = "-- Rule flat_fee: one fee set by the class. Its method is procs/rules/class_subscribe_flat_fee.sql.
+
+-- Declared so that the row below can name it; procs/ defines it, after sql/, in the same run.
+create function rules.class_subscribe_flat_fee(p_class_id bigint, p_member_id bigint, p_class_params jsonb,
+                                               p_request_params jsonb, p_today date)
+returns dues.rule_result language plpgsql as $$
+    begin raise exception 'rules.class_subscribe_flat_fee is declared, not yet defined' using errcode = '55000'; end $$;
+
+insert into dues.subscription_rule (name, title, description, method)
+values ('flat_fee', 'Flat fee', 'The class sets one fee; the subscription starts on the day it is requested.',
+        'rules.class_subscribe_flat_fee');
+
+insert into dues.subscription_parameter_template (rule, name, type, scope, required, description)
+values ('flat_fee', 'fee', 'money', 'class', true, 'The fee');
+";
+
+#[test]
+fn a_new_rule_is_its_procs_file_and_one_migration_registering_it() {
+    let dir = scratch_dir("new_rule");
+    copy_stream(&dir);
+    std::fs::write(
+        dir.join("procs/rules/class_subscribe_flat_fee.sql"),
+        FLAT_FEE_PROC,
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("sql/V299901010000__rule_flat_fee.sql"),
+        FLAT_FEE_MIGRATION,
+    )
+    .unwrap();
+
+    // a database that runs dues already, and a new one
+    let running = FreshDb::migrated("new_rule_running");
+    let applied = ok(migrate(&running.url, Some(&dir), &[]));
+    assert_eq!(
+        applied.lines().collect::<Vec<_>>(),
+        vec![
+            "applied  sql/V299901010000__rule_flat_fee.sql",
+            "applied  procs/rules/class_subscribe_flat_fee.sql"
+        ]
+    );
+    let fresh = FreshDb::new("new_rule_fresh");
+    ok(migrate(&fresh.url, Some(&dir), &[]));
+    for db in [&running, &fresh] {
+        assert_eq!(
+            query_one(db, "select (rules.class_subscribe_flat_fee(1, 1, '{\"fee\": 12}', '{}', '2027-01-01')).amount::text"),
+            "12.00"
+        );
+        assert_eq!(
+            query_one(
+                db,
+                "select string_agg(method, ',') from api.rule_list() where rule = 'flat_fee'"
+            ),
+            "rules.class_subscribe_flat_fee"
+        );
+    }
+    assert_eq!(
+        ok(migrate(&running.url, Some(&dir), &["--fingerprint"])),
+        ok(migrate(&fresh.url, Some(&dir), &["--fingerprint"]))
+    );
+}
