@@ -562,8 +562,32 @@ async fn apply_procs(client: &mut Client, sql_changed: bool) -> Result<Vec<Strin
     }
     tx.batch_execute("set local check_function_bodies = on")
         .await?;
-    // every body, now that all are there (a body may call one defined after it)
-    for p in procs() {
+    // every body, now that all are there (a body may call one defined after it):
+    // all at once, then one by one only to name the one that fails
+    tx.batch_execute("savepoint bodies").await?;
+    let mut all_compile = true;
+    for (language, validator) in [
+        ("plpgsql", "plpgsql_validator"),
+        ("sql", "fmgr_sql_validator"),
+    ] {
+        let checked = tx
+            .execute(
+                &format!(
+                    "select pg_catalog.{validator}(p.oid) from pg_catalog.pg_proc p \
+                     join pg_catalog.pg_namespace n on n.oid = p.pronamespace \
+                     join pg_catalog.pg_language l on l.oid = p.prolang \
+                     where n.nspname = any($1) and l.lanname = $2"
+                ),
+                &[&SCHEMAS.to_vec(), &language],
+            )
+            .await;
+        if checked.is_err() {
+            all_compile = false;
+            tx.batch_execute("rollback to savepoint bodies").await?;
+            break;
+        }
+    }
+    for p in procs().filter(|_| !all_compile) {
         let rows = tx
             .query(
                 "select p.oid, l.lanname::text from pg_catalog.pg_proc p \
