@@ -66,6 +66,7 @@ begin
                   ('api.role_list(bigint, bigint)'),
                   ('api.member_groups(bigint, date)'),
                   ('api.member_paypal_email_set(bigint, text, text)'),
+                  ('api.member_paypal_email_confirm(bigint, text)'),
                   ('api.membership_status(bigint)'),
                   ('api.membership_resign(bigint, date, text)'),
                   ('api.storage_renewal_request(bigint, text)')$q$,
