@@ -70,11 +70,16 @@ impl Status {
                 link.display()
             );
         }
-        out += &format!(
-            "owner:    {} (dues runs the server as {})\n",
-            self.owned_by.as_deref().unwrap_or("none yet"),
-            self.runs_as
-        );
+        out += &match &self.owned_by {
+            Some(owner) if *owner == self.runs_as => {
+                format!("owner:    {owner}, whom dues runs the server as\n")
+            }
+            Some(owner) => format!(
+                "owner:    {owner}, but dues runs the server as {}: it will not touch these files\n",
+                self.runs_as
+            ),
+            None => format!("owner:    none yet (dues runs the server as {})\n", self.runs_as),
+        };
         out += &format!("log:      {}\n", self.log_dir.display());
         for (dir, home) in &self.orphans {
             out += &format!(

@@ -423,7 +423,8 @@ fn a_cluster_another_user_owns_is_refused_and_left_as_it_was() {
     }
     let status = text(&with_home(&home, &["db", "status"], &[]));
     assert!(
-        status_field(&status, "owner:").is_some_and(|o| o.contains("dues runs the server as")),
+        status_field(&status, "owner:")
+            .is_some_and(|o| o.contains("it will not touch these files")),
         "{status}"
     );
     let _ = std::fs::remove_dir_all(&home);
