@@ -529,7 +529,12 @@ fn serve_restarts_a_postmaster_that_died() {
     let deadline = Instant::now() + Duration::from_secs(120);
     let mut again = None;
     while Instant::now() < deadline {
-        if let Some(pid) = pid_of().filter(|p| *p != first) {
+        // pg_ctl may return (and the restart be logged) a moment after the
+        // new postmaster already answers: wait for both
+        let logged = std::fs::read_to_string(&log_path)
+            .unwrap_or_default()
+            .contains("restarted it");
+        if let Some(pid) = pid_of().filter(|p| *p != first && logged) {
             if get(&addr, "/health", None).status == 200 {
                 again = Some(pid);
                 break;
