@@ -187,8 +187,12 @@ enum DbAction {
     Status,
     /// Create and start the embedded cluster if needed.
     Start,
-    /// Stop the embedded cluster.
-    Stop,
+    /// Stop the embedded cluster (`dues serve` then leaves it stopped).
+    Stop {
+        /// Also remove its files, wherever they are, and DUES_HOME when nothing else is in it.
+        #[arg(long)]
+        remove: bool,
+    },
     /// Print the connection string (for psql).
     Url,
 }
@@ -271,6 +275,7 @@ async fn run(cli: Cli) -> Result<()> {
             if !no_migrate {
                 migrate_and_print(&db, false).await?;
             }
+            db.watch();
             http::serve(&db, settings).await
         }
         Command::Migrate {
@@ -507,7 +512,7 @@ async fn db_command(db: &Database, action: DbAction) -> Result<()> {
                 println!("{}", db.describe());
                 Ok(())
             }
-            DbAction::Start | DbAction::Stop => Err(Error::Usage(
+            DbAction::Start | DbAction::Stop { .. } => Err(Error::Usage(
                 "DATABASE_URL names an external server: dues starts and stops only its embedded cluster"
                     .into(),
             )),
@@ -517,6 +522,7 @@ async fn db_command(db: &Database, action: DbAction) -> Result<()> {
         DbAction::Status => {
             let s = cluster.status()?;
             println!("cluster:  {}", s.dir.display());
+            print!("{}", s.placement());
             println!("programs: {} ({})", s.bindir.display(), s.version);
             println!(
                 "state:    {}",
@@ -535,7 +541,17 @@ async fn db_command(db: &Database, action: DbAction) -> Result<()> {
             println!("running: {}", cluster_url(cluster));
             Ok(())
         }
-        DbAction::Stop => {
+        DbAction::Stop { remove: true } => {
+            let c = cluster.clone();
+            let removed = tokio::task::spawn_blocking(move || c.remove())
+                .await
+                .map_err(|e| Error::Cluster(e.to_string()))??;
+            for path in removed {
+                println!("removed: {}", path.display());
+            }
+            Ok(())
+        }
+        DbAction::Stop { remove: false } => {
             let c = cluster.clone();
             let was_running = tokio::task::spawn_blocking(move || c.stop())
                 .await

@@ -6,56 +6,59 @@
 //! as an unprivileged system user (`postgres`, or `DUES_PG_USER`) that owns
 //! its files. If that user cannot reach `$DUES_HOME` (a home folder or a
 //! temporary folder of mode 0700), the files live in `/var/lib/dues/<id>` and
-//! `$DUES_HOME/pg` is a link to them.
+//! `$DUES_HOME/pg` is a link to them. Where the files are, whose they are and
+//! removing them is `cluster_home`; the server programs `pg_programs`.
+//!
+//! `dues serve` keeps the cluster running ([`Cluster::revive`]); `dues db
+//! stop` marks it stopped on purpose so that it is not restarted; PostgreSQL's
+//! log rotates ([`crate::pg_log`]).
 
+pub use crate::cluster_home::Status;
+use crate::cluster_home::{cluster_dir, owner, Owner};
 use crate::error::{Error, Result};
+use crate::pg_log::{self, LogSettings};
+pub use crate::pg_programs::{find_bindir, MIN_MAJOR};
 use nix::sys::signal::kill;
-use nix::unistd::{Gid, Pid, Uid, User};
+use nix::unistd::Pid;
 use std::fs::{self, File};
 use std::io::Write;
-use std::os::unix::fs::{MetadataExt, PermissionsExt};
+use std::os::unix::fs::PermissionsExt;
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
-/// Oldest PostgreSQL major version dues runs on.
-pub const MIN_MAJOR: u32 = 15;
 /// The server's port number: it only names the socket file, no TCP port is opened.
 pub const PORT: u16 = 5432;
 /// The cluster's superuser, created by initdb.
 pub const SUPERUSER: &str = "postgres";
 /// The database dues keeps its data in.
 pub const DATABASE: &str = "dues";
-/// Where the cluster lives when the unprivileged user cannot reach `$DUES_HOME`.
-const SHARED_ROOT: &str = "/var/lib/dues";
-/// A unix socket path must fit in `sun_path` (108 bytes with its NUL).
-const MAX_SOCKET_PATH: usize = 100;
+/// Left in the cluster folder by `dues db stop`: stopped on purpose, not to be restarted by `dues serve`.
+pub(crate) const STOPPED_MARK: &str = "stopped";
 
-/// The unprivileged user the server runs as when dues runs as root.
-#[derive(Debug, Clone)]
-struct Owner {
-    name: String,
-    uid: Uid,
-    gid: Gid,
-}
-
-/// A cluster folder: `data/` (PGDATA), `run/` (the socket), `postgres.log`.
+/// A cluster folder: `data/` (PGDATA), `run/` (the socket), `log/`
+/// (PostgreSQL's log), `postgres.log` (what the server says before its log
+/// collector starts).
 #[derive(Debug, Clone)]
 pub struct Cluster {
-    dir: PathBuf,
-    bindir: PathBuf,
-    owner: Option<Owner>,
+    pub(crate) dir: PathBuf,
+    pub(crate) bindir: PathBuf,
+    pub(crate) owner: Option<Owner>,
+    /// `$DUES_HOME`, canonical.
+    pub(crate) home: PathBuf,
+    /// `$DUES_HOME/pg` when it is a link to `dir` (a folder outside the home).
+    pub(crate) link: Option<PathBuf>,
 }
 
-/// What `dues db status` reports.
-#[derive(Debug)]
-pub struct Status {
-    pub dir: PathBuf,
-    pub initialized: bool,
-    pub pid: Option<i32>,
-    pub socket_dir: PathBuf,
-    pub bindir: PathBuf,
-    pub version: String,
+/// What [`Cluster::revive`] found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Revival {
+    /// The server runs.
+    Running,
+    /// No server, on purpose: never created, or stopped with `dues db stop`.
+    Stopped,
+    /// The server had died: it was started again.
+    Restarted,
 }
 
 impl Cluster {
@@ -64,7 +67,15 @@ impl Cluster {
         let bindir = find_bindir()?;
         let owner = owner()?;
         let dir = cluster_dir(home, owner.as_ref())?;
-        Ok(Cluster { dir, bindir, owner })
+        let home = fs::canonicalize(home).map_err(|e| Error::io(home, e))?;
+        let link = Some(home.join("pg")).filter(|l| fs::read_link(l).is_ok());
+        Ok(Cluster {
+            dir,
+            bindir,
+            owner,
+            home,
+            link,
+        })
     }
 
     pub fn data_dir(&self) -> PathBuf {
@@ -77,6 +88,11 @@ impl Cluster {
 
     pub fn log_file(&self) -> PathBuf {
         self.dir.join("postgres.log")
+    }
+
+    /// Where PostgreSQL's log collector writes (rotated files).
+    pub fn log_dir(&self) -> PathBuf {
+        self.dir.join("log")
     }
 
     /// Connection settings for `dbname` on this cluster.
@@ -97,15 +113,53 @@ impl Cluster {
         if !self.initialized() {
             self.init()?;
         }
+        let _ = fs::remove_file(self.dir.join(STOPPED_MARK));
         if self.running_pid().is_none() {
             self.start()?;
         }
+        self.prune_log()?;
         Ok(())
     }
 
+    /// For `dues serve`: starts the server again when it died (its
+    /// postmaster killed, the machine's OOM killer), but not when it was
+    /// stopped on purpose (`dues db stop`) or never created.
+    pub fn revive(&self) -> Result<Revival> {
+        if !self.initialized() || self.dir.join(STOPPED_MARK).exists() {
+            return Ok(Revival::Stopped);
+        }
+        if self.is_running() {
+            return Ok(Revival::Running);
+        }
+        let _lock = self.lock()?;
+        if self.dir.join(STOPPED_MARK).exists() {
+            return Ok(Revival::Stopped);
+        }
+        if self.running_pid().is_some() {
+            return Ok(Revival::Running);
+        }
+        self.start()?;
+        Ok(Revival::Restarted)
+    }
+
+    /// Whether a postmaster runs for this data folder (nothing is changed).
+    pub fn is_running(&self) -> bool {
+        lock_pid(&self.data_dir().join("postmaster.pid")).is_some_and(is_live_postgres)
+    }
+
+    /// Removes the oldest of PostgreSQL's log files beyond the number kept.
+    pub fn prune_log(&self) -> Result<Vec<PathBuf>> {
+        let settings = LogSettings::from_env()?;
+        Ok(pg_log::prune(&self.log_dir(), settings.files))
+    }
+
     /// Stops the server if it runs; returns whether it was running.
+    /// Marks the cluster stopped on purpose, so that `dues serve` does not
+    /// start it again (any other command does).
     pub fn stop(&self) -> Result<bool> {
         let _lock = self.lock()?;
+        let mark = self.dir.join(STOPPED_MARK);
+        fs::write(&mark, "stopped with dues db stop\n").map_err(|e| Error::io(&mark, e))?;
         if self.running_pid().is_none() {
             return Ok(false);
         }
@@ -120,25 +174,14 @@ impl Cluster {
         Ok(true)
     }
 
-    pub fn status(&self) -> Result<Status> {
-        Ok(Status {
-            dir: self.dir.clone(),
-            initialized: self.initialized(),
-            pid: self.running_pid(),
-            socket_dir: self.socket_dir(),
-            bindir: self.bindir.clone(),
-            version: server_version(&self.bindir).unwrap_or_default(),
-        })
-    }
-
-    fn initialized(&self) -> bool {
+    pub(crate) fn initialized(&self) -> bool {
         self.data_dir().join("PG_VERSION").is_file()
     }
 
     /// The postmaster's pid if one is running for this data folder. Lock files
     /// left by a killed server (their pid dead, a zombie, or reused by another
     /// program) are stale: they are removed so that the next start succeeds.
-    fn running_pid(&self) -> Option<i32> {
+    pub(crate) fn running_pid(&self) -> Option<i32> {
         let pidfile = self.data_dir().join("postmaster.pid");
         let socket_lock = self.socket_dir().join(format!(".s.PGSQL.{PORT}.lock"));
         let pid = lock_pid(&pidfile);
@@ -205,7 +248,35 @@ impl Cluster {
         Ok(())
     }
 
+    /// Points postgresql.conf at the log settings dues writes at every start
+    /// (so that a cluster made before keeps up with them).
+    fn write_log_settings(&self) -> Result<()> {
+        let settings = LogSettings::from_env()?;
+        self.make_dir(&self.log_dir())?;
+        let data = self.data_dir();
+        let conf = data.join(pg_log::CONF_FILE);
+        fs::write(&conf, settings.conf(&self.log_dir())).map_err(|e| Error::io(&conf, e))?;
+        self.give(&conf)?;
+        let main = data.join("postgresql.conf");
+        let text = fs::read_to_string(&main).map_err(|e| Error::io(&main, e))?;
+        if !text.lines().any(|l| l.trim() == pg_log::INCLUDE_LINE) {
+            let mut f = fs::OpenOptions::new()
+                .append(true)
+                .open(&main)
+                .map_err(|e| Error::io(&main, e))?;
+            writeln!(
+                f,
+                "\n# dues: the log collector's settings\n{}",
+                pg_log::INCLUDE_LINE
+            )
+            .map_err(|e| Error::io(&main, e))?;
+        }
+        pg_log::prune(&self.log_dir(), settings.files);
+        Ok(())
+    }
+
     fn start(&self) -> Result<()> {
+        self.write_log_settings()?;
         let user = self
             .owner
             .as_ref()
@@ -269,6 +340,7 @@ impl Cluster {
 
     /// An exclusive lock on the cluster folder, held while creating, starting or stopping.
     fn lock(&self) -> Result<File> {
+        self.check_owner()?;
         self.make_dir(&self.dir)?;
         let path = self.dir.join("dues.lock");
         let f = File::create(&path).map_err(|e| Error::io(&path, e))?;
@@ -298,145 +370,6 @@ fn is_live_postgres(pid: i32) -> bool {
     !zombie && is_postgres
 }
 
-/// `$DUES_HOME/pg`, or the folder it links to.
-fn cluster_dir(home: &Path, owner: Option<&Owner>) -> Result<PathBuf> {
-    fs::create_dir_all(home).map_err(|e| Error::io(home, e))?;
-    let home = fs::canonicalize(home).map_err(|e| Error::io(home, e))?;
-    let link = home.join("pg");
-    if let Ok(target) = fs::read_link(&link) {
-        return Ok(target);
-    }
-    if link.is_dir() {
-        return Ok(link);
-    }
-    let socket_len = link.join("run/.s.PGSQL.5432").as_os_str().len();
-    let reachable = owner.is_none_or(|o| reachable_by(&home, o));
-    if reachable && socket_len <= MAX_SOCKET_PATH {
-        return Ok(link);
-    }
-    if owner.is_none() {
-        return Err(Error::Cluster(format!(
-            "the path of DUES_HOME ({}) is too long for a unix socket; choose a shorter DUES_HOME",
-            home.display()
-        )));
-    }
-    let id = crate::hex_digest(home.as_os_str().as_encoded_bytes());
-    let shared = Path::new(SHARED_ROOT).join(&id[..16]);
-    fs::create_dir_all(&shared).map_err(|e| Error::io(&shared, e))?;
-    match std::os::unix::fs::symlink(&shared, &link) {
-        Ok(()) => {}
-        // another dues process made the link at the same moment: use theirs
-        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-            return fs::read_link(&link).map_err(|e| Error::io(&link, e));
-        }
-        Err(e) => return Err(Error::io(&link, e)),
-    }
-    tracing::info!(link = %link.display(), target = %shared.display(),
-        "the cluster's user cannot reach DUES_HOME; its files live in the target");
-    Ok(shared)
-}
-
-/// Whether `owner` may traverse every folder from `/` down to `dir`.
-fn reachable_by(dir: &Path, owner: &Owner) -> bool {
-    dir.ancestors().all(|d| match fs::metadata(d) {
-        Ok(m) => {
-            let mode = m.mode();
-            mode & 0o001 != 0
-                || (m.uid() == owner.uid.as_raw() && mode & 0o100 != 0)
-                || (m.gid() == owner.gid.as_raw() && mode & 0o010 != 0)
-        }
-        Err(_) => false,
-    })
-}
-
-/// The unprivileged user to run the server as, when we are root.
-fn owner() -> Result<Option<Owner>> {
-    if !Uid::effective().is_root() {
-        return Ok(None);
-    }
-    let name = std::env::var("DUES_PG_USER").unwrap_or_else(|_| "postgres".to_string());
-    match User::from_name(&name) {
-        Ok(Some(u)) if !u.uid.is_root() => Ok(Some(Owner {
-            name: u.name,
-            uid: u.uid,
-            gid: u.gid,
-        })),
-        _ => Err(Error::Cluster(format!(
-            "dues runs as root and PostgreSQL refuses to: it runs the embedded cluster as the \
-             unprivileged user '{name}', which does not exist; create it \
-             (useradd --system --home /var/lib/postgresql {name}) or set DUES_PG_USER"
-        ))),
-    }
-}
-
-/// The folder holding initdb, pg_ctl and postgres, version 15 or newer:
-/// `PG_BINDIR`, then `PATH`, then `pg_config --bindir`, then the newest
-/// `/usr/lib/postgresql/*/bin`.
-pub fn find_bindir() -> Result<PathBuf> {
-    let mut candidates: Vec<PathBuf> = Vec::new();
-    if let Some(d) = std::env::var_os("PG_BINDIR") {
-        candidates.push(PathBuf::from(d));
-    }
-    if let Some(path) = std::env::var_os("PATH") {
-        candidates.extend(std::env::split_paths(&path));
-    }
-    if let Ok(out) = Command::new("pg_config").arg("--bindir").output() {
-        if out.status.success() {
-            candidates.push(PathBuf::from(String::from_utf8_lossy(&out.stdout).trim()));
-        }
-    }
-    let mut versioned: Vec<(u32, PathBuf)> = fs::read_dir("/usr/lib/postgresql")
-        .map(|rd| {
-            rd.filter_map(|e| e.ok())
-                .filter_map(|e| {
-                    let v = e.file_name().to_string_lossy().parse::<u32>().ok()?;
-                    Some((v, e.path().join("bin")))
-                })
-                .collect()
-        })
-        .unwrap_or_default();
-    versioned.sort_by_key(|(major, _)| std::cmp::Reverse(*major));
-    candidates.extend(versioned.into_iter().map(|(_, p)| p));
-
-    let mut too_old = Vec::new();
-    for dir in candidates {
-        let complete = ["initdb", "pg_ctl", "postgres"]
-            .iter()
-            .all(|p| dir.join(p).is_file());
-        if !complete {
-            continue;
-        }
-        match server_version(&dir).and_then(|v| major_of(&v)) {
-            Some(m) if m >= MIN_MAJOR => return Ok(dir),
-            _ => too_old.push(dir.display().to_string()),
-        }
-    }
-    let mut msg = format!(
-        "PostgreSQL {MIN_MAJOR} or newer server programs (initdb, pg_ctl, postgres) not found: \
-         install them (Debian: apt-get install postgresql), set PG_BINDIR, or point \
-         DATABASE_URL at an existing server"
-    );
-    if !too_old.is_empty() {
-        msg.push_str(&format!(" (too old: {})", too_old.join(", ")));
-    }
-    Err(Error::Cluster(msg))
-}
-
-/// `postgres --version`, e.g. "postgres (PostgreSQL) 15.20 (Debian 15.20-0+deb12u1)".
-fn server_version(bindir: &Path) -> Option<String> {
-    let out = Command::new(bindir.join("postgres"))
-        .arg("--version")
-        .output()
-        .ok()?;
-    Some(String::from_utf8_lossy(&out.stdout).trim().to_string())
-}
-
-fn major_of(version: &str) -> Option<u32> {
-    let after = version.split(") ").nth(1)?;
-    let digits: String = after.chars().take_while(|c| c.is_ascii_digit()).collect();
-    digits.parse().ok()
-}
-
 fn output_text(out: &Output) -> String {
     let mut s = String::from_utf8_lossy(&out.stderr).trim().to_string();
     let stdout = String::from_utf8_lossy(&out.stdout);
@@ -457,20 +390,4 @@ fn tail(path: &Path, n: usize) -> String {
     let text = fs::read_to_string(path).unwrap_or_default();
     let lines: Vec<&str> = text.lines().collect();
     lines[lines.len().saturating_sub(n)..].join("\n")
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn reads_the_major_version() {
-        assert_eq!(
-            major_of("postgres (PostgreSQL) 15.20 (Debian 15.20-0+deb12u1)"),
-            Some(15)
-        );
-        assert_eq!(major_of("postgres (PostgreSQL) 17beta1"), Some(17));
-        assert_eq!(major_of("postgres (PostgreSQL) 16.4"), Some(16));
-        assert_eq!(major_of("garbage"), None);
-    }
 }

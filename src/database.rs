@@ -12,6 +12,12 @@ use tokio_postgres::{Client, Config, NoTls};
 
 /// How long a connection attempt may take before dues gives up on the target.
 pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+/// How often `dues serve` looks whether its embedded cluster still runs.
+const WATCH_EVERY: Duration = Duration::from_secs(2);
+/// Failed restarts of the embedded cluster in a row after which `dues serve` stops trying.
+pub const RESTART_ATTEMPTS: u32 = 6;
+/// The longest pause between two restart attempts.
+const RESTART_PAUSE_MAX: Duration = Duration::from_secs(60);
 
 /// The database dues works on, and how to reach its server.
 #[derive(Debug, Clone)]
@@ -98,6 +104,71 @@ impl Database {
             }
         }
         Ok(())
+    }
+
+    /// For `dues serve` on the embedded cluster: a task that starts the
+    /// server again when its postmaster died (not when `dues db stop`
+    /// stopped it), logging each attempt; after [`RESTART_ATTEMPTS`] failures
+    /// in a row (pauses doubling up to a minute) it only waits for someone
+    /// to start it. It also keeps PostgreSQL's log files to their number.
+    /// Nothing to do for a server named by a URL.
+    pub fn watch(&self) {
+        let Some(cluster) = self.cluster.clone() else {
+            return;
+        };
+        tokio::spawn(async move {
+            let mut failures = 0u32;
+            loop {
+                let pause = if failures == 0 {
+                    WATCH_EVERY
+                } else {
+                    (WATCH_EVERY * 2u32.pow(failures.min(5))).min(RESTART_PAUSE_MAX)
+                };
+                tokio::time::sleep(pause).await;
+                let c = cluster.clone();
+                let give_up = failures >= RESTART_ATTEMPTS;
+                let outcome = tokio::task::spawn_blocking(move || {
+                    let _ = c.prune_log();
+                    if give_up {
+                        // only a person starts it now
+                        return Ok(if c.is_running() {
+                            cluster::Revival::Running
+                        } else {
+                            cluster::Revival::Stopped
+                        });
+                    }
+                    c.revive()
+                })
+                .await;
+                match outcome {
+                    Ok(Ok(cluster::Revival::Restarted)) => {
+                        tracing::warn!(
+                            after_failures = failures,
+                            "the embedded PostgreSQL had died: restarted it"
+                        );
+                        failures = 0;
+                    }
+                    Ok(Ok(cluster::Revival::Running)) => {
+                        if failures > 0 {
+                            tracing::info!("the embedded PostgreSQL runs again");
+                        }
+                        failures = 0;
+                    }
+                    Ok(Ok(cluster::Revival::Stopped)) => {}
+                    Ok(Err(e)) => {
+                        failures += 1;
+                        if failures < RESTART_ATTEMPTS {
+                            tracing::warn!(attempt = failures, of = RESTART_ATTEMPTS, error = %e,
+                                "the embedded PostgreSQL is down and could not be restarted; trying again");
+                        } else if failures == RESTART_ATTEMPTS {
+                            tracing::error!(attempts = failures, error = %e,
+                                "the embedded PostgreSQL is down and could not be restarted: giving up, run `dues db start`");
+                        }
+                    }
+                    Err(e) => tracing::error!(error = %e, "watching the embedded PostgreSQL"),
+                }
+            }
+        });
     }
 
     /// A connection to the target database.

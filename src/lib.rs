@@ -5,6 +5,7 @@
 pub mod api;
 pub mod cli;
 pub mod cluster;
+mod cluster_home;
 pub mod database;
 pub mod deliver;
 pub mod error;
@@ -14,6 +15,8 @@ pub mod jobs;
 pub mod lint;
 pub mod migrate;
 pub mod paypal;
+pub mod pg_log;
+mod pg_programs;
 pub mod scratch;
 pub mod sqlscan;
 pub mod sqltest;

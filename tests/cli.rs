@@ -356,3 +356,312 @@ fn a_home_the_server_user_cannot_reach_is_linked_to_a_shared_folder_even_in_a_ra
     let _ = std::fs::remove_dir_all(&target);
     let _ = std::fs::remove_dir_all(&private);
 }
+
+/// `dues --home HOME args…` on the embedded cluster of HOME, with extra environment.
+fn with_home(home: &Path, args: &[&str], env: &[(&str, &str)]) -> std::process::Output {
+    let mut cmd = dues();
+    cmd.env_remove("DATABASE_URL")
+        .arg("--home")
+        .arg(home)
+        .args(args);
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    cmd.output().expect("run dues")
+}
+
+/// The value after `name` in `dues db status`.
+fn status_field(status: &str, name: &str) -> Option<String> {
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix(name))
+        .map(|v| v.trim().to_string())
+}
+
+/// Every file and folder under `dir` with its owner's uid.
+fn owners(dir: &Path) -> Vec<(std::path::PathBuf, u32)> {
+    use std::os::unix::fs::MetadataExt;
+    let mut out = vec![(
+        dir.to_path_buf(),
+        std::fs::symlink_metadata(dir).unwrap().uid(),
+    )];
+    if dir.is_dir()
+        && !std::fs::symlink_metadata(dir)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    {
+        for e in std::fs::read_dir(dir).unwrap() {
+            out.extend(owners(&e.unwrap().path()));
+        }
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn a_cluster_another_user_owns_is_refused_and_left_as_it_was() {
+    if external_url().is_some() {
+        return;
+    }
+    let home = scratch_dir("foreign");
+    let nobody = nix::unistd::User::from_name("nobody").ok().flatten();
+    let root = nix::unistd::Uid::effective().is_root();
+    if root {
+        // a cluster of another user (here: nobody) in this home
+        let data = home.join("pg/data");
+        std::fs::create_dir_all(&data).unwrap();
+        std::fs::write(data.join("PG_VERSION"), "15\n").unwrap();
+        let uid = nobody.as_ref().expect("user nobody").uid;
+        for (path, _) in owners(&home.join("pg")) {
+            nix::unistd::chown(&path, Some(uid), None).unwrap();
+        }
+    } else {
+        // a folder of another user (root's): dues could not change it anyway
+        std::os::unix::fs::symlink("/", home.join("pg")).unwrap();
+    }
+    let before = owners(&home);
+    for args in [
+        &["db", "start"][..],
+        &["db", "stop"],
+        &["db", "stop", "--remove"],
+        &["migrate"],
+    ] {
+        let out = with_home(&home, args, &[]);
+        let msg = text(&out);
+        assert_eq!(out.status.code(), Some(1), "dues {args:?}: {msg}");
+        assert!(
+            msg.contains("belongs to") && msg.contains("nothing was changed"),
+            "dues {args:?}: {msg}"
+        );
+        assert_eq!(owners(&home), before, "dues {args:?} changed nothing");
+    }
+    let status = text(&with_home(&home, &["db", "status"], &[]));
+    assert!(
+        status_field(&status, "owner:")
+            .is_some_and(|o| o.contains("it will not touch these files")),
+        "{status}"
+    );
+    let _ = std::fs::remove_dir_all(&home);
+}
+
+#[test]
+fn db_stop_remove_takes_the_files_wherever_they_are() {
+    if external_url().is_some() {
+        return;
+    }
+    use std::os::unix::fs::PermissionsExt;
+    // as root, a home the server's user cannot reach puts the files under /var/lib/dues
+    let private = scratch_dir("remove");
+    std::fs::set_permissions(&private, std::fs::Permissions::from_mode(0o700)).unwrap();
+    let home = private.join("home");
+    let out = with_home(&home, &["db", "start"], &[]);
+    assert!(out.status.success(), "{}", text(&out));
+    let status = text(&with_home(&home, &["db", "status"], &[]));
+    let cluster = std::path::PathBuf::from(
+        status_field(&status, "cluster:")
+            .and_then(|c| c.split_whitespace().next().map(str::to_string))
+            .unwrap_or_else(|| panic!("{status}")),
+    );
+    assert!(cluster.join("data/PG_VERSION").is_file(), "{status}");
+    if nix::unistd::Uid::effective().is_root() {
+        assert!(cluster.starts_with("/var/lib/dues"), "{status}");
+        let files = status_field(&status, "files:").unwrap_or_else(|| panic!("{status}"));
+        assert!(
+            files.starts_with(&cluster.display().to_string()) && files.contains("--remove"),
+            "status says where the files are: {status}"
+        );
+        assert_eq!(
+            std::fs::read_to_string(cluster.join("home"))
+                .unwrap()
+                .trim(),
+            std::fs::canonicalize(&home).unwrap().display().to_string(),
+            "the folder records its home"
+        );
+    }
+    let out = with_home(&home, &["db", "stop", "--remove"], &[]);
+    let said = text(&out);
+    assert!(out.status.success(), "{said}");
+    assert!(
+        said.contains(&format!("removed: {}", cluster.display())),
+        "{said}"
+    );
+    assert!(!cluster.exists(), "the cluster's files are gone: {said}");
+    assert!(!home.exists(), "and the home with them: {said}");
+    let _ = std::fs::remove_dir_all(&private);
+}
+
+#[test]
+fn serve_restarts_a_postmaster_that_died() {
+    if external_url().is_some() {
+        return;
+    }
+    let home = scratch_dir("revive").join("home");
+    let log_path = home.parent().unwrap().join("serve.log");
+    let log = std::fs::File::create(&log_path).unwrap();
+    let mut serve = dues()
+        .env_remove("DATABASE_URL")
+        .arg("--home")
+        .arg(&home)
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(log)
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    std::io::BufRead::read_line(
+        &mut std::io::BufReader::new(serve.stdout.take().unwrap()),
+        &mut line,
+    )
+    .unwrap();
+    let addr = line
+        .split("http://")
+        .nth(1)
+        .and_then(|s| s.split_whitespace().next())
+        .unwrap_or_else(|| {
+            panic!(
+                "{line} {}",
+                std::fs::read_to_string(&log_path).unwrap_or_default()
+            )
+        })
+        .to_string();
+    let pid_of = || {
+        let status = text(&with_home(&home, &["db", "status"], &[]));
+        status
+            .split("running (pid ")
+            .nth(1)
+            .and_then(|s| s.split(')').next())
+            .and_then(|s| s.parse::<i32>().ok())
+    };
+    let first = pid_of().expect("a running postmaster");
+    assert_eq!(get(&addr, "/health", None).status, 200);
+    nix::sys::signal::kill(
+        nix::unistd::Pid::from_raw(first),
+        nix::sys::signal::Signal::SIGKILL,
+    )
+    .unwrap();
+    // nobody runs `dues db start`: dues serve starts it again itself
+    let deadline = Instant::now() + Duration::from_secs(120);
+    let mut again = None;
+    while Instant::now() < deadline {
+        // pg_ctl may return (and the restart be logged) a moment after the
+        // new postmaster already answers: wait for both
+        let logged = std::fs::read_to_string(&log_path)
+            .unwrap_or_default()
+            .contains("restarted it");
+        if let Some(pid) = pid_of().filter(|p| *p != first && logged) {
+            if get(&addr, "/health", None).status == 200 {
+                again = Some(pid);
+                break;
+            }
+        }
+        std::thread::sleep(Duration::from_millis(250));
+    }
+    let served = std::fs::read_to_string(&log_path).unwrap_or_default();
+    assert!(
+        again.is_some(),
+        "dues serve did not restart PostgreSQL: {served}"
+    );
+    assert!(
+        served.contains("restarted it"),
+        "the restart is logged: {served}"
+    );
+    let out = with_home(&home, &["db", "status"], &[]);
+    assert!(text(&out).contains("running (pid"), "{}", text(&out));
+
+    // stopped on purpose, it stays stopped
+    let out = with_home(&home, &["db", "stop"], &[]);
+    assert!(text(&out).contains("stopped"), "{}", text(&out));
+    std::thread::sleep(Duration::from_secs(6));
+    assert_eq!(
+        pid_of(),
+        None,
+        "dues serve leaves a cluster stopped with dues db stop alone"
+    );
+    let _ = nix::sys::signal::kill(
+        nix::unistd::Pid::from_raw(serve.id() as i32),
+        nix::sys::signal::Signal::SIGTERM,
+    );
+    let _ = serve.wait();
+    let out = with_home(&home, &["db", "stop", "--remove"], &[]);
+    assert!(out.status.success(), "{}", text(&out));
+    let _ = std::fs::remove_dir_all(home.parent().unwrap());
+}
+
+#[test]
+fn postgres_log_rotates_and_keeps_its_number_of_files() {
+    if external_url().is_some() {
+        return;
+    }
+    let home = scratch_dir("pglog").join("home");
+    let env = [
+        ("DUES_PG_LOG_SIZE", "1kB"),
+        ("DUES_PG_LOG_AGE", "2h"),
+        ("DUES_PG_LOG_FILES", "3"),
+    ];
+    let out = with_home(&home, &["db", "start"], &env);
+    assert!(out.status.success(), "{}", text(&out));
+    let url = String::from_utf8_lossy(&with_home(&home, &["db", "url"], &env).stdout)
+        .trim()
+        .to_string();
+    assert_eq!(
+        query_text(&url, "current_setting('logging_collector')"),
+        "on"
+    );
+    assert_eq!(
+        query_text(&url, "current_setting('log_rotation_size')"),
+        "1kB"
+    );
+    assert_eq!(
+        query_text(&url, "current_setting('log_rotation_age')"),
+        "2h"
+    );
+    let status = text(&with_home(&home, &["db", "status"], &env));
+    let log_dir = std::path::PathBuf::from(
+        status_field(&status, "log:").unwrap_or_else(|| panic!("{status}")),
+    );
+    let logs = || {
+        let mut names: Vec<String> = std::fs::read_dir(&log_dir)
+            .map(|d| {
+                d.filter_map(|e| e.ok())
+                    .map(|e| e.file_name().to_string_lossy().into_owned())
+                    .filter(|n| n.starts_with("postgresql-"))
+                    .collect()
+            })
+            .unwrap_or_default();
+        names.sort();
+        names
+    };
+    // each warning is logged (3 kB, over the size): the next one goes to a new file (named by the second)
+    for _ in 0..5 {
+        query(
+            &url,
+            "do $$ begin raise warning '%', repeat('x', 3000); end $$",
+        );
+        std::thread::sleep(Duration::from_millis(1100));
+    }
+    let written = logs();
+    assert!(
+        written.len() >= 4,
+        "PostgreSQL's log rotated at its size: {written:?}"
+    );
+    let out = with_home(&home, &["db", "start"], &env);
+    assert!(out.status.success(), "{}", text(&out));
+    let kept = logs();
+    assert_eq!(
+        kept.len(),
+        3,
+        "the newest 3 are kept: {kept:?} of {written:?}"
+    );
+    assert_eq!(kept.last(), written.last(), "the current file stays");
+    let out = with_home(&home, &["db", "start"], &[("DUES_PG_LOG_SIZE", "ten")]);
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "a bad size is a usage error: {}",
+        text(&out)
+    );
+    let out = with_home(&home, &["db", "stop", "--remove"], &env);
+    assert!(out.status.success(), "{}", text(&out));
+    let _ = std::fs::remove_dir_all(home.parent().unwrap());
+}

@@ -52,7 +52,11 @@ fn responses_have_their_shapes_and_bad_requests_are_4xx() {
     let r = get(a, "/health", None);
     assert_eq!((r.status, r.body.as_str()), (200, r#"{"status":"ok"}"#));
 
-    // a row is an object, money keeps its exact digits
+    // a row is an object, money keeps its exact digits (up to the largest amount a site may allow)
+    exec(
+        &s.db.url,
+        "update dues.setting set value = '999999999999.99' where name = 'max_amount'",
+    );
     let m = post(
         a,
         "member_create",

@@ -824,6 +824,107 @@ fn filler(schema: &serde_json::Value) -> serde_json::Value {
     }
 }
 
+/// Ids of the site's catalogue, not of a member's data: any member may name any class.
+const CATALOGUE_IDS: &[&str] = &["class_id"];
+
+/// Whether an argument names a record by id.
+fn is_id_argument(name: &str) -> bool {
+    name == "id" || name.ends_with("_id")
+}
+
+/// A record of Bob's of every kind a member names by id, made with a staff token: its argument name → id.
+fn bobs_records(
+    s: &common::Server,
+    staff: &str,
+    bob: i64,
+    order: i64,
+) -> std::collections::BTreeMap<&'static str, i64> {
+    let a = &s.addr;
+    let call = |name: &str, body: String| -> serde_json::Value {
+        let r = common::post(a, name, Some(staff), &body);
+        assert_eq!(r.status, 200, "{name} {body}: {}", r.body);
+        r.json()
+    };
+    let id = |v: &serde_json::Value, key: &str| {
+        v[key].as_i64().unwrap_or_else(|| panic!("{key} in {v}"))
+    };
+    let broker = call(
+        "member_create",
+        r#"{"name":"Broker","email":"broker@example.org","kind":"organization"}"#.into(),
+    );
+    call(
+        "provider_register",
+        format!(
+            r#"{{"organization_id":{},"broker":true}}"#,
+            id(&broker, "id")
+        ),
+    );
+    let hosting = call(
+        "class_create",
+        r#"{"title":"Hosting","rule":"recurring","params":{"period":"month","amount":"10.00","renewal":"auto_renew"}}"#.into(),
+    );
+    let hosting = id(&hosting, "id");
+    let sub = call(
+        "subscription_start",
+        format!(r#"{{"member_id":{bob},"class_id":{hosting}}}"#),
+    );
+    call(
+        "charge_add",
+        format!(
+            r#"{{"member_id":{bob},"class_id":{hosting},"amount":"5.00","description":"badge"}}"#
+        ),
+    );
+    let out = s.dues(&["jobs", "run", "collect"]);
+    assert!(out.status.success(), "collect: {}", common::text(&out));
+    let invoices = common::get(
+        a,
+        &format!("/rpc/invoice_list?member_id={bob}"),
+        Some(staff),
+    )
+    .json();
+    let contact = call(
+        "contact_add",
+        format!(r#"{{"member_id":{bob},"role":"other","name":"Bob at work"}}"#),
+    );
+    let service_order = call(
+        "service_order_create",
+        format!(r#"{{"member_id":{bob},"name":"site"}}"#),
+    );
+    let bobco = call(
+        "member_create",
+        r#"{"name":"Bobco","email":"bobco@example.org","kind":"organization"}"#.into(),
+    );
+    call(
+        "role_grant",
+        format!(
+            r#"{{"member_id":{bob},"role":"manager","organization_id":{}}}"#,
+            id(&bobco, "id")
+        ),
+    );
+    let shelf = call(
+        "storage_type_create",
+        r#"{"name":"shelf","title":"Shelf","default_term":"3 months"}"#.into(),
+    );
+    let slot = call(
+        "storage_slot_create",
+        format!(r#"{{"type_id":{},"label":"A-1"}}"#, id(&shelf, "id")),
+    );
+    call(
+        "storage_assign",
+        format!(r#"{{"slot_id":{},"member_id":{bob}}}"#, id(&slot, "id")),
+    );
+    std::collections::BTreeMap::from([
+        ("member_id", bob),
+        ("order_id", order),
+        ("invoice_id", id(&invoices[0], "id")),
+        ("subscription_id", id(&sub, "class_subscription_id")),
+        ("contact_id", id(&contact, "id")),
+        ("service_order_id", id(&service_order, "id")),
+        ("organization_id", id(&bobco, "id")),
+        ("slot_id", id(&slot, "id")),
+    ])
+}
+
 #[test]
 fn another_members_data_is_refused_without_revealing_whether_it_exists() {
     let mut report = suites::Report::new("another member's data");
@@ -856,16 +957,19 @@ fn another_members_data_is_refused_without_revealing_whether_it_exists() {
         &format!(r#"{{"member_id":{bob},"amount":"40.00"}}"#),
     );
     assert_eq!(pay.status, 200, "{}", pay.body);
+    // a record of Bob's of every kind a member names by id
+    let records = bobs_records(&s, &staff, bob, order);
     let ann_token = s.token(&["--member", &ann.to_string()]);
     let before = suites::fingerprint(&s.db.url);
 
-    // every function a member may call that names a member or an order:
-    // Bob's (existing) and a record that does not exist, with Ann's token
+    // every function a member may call, for every id it takes: Bob's record
+    // (existing) and a record that does not exist, with Ann's token
     let doc = common::get(&a, "/openapi.json", Some(&ann_token)).json();
     let missing: i64 = 987_654_321;
     let mut tried = Vec::new();
     let mut leaks = Vec::new();
     let mut allowed = Vec::new();
+    let mut untried = Vec::new();
     for (path, ops) in doc["paths"].as_object().unwrap() {
         let Some(op) = ops.get("post") else { continue };
         let schema = &op["requestBody"]["content"]["application/json"]["schema"];
@@ -881,10 +985,15 @@ fn another_members_data_is_refused_without_revealing_whether_it_exists() {
                     .collect()
             })
             .unwrap_or_default();
-        for (target, real) in [("member_id", bob), ("order_id", order)] {
-            if !props.contains_key(target) {
+        for target in props.keys().filter(|k| is_id_argument(k)) {
+            let target = target.as_str();
+            if CATALOGUE_IDS.contains(&target) {
                 continue;
             }
+            let Some(&real) = records.get(target) else {
+                untried.push(format!("{path} {target}"));
+                continue;
+            };
             let body_for = |id: i64| {
                 let mut body = serde_json::Map::new();
                 for r in &required {
@@ -933,15 +1042,23 @@ fn another_members_data_is_refused_without_revealing_whether_it_exists() {
         }
     }
     report.say(format!(
-        "{} calls with Ann's member token on Bob's records and on missing ones: {}",
+        "{} calls with Ann's member token on Bob's records (every kind of id) and on missing ones: {}",
         2 * tried.len(),
         tried.join("; ")
     ));
     report.check(
-        tried.len() >= 6,
+        tried.len() >= 20,
         format!(
-            "the member's OpenAPI document lists functions taking a member or an order ({})",
+            "the member's OpenAPI document lists functions taking an id ({})",
             tried.len()
+        ),
+    );
+    report.check(
+        untried.is_empty(),
+        format!(
+            "every id argument a member can send was tried with a record of Bob's ({} without one: {})",
+            untried.len(),
+            untried.join(", ")
         ),
     );
     report.check(

@@ -10,15 +10,13 @@ declare
 begin
     perform dues.require_argument('contact_id', contact_remove.contact_id is null);
     select c.* into v_contact from dues.member_contact c where c.id = contact_remove.contact_id;
-    if not found then
-        if not dues.caller_is_staff() then
-            raise exception 'not allowed to act on contact %', contact_remove.contact_id
-                using errcode = '42501';
-        end if;
+    if not coalesce(dues.caller_may_act(v_contact.member_id, 'pay'), false) then
+        perform dues.refuse_record('contact', contact_remove.contact_id, 'pay');
+    end if;
+    if v_contact.id is null then
         raise exception 'contact % not found', contact_remove.contact_id
             using errcode = 'DUB04';
     end if;
-    perform dues.authorize_member(v_contact.member_id, 'pay');
     update dues.member_contact c
        set removed_at = pg_catalog.now(), removed_by = dues.actor()
      where c.id = v_contact.id and c.removed_at is null

@@ -1,6 +1,6 @@
 -- The member's credit per currency: balance, reserved by confirmed orders, and available.
 create or replace function api.member_balance(member_id bigint)
-returns table (currency char(3), balance numeric(14,2), reserved numeric(14,2), available numeric(14,2))
+returns table (currency char(3), balance numeric, reserved numeric, available numeric)
 language plpgsql
 stable
 security definer
@@ -19,9 +19,9 @@ begin
 
     return query
         select c.code,
-               coalesce(a.balance, 0)::numeric(14,2),
-               dues.member_reserved(v_member.id, c.code)::numeric(14,2),
-               (coalesce(a.balance, 0) - dues.member_reserved(v_member.id, c.code))::numeric(14,2)
+               pg_catalog.round(coalesce(a.balance, 0), 2),
+               pg_catalog.round(dues.member_reserved(v_member.id, c.code), 2),
+               pg_catalog.round(coalesce(a.balance, 0) - dues.member_reserved(v_member.id, c.code), 2)
           from pg_catalog.unnest(coalesce(v_currencies, array[dues.default_currency()])) as c(code)
           left join dues.ledger_account a on a.member_id = v_member.id and a.currency = c.code
          order by c.code;

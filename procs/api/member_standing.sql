@@ -6,13 +6,13 @@ create or replace function api.member_standing(
     out standing_since    date,
     out follows_member_id bigint,
     out paid              boolean,
-    out amount_due        numeric(14,2),
-    out overdue           numeric(14,2),
+    out amount_due        numeric,
+    out overdue           numeric,
     out currency          char(3),
     out amounts_due       jsonb,
     out oldest_due_date   date,
     out days_late         int,
-    out credit            numeric(14,2)
+    out credit            numeric
 )
 language plpgsql
 stable
@@ -42,13 +42,13 @@ begin
               from dues.invoice i
              where i.member_id = v_billed and i.status = 'open'
              group by i.currency) x;
-    amount_due := case v_count when 0 then 0.00 when 1 then (amounts_due ->> currency)::numeric(14,2) end;
+    amount_due := case v_count when 0 then 0.00 when 1 then pg_catalog.round((amounts_due ->> currency)::numeric, 2) end;
     if v_count = 0 then
         currency := (select pg_catalog.min(a.currency) from dues.ledger_account a where a.member_id = v_billed);
     elsif v_count > 1 then
         currency := null;
     end if;
-    select coalesce(pg_catalog.sum(i.total - dues.invoice_settled(i.id)), 0.00)::numeric(14,2) into overdue
+    select pg_catalog.round(coalesce(pg_catalog.sum(i.total - dues.invoice_settled(i.id)), 0.00), 2) into overdue
       from dues.invoice i
      where i.member_id = v_billed and i.status = 'open' and i.due_date < member_standing.on_date
        and (i.currency = member_standing.currency or v_count > 1);
@@ -61,7 +61,7 @@ begin
     credit := (select a.balance - dues.member_reserved(v_billed, a.currency)
                  from dues.ledger_account a
                 where a.member_id = v_billed and a.currency = coalesce(member_standing.currency, dues.default_currency()));
-    credit := coalesce(credit, 0.00)::numeric(14,2);
+    credit := pg_catalog.round(coalesce(credit, 0.00), 2);
 end
 $$;
 

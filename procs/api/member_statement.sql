@@ -1,7 +1,7 @@
 -- Every ledger line of a member's accounts between two days, with a running balance.
 create or replace function api.member_statement(member_id bigint, from_date date default null, to_date date default null)
 returns table (line int, booked_on date, ledger_transaction_id bigint, kind text, memo text, invoice_number text,
-               account text, currency char(3), amount numeric(14,2), balance numeric(14,2))
+               account text, currency char(3), amount numeric, balance numeric)
 language plpgsql
 stable
 security definer
@@ -47,8 +47,8 @@ begin
                and (member_statement.to_date is null or x.booked_on <= member_statement.to_date)
         )
         select (pg_catalog.row_number() over w)::int,
-               l.booked_on, l.transaction_id, l.kind, l.memo, l.invoice_number, l.account, l.currency, l.amount::numeric(14,2),
-               (pg_catalog.sum(l.amount) over w)::numeric(14,2)
+               l.booked_on, l.transaction_id, l.kind, l.memo, l.invoice_number, l.account, l.currency, pg_catalog.round(l.amount, 2),
+               pg_catalog.round(pg_catalog.sum(l.amount) over w, 2)
           from lines l
         window w as (partition by l.currency order by l.first, l.booked_on, l.transaction_id, l.posting_id
                      rows between unbounded preceding and current row)

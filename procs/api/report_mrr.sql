@@ -1,6 +1,6 @@
 -- Monthly recurring revenue at the end of each month.
 create or replace function api.report_mrr(from_month date, to_month date)
-returns table (month date, currency char(3), subscriptions int, mrr numeric(14,2))
+returns table (month date, currency char(3), subscriptions int, mrr numeric)
 language plpgsql
 stable
 security definer
@@ -30,7 +30,7 @@ begin
                                                               when 'week' then 52.0 / 12
                                                               when 'month' then 1
                                                               when 'year' then 1.0 / 12
-                                                          end / x.period_count), 2)::numeric(14,2)
+                                                          end / x.period_count), 2)
           from running x
          where x.amount > 0
          group by x.first_day, x.currency

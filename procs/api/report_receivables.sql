@@ -1,7 +1,7 @@
 -- What each member owes on open invoices, by how late it is on a day.
 create or replace function api.report_receivables(as_of date default current_date)
-returns table (member_id bigint, member_name text, currency char(3), not_due numeric(14,2), days_0_30 numeric(14,2),
-               days_31_60 numeric(14,2), days_61_90 numeric(14,2), over_90 numeric(14,2), total numeric(14,2),
+returns table (member_id bigint, member_name text, currency char(3), not_due numeric, days_0_30 numeric,
+               days_31_60 numeric, days_61_90 numeric, over_90 numeric, total numeric,
                oldest_due_date date)
 language plpgsql
 stable
@@ -19,12 +19,12 @@ begin
              where i.status = 'open'
         )
         select o.member_id, m.name, o.currency,
-               coalesce(pg_catalog.sum(o.due) filter (where o.late < 0), 0)::numeric(14,2),
-               coalesce(pg_catalog.sum(o.due) filter (where o.late between 0 and 30), 0)::numeric(14,2),
-               coalesce(pg_catalog.sum(o.due) filter (where o.late between 31 and 60), 0)::numeric(14,2),
-               coalesce(pg_catalog.sum(o.due) filter (where o.late between 61 and 90), 0)::numeric(14,2),
-               coalesce(pg_catalog.sum(o.due) filter (where o.late > 90), 0)::numeric(14,2),
-               pg_catalog.sum(o.due)::numeric(14,2),
+               pg_catalog.round(coalesce(pg_catalog.sum(o.due) filter (where o.late < 0), 0), 2),
+               pg_catalog.round(coalesce(pg_catalog.sum(o.due) filter (where o.late between 0 and 30), 0), 2),
+               pg_catalog.round(coalesce(pg_catalog.sum(o.due) filter (where o.late between 31 and 60), 0), 2),
+               pg_catalog.round(coalesce(pg_catalog.sum(o.due) filter (where o.late between 61 and 90), 0), 2),
+               pg_catalog.round(coalesce(pg_catalog.sum(o.due) filter (where o.late > 90), 0), 2),
+               pg_catalog.round(pg_catalog.sum(o.due), 2),
                pg_catalog.min(o.due_date)
           from open_amount o
           join dues.member m on m.id = o.member_id

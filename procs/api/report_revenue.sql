@@ -1,7 +1,7 @@
 -- What each class earned per month, from its revenue account's postings.
 create or replace function api.report_revenue(from_month date, to_month date)
-returns table (month date, class_id bigint, class_title text, provider_id bigint, currency char(3), billed numeric(14,2),
-               reversed numeric(14,2), revenue numeric(14,2))
+returns table (month date, class_id bigint, class_title text, provider_id bigint, currency char(3), billed numeric,
+               reversed numeric, revenue numeric)
 language plpgsql
 stable
 security definer
@@ -25,9 +25,9 @@ begin
         )
         select x.first_day, c.id, c.title, coalesce(c.provider_id, (select pr.member_id from dues.provider pr where pr.broker)),
                x.currency,
-               coalesce(pg_catalog.sum(x.amount) filter (where x.amount > 0), 0)::numeric(14,2),
-               coalesce(-pg_catalog.sum(x.amount) filter (where x.amount < 0), 0)::numeric(14,2),
-               pg_catalog.sum(x.amount)::numeric(14,2)
+               pg_catalog.round(coalesce(pg_catalog.sum(x.amount) filter (where x.amount > 0), 0), 2),
+               pg_catalog.round(coalesce(-pg_catalog.sum(x.amount) filter (where x.amount < 0), 0), 2),
+               pg_catalog.round(pg_catalog.sum(x.amount), 2)
           from posting x
           join months mo on mo.first_day = x.first_day
           join dues.class c on c.id = x.class_id

@@ -1,5 +1,5 @@
 -- Ends a recurring subscription after a last day (default today), crediting invoiced days it no longer covers.
-create or replace function api.subscription_cancel(subscription_id bigint, end_date date default current_date)
+create or replace function api.subscription_cancel(subscription_id bigint, end_date date default null, why text default null)
 returns dues.recurring_subscription
 language plpgsql
 security definer
@@ -7,27 +7,30 @@ set search_path = ''
 as $$
 declare
     v_sub dues.recurring_subscription := dues.recurring_subscription_lock(subscription_cancel.subscription_id, 'pay');
+    v_end date := coalesce(subscription_cancel.end_date, dues.local_date(pg_catalog.now()));
 begin
-    perform dues.require_argument('end_date', subscription_cancel.end_date is null);
+    perform dues.subscription_day_check(v_end, 'end', subscription_cancel.why);
     if v_sub.ended_at is not null then
         raise exception 'subscription % was already cancelled: its last day is %', v_sub.class_subscription_id, v_sub.end_date
             using errcode = 'DUB15';
     end if;
-    if subscription_cancel.end_date < v_sub.start_date or subscription_cancel.end_date > v_sub.end_date then
+    if v_end < v_sub.start_date or v_end > v_sub.end_date then
         raise exception 'subscription % runs from % to %: it cannot end on %', v_sub.class_subscription_id, v_sub.start_date,
-                        coalesce(v_sub.end_date::text, 'open end'), subscription_cancel.end_date
+                        coalesce(v_sub.end_date::text, 'open end'), v_end
             using errcode = 'DUB15';
     end if;
-    return dues.recurring_subscription_end(v_sub, subscription_cancel.end_date, dues.local_date(pg_catalog.now()));
+    return dues.recurring_subscription_end(v_sub, v_end, dues.local_date(pg_catalog.now()));
 end
 $$;
 
-comment on function api.subscription_cancel(bigint, date) is
+comment on function api.subscription_cancel(bigint, date, text) is
 $$Cancels a recurring subscription: end_date (default today) becomes its last day covered. Periods are no longer billed after it; the
 period it falls in is billed only up to it; a period already invoiced is credited back for the days after it (the exact part of the
 period's amount those days cost, by days) to the member's credit, which then settles open invoices. The memberships the subscription
-gave end after end_date. Returns the subscription. A subscription is cancelled once.
-Errors: DU014 subscription_id or end_date is null, DUB02 unknown subscription, DUB15 already cancelled, or end_date before its start
-or after the end of its term, 42501 not allowed (it needs the right to pay for the member, or the manager role on its service order).$$;
+gave end after end_date. Returns the subscription. A subscription is cancelled once. A member cancels from today on; staff may choose
+an earlier end_date with a reason (why), kept in the audit log with the change.
+Errors: DU014 subscription_id is null, or staff gave an end_date before today without why, DUB02 unknown subscription, DUB15 already
+cancelled, or end_date before its start or after the end of its term, DUB19 a member's end_date before today, 42501 not allowed (it needs
+the right to pay for the member, or the manager role on its service order).$$;
 
-grant execute on function api.subscription_cancel(bigint, date) to dues_member, dues_staff;
+grant execute on function api.subscription_cancel(bigint, date, text) to dues_member, dues_staff;

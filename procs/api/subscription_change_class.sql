@@ -1,5 +1,5 @@
 -- Moves a recurring subscription to another recurring class from a day on, prorating the period it happens in.
-create or replace function api.subscription_change_class(subscription_id bigint, class_id bigint, on_date date)
+create or replace function api.subscription_change_class(subscription_id bigint, class_id bigint, on_date date, why text default null)
 returns dues.recurring_subscription
 language plpgsql
 security definer
@@ -12,10 +12,13 @@ declare
     v_new_t  dues.recurring_terms;
     v_anchor date;
     v_params jsonb;
+    v_order  dues.subscription_order;
+    v_cs     dues.class_subscription;
     v_new    dues.recurring_subscription;
 begin
     perform dues.require_argument('class_id', subscription_change_class.class_id is null);
     perform dues.require_argument('on_date', subscription_change_class.on_date is null);
+    perform dues.subscription_day_check(subscription_change_class.on_date, 'change class', subscription_change_class.why);
     v_class := dues.class_get(subscription_change_class.class_id);
     v_new_t := dues.recurring_terms(v_class.id);
     v_terms := dues.recurring_terms(v_old.class_id);
@@ -46,10 +49,14 @@ begin
     if v_old.service_order_id is not null then
         v_params := v_params || pg_catalog.jsonb_build_object('service_order_id', v_old.service_order_id);
     end if;
-    v_new := api.subscription_start(v_old.member_id, v_class.id, v_params);
+    -- as api.subscription_start, on the day of the change (staff's may be in the past: checked above)
+    v_order := dues.subscription_open(v_old.member_id, v_class.id, v_params,
+                                      least(current_date, subscription_change_class.on_date));
+    perform api.order_confirm(v_order.id);
+    v_cs := api.class_subscription_confirm(v_order.id);
     update dues.recurring_subscription r
        set anchor_date = v_anchor
-     where r.class_subscription_id = v_new.class_subscription_id
+     where r.class_subscription_id = v_cs.id
     returning r.* into v_new;
     update dues.recurring_subscription r
        set replaced_by = v_new.class_subscription_id
@@ -58,14 +65,15 @@ begin
 end
 $$;
 
-comment on function api.subscription_change_class(bigint, bigint, date) is
+comment on function api.subscription_change_class(bigint, bigint, date, text) is
 $$Changes a recurring subscription to another recurring class from on_date: the old subscription ends on the day before (its invoiced
 days from on_date on are credited back, by days, exactly), and a new subscription to the class starts on on_date in the same service
 order. The new one's first piece runs to the end of the old period and is charged for those days only (prorated by days from the new
 class's amount); its later periods line up with the old ones. When the rest of the old period is longer than a period of the new class,
 the new periods simply start on on_date. The new class's setup fee, if any, is charged. Returns the new subscription; the old one's
-replaced_by names it.
-Errors: DU014 an argument is null, DUB02 unknown subscription, DU002 unknown class, DUB16 a class that is not recurring,
-DUB15 the subscription was cancelled, or on_date is not after its first day or is after its last, DU012 on_date in the past, 42501 not allowed.$$;
+replaced_by names it. A member changes from today on; staff may choose an earlier on_date with a reason (why), kept in the audit log.
+Errors: DU014 an argument is null, or staff gave an on_date before today without why, DUB02 unknown subscription, DU002 unknown class,
+DUB16 a class that is not recurring, DUB15 the subscription was cancelled, or on_date is not after its first day or is after its last,
+DUB19 a member's on_date before today, 42501 not allowed.$$;
 
-grant execute on function api.subscription_change_class(bigint, bigint, date) to dues_member, dues_staff;
+grant execute on function api.subscription_change_class(bigint, bigint, date, text) to dues_member, dues_staff;

@@ -5,24 +5,10 @@ language plpgsql
 security definer
 set search_path = ''
 as $$
-declare
-    v_member dues.member;
-    v_class  dues.class;
-    v_params jsonb;
-    v_result dues.rule_result;
-    v_order  dues.subscription_order;
 begin
     perform dues.authorize_member(subscription_request.member_id, 'pay');
-    v_member := dues.member_get(subscription_request.member_id);
-    v_class := dues.class_get(subscription_request.class_id);
-    v_params := dues.params_check(v_class.rule, 'request', subscription_request.params, v_class.currency);
-    v_result := dues.rule_apply(v_class.id, v_member.id, v_params, current_date);
-
-    insert into dues.subscription_order as o (member_id, class_id, amount, currency, start_date, end_date, params, class_params)
-    values (v_member.id, v_class.id, v_result.amount, v_class.currency, v_result.start_date, v_result.end_date,
-            v_params, dues.class_params(v_class.id))
-    returning o.* into v_order;
-    return v_order;
+    return dues.subscription_open(subscription_request.member_id, subscription_request.class_id, subscription_request.params,
+                                  current_date);
 end
 $$;
 

@@ -15,6 +15,7 @@ declare
     v_device   dues.device;
     v_field    text;
     v_decision record;
+    v_expected text;
 begin
     begin
         v_request := p_body::jsonb;
@@ -27,9 +28,10 @@ begin
     end if;
 
     select d.* into v_device from dues.device d where d.name = v_request ->> 'device' and d.active;
-    -- unknown device and bad signature are refused alike: a caller learns nothing about which devices exist
-    if v_device.id is null
-       or pg_catalog.lower(pg_catalog.btrim(coalesce(p_signature, ''))) <> dues.access_signature(p_body, v_device.secret_key) then
+    -- unknown device and bad signature are refused alike, after the same work (the signature is computed with a key of
+    -- the same length for an unknown device): a caller learns nothing about which devices exist, not even from the time
+    v_expected := dues.access_signature(p_body, coalesce(v_device.secret_key, pg_catalog.repeat('-', 64)));
+    if v_device.id is null or pg_catalog.lower(pg_catalog.btrim(coalesce(p_signature, ''))) <> v_expected then
         raise exception 'access check refused: unknown device or bad signature'
             using errcode = 'DU120',
                   hint = 'sign the exact body with HMAC-SHA256 and the device''s key, hex-encoded';

@@ -55,3 +55,8 @@ create or replace trigger service_order_role_audit after insert or update or del
     for each row execute function dues.audit_row();
 create or replace trigger member_contact_audit after insert or update or delete on dues.member_contact
     for each row execute function dues.audit_row();
+
+-- every end date set on a subscription (a cancellation, a class change) is in the audit log, with the reason given
+create or replace trigger recurring_subscription_audit after update of end_date on dues.recurring_subscription
+    for each row when (old.end_date is distinct from new.end_date)
+    execute function dues.audit_row();

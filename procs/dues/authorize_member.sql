@@ -7,23 +7,9 @@ language plpgsql
 stable
 set search_path = ''
 as $$
-declare
-    v_caller bigint := dues.caller_member_id();
 begin
     perform dues.require_argument('member_id', p_member_id is null);
-    if dues.caller_is_staff() then
-        return;
-    end if;
-    if v_caller is not null and (
-        v_caller = p_member_id
-        or exists (
-            select from dues.organization_role r
-             where r.member_id = v_caller
-               and r.organization_id = p_member_id
-               and r.revoked_at is null
-               and (r.role = 'manager' or p_action = 'use')
-        )
-    ) then
+    if dues.caller_may_act(p_member_id, p_action) then
         return;
     end if;
     raise exception 'not allowed to act for member %', p_member_id

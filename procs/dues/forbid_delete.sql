@@ -185,6 +185,10 @@ create or replace trigger storage_assignment_forbid_truncate before truncate on 
     for each statement execute function dues.forbid_delete();
 create or replace trigger storage_renewal_forbid_truncate before truncate on dues.storage_renewal
     for each statement execute function dues.forbid_delete();
+create or replace trigger paypal_email_claim_forbid_delete before delete on dues.paypal_email_claim
+    for each row execute function dues.forbid_delete();
+create or replace trigger paypal_email_claim_forbid_truncate before truncate on dues.paypal_email_claim
+    for each statement execute function dues.forbid_delete();
 
 create or replace trigger organization_role_forbid_truncate before truncate on dues.organization_role
     for each statement execute function dues.forbid_delete();

@@ -1,7 +1,10 @@
 -- What a verified message means, decided from its fields: receiver and
--- currency ours, the payer matched to one member, then by transaction type.
--- Raises when something cannot be done (the caller records it as failed).
-create or replace function dues.ipn_apply(p_message dues.ipn_message)
+-- currency ours, the payer matched to one member (or the member staff named:
+-- p_member_id), then by transaction type. A payer matched only through a
+-- PayPal e-mail its member set itself after the message arrived, and a refund
+-- whose payer did not make the payment, are held for staff. Raises when
+-- something cannot be done (the caller records it as failed).
+create or replace function dues.ipn_apply(p_message dues.ipn_message, p_member_id bigint default null)
 returns dues.ipn_outcome
 language plpgsql
 set search_path = ''
@@ -32,17 +35,30 @@ begin
                 null, null)::dues.ipn_outcome;
     end if;
 
-    select * into v_match from dues.ipn_match(f ->> 'payer_email');
-    if pg_catalog.cardinality(v_match.candidates) > 1 then
-        return ('ambiguous', pg_catalog.format('payer %s is the PayPal e-mail of members %s: not guessed; set one member''s paypal_email',
-                                               f ->> 'payer_email', pg_catalog.array_to_string(v_match.candidates, ', ')),
-                null, null)::dues.ipn_outcome;
+    if p_member_id is not null then
+        -- staff named the member (api.ipn_reprocess): no matching
+        v_member := dues.member_get(p_member_id);
+    else
+        select * into v_match from dues.ipn_match(f ->> 'payer_email');
+        if pg_catalog.cardinality(v_match.candidates) > 1 then
+            return ('ambiguous', pg_catalog.format('payer %s is the PayPal e-mail of members %s: not guessed; set one member''s paypal_email',
+                                                   f ->> 'payer_email', pg_catalog.array_to_string(v_match.candidates, ', ')),
+                    null, null)::dues.ipn_outcome;
+        end if;
+        if v_match.member_id is null then
+            return ('unmatched', pg_catalog.format('no member has the e-mail or PayPal e-mail %s', coalesce(f ->> 'payer_email', '(none)')),
+                    null, null)::dues.ipn_outcome;
+        end if;
+        v_member := dues.member_get(v_match.member_id);
+        -- a member's own change of its PayPal e-mail never takes the messages that arrived before it
+        if pg_catalog.lower(v_member.email) is distinct from pg_catalog.lower(pg_catalog.btrim(f ->> 'payer_email'))
+           and v_member.paypal_email_confirmed_at > p_message.received_at then
+            return ('held', pg_catalog.format('payer %s became the PayPal e-mail of member %s at %s, after this message arrived: '
+                                              'staff decides (ipn_reprocess with member_id)',
+                                              f ->> 'payer_email', v_member.id, v_member.paypal_email_confirmed_at),
+                    v_member.id, null)::dues.ipn_outcome;
+        end if;
     end if;
-    if v_match.member_id is null then
-        return ('unmatched', pg_catalog.format('no member has the e-mail or PayPal e-mail %s', coalesce(f ->> 'payer_email', '(none)')),
-                null, null)::dues.ipn_outcome;
-    end if;
-    v_member := dues.member_get(v_match.member_id);
 
     -- refunds and reversals name the payment they take back, whatever their txn_type
     if v_status in ('Refunded', 'Reversed') then
@@ -54,6 +70,14 @@ begin
             return ('unmatched', pg_catalog.format('%s payment %s is not registered (yet): matched again later',
                                                    v_status, f ->> 'parent_txn_id'),
                     v_member.id, null)::dues.ipn_outcome;
+        end if;
+        -- only the payer of a payment can take it back
+        if v_payment.member_id <> v_member.id then
+            return ('held', pg_catalog.format('%s of payment %s: its payer %s is member %s, the payment was made by member %s: '
+                                              'not applied; staff decides (ipn_reprocess with member_id)',
+                                              v_status, v_payment.id, coalesce(f ->> 'payer_email', '(none)'), v_member.id,
+                                              v_payment.member_id),
+                    v_member.id, v_payment.id)::dues.ipn_outcome;
         end if;
         v_amount := pg_catalog.abs(dues.ipn_amount(f ->> 'mc_gross'));
         v_refund := dues.ipn_refund(v_payment, v_amount, f ->> 'txn_id', pg_catalog.lower(v_status), v_on);

@@ -1,9 +1,10 @@
 -- Processes a verified message (decodes it, then dues.ipn_apply) and records
 -- the outcome; when processing raises, nothing of it stays and the message is
--- failed with the error. Returns the message's state. Processing acts as the
+-- failed with the error. Returns the message's state. p_member_id: the member
+-- staff named (api.ipn_reprocess), instead of matching the payer. Processing acts as the
 -- system (staff) for the checks of the api functions it calls, also when a
 -- member's request triggered it (dues.member_ipn_rematch); the caller is restored after.
-create or replace function dues.ipn_process(p_id bigint)
+create or replace function dues.ipn_process(p_id bigint, p_member_id bigint default null)
 returns text
 language plpgsql
 set search_path = ''
@@ -37,7 +38,7 @@ begin
     perform pg_catalog.set_config('dues.staff', 'true', true);
     perform pg_catalog.set_config('dues.member_id', '', true);
     begin
-        v_outcome := dues.ipn_apply(v_message);
+        v_outcome := dues.ipn_apply(v_message, p_member_id);
     exception when others then
         perform pg_catalog.set_config('dues.staff', coalesce(v_staff, ''), true);
         perform pg_catalog.set_config('dues.member_id', coalesce(v_caller, ''), true);

@@ -14,7 +14,7 @@ begin
     return next is((api.ipn_reprocess(v_id)).state, 'processed', 're-processed once the setting is fixed (compared case-insensitively)');
     return next is(tests.fx_member_balance(v_member), 25.00::numeric, 'the payment is registered');
     return next throws_ok(format('select api.ipn_reprocess(%s)', v_id), 'DU101',
-                          format('payment notification %s is processed: only unmatched, ambiguous, rejected or failed ones are processed again', v_id),
+                          format('payment notification %s is processed: only unmatched, ambiguous, held, rejected or failed ones are processed again', v_id),
                           'a processed message is not processed again');
     return next is(tests.fx_member_balance(v_member), 25.00::numeric, 'nor paid twice');
     return next is((select count(*) from dues.ipn_log where message_id = v_id and event = 'reprocess'), 1::bigint,

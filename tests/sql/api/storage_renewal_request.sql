@@ -14,8 +14,13 @@ begin
     perform api.storage_assign(v_slot, v_member);
     v_before := tests.fx_state();
     perform tests.fx_as_member(v_other);
-    return next throws_ok(format('select api.storage_renewal_request(%s)', v_slot), '42501', format('not allowed to act for member %s', v_member),
-                          'another member cannot renew a slot');
+    return next throws_ok(format('select api.storage_renewal_request(%s)', v_slot), '42501', format('not allowed to act on storage slot %s', v_slot),
+                          'another member cannot renew a slot (and learns nothing of who holds it)');
+    return next is(tests.fx_error(format('select api.storage_renewal_request(%s)', v_free)),
+                   tests.fx_error(format('select api.storage_renewal_request(%s)', v_slot)),
+                   'a free slot is refused alike');
+    return next throws_ok('select api.storage_renewal_request(-7)', '42501', 'not allowed to act on storage slot -7',
+                          'and so is one that does not exist');
     return next throws_ok(format('select api.storage_renewal_decide(1, true)'), '42501', 'only staff may do this',
                           'nor decide a renewal');
     return next throws_ok(format('select api.storage_assign(%s, %s)', v_free, v_other), '42501', 'only staff may do this',

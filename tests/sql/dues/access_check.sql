@@ -166,3 +166,46 @@ begin
                    '{"granted": false, "reason": "unknown_item"}'::jsonb, 'numbers and any key order are fine');
 end
 $$;
+
+-- The functions a statement called, with how many times (needs track_functions; counts of this transaction).
+create or replace function tests.fx_calls_of(p_sql text)
+returns jsonb
+language plpgsql
+as $$
+declare
+    v_before jsonb;
+    v_after  jsonb;
+begin
+    select coalesce(jsonb_object_agg(schemaname || '.' || funcname, calls), '{}') into v_before from pg_stat_xact_user_functions;
+    begin
+        execute p_sql;
+    exception when others then
+        null;
+    end;
+    select coalesce(jsonb_object_agg(f.schemaname || '.' || f.funcname, f.calls - coalesce((v_before ->> (f.schemaname || '.' || f.funcname))::bigint, 0)), '{}')
+      into v_after
+      from pg_stat_xact_user_functions f
+     where f.calls > coalesce((v_before ->> (f.schemaname || '.' || f.funcname))::bigint, 0);
+    return v_after;
+end
+$$;
+
+create or replace function tests.test_access_check__an_unknown_device_costs_the_same_work_as_a_wrong_key()
+returns setof text
+language plpgsql
+as $$
+declare
+    v_device  dues.device := tests.fx_device();
+    v_item    dues.item := tests.fx_item();
+    v_known   text := tests.fx_access_body(v_device.name, v_item.name, 'b-1');
+    v_unknown text := tests.fx_access_body('no-such-device', v_item.name, 'b-1');
+    v_wrong   jsonb;
+    v_nobody  jsonb;
+begin
+    set local track_functions = 'all';
+    v_wrong := tests.fx_calls_of(format('select dues.access_check(%L, %L, now())', v_known, tests.fx_sign(v_known, 'not the key')));
+    v_nobody := tests.fx_calls_of(format('select dues.access_check(%L, %L, now())', v_unknown, tests.fx_sign(v_unknown, 'not the key')));
+    return next ok(v_wrong ? 'dues.access_signature', 'a wrong key is refused after computing the signature');
+    return next is(v_nobody, v_wrong, 'an unknown device is refused after calling the same functions as many times');
+end
+$$;

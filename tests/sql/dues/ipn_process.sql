@@ -471,9 +471,39 @@ begin
     return next is(tests.fx_ipn_state(v_refund), 'unmatched', 'a refund from an address no member has is unmatched');
     perform tests.fx_as_member(v_member);
     perform api.member_paypal_email_set(v_member, v_payer);
-    return next is(tests.fx_ipn_state(v_refund), 'processed',
-                   'the member setting its PayPal e-mail gets it processed, with the rights of the system, not the member''s');
+    perform api.member_paypal_email_confirm(v_member, (select data ->> 'code' from tests.fx_outbox('paypal_email_confirm', v_payer)));
+    return next is(tests.fx_ipn_state(v_refund), 'held',
+                   'the member confirming its PayPal e-mail gets it matched again, with the rights of the system, not the '
+                   'member''s: it arrived before the change, so it waits for staff');
     return next is(dues.caller_is_staff(), false, 'the member''s request still acts as the member afterwards');
+    return next is(tests.fx_member_balance(v_member), 25::numeric, 'nothing was taken back meanwhile');
+    perform tests.fx_as_staff();
+    perform api.ipn_reprocess(v_refund, v_member);
+    return next is(tests.fx_ipn_state(v_refund), 'processed', 'staff naming the member processes it');
     return next is(tests.fx_member_balance(v_member), 0::numeric, 'the refund took the credit back');
+end
+$$;
+
+create or replace function tests.test_ipn_process__a_refund_from_another_payer_waits_for_staff()
+returns setof text
+language plpgsql
+as $$
+declare
+    v_ann    bigint := tests.fx_member();
+    v_bob    bigint := tests.fx_member();
+    v_txn    text := tests.fx_txn();
+    v_refund bigint;
+begin
+    perform tests.fx_ipn(tests.fx_ipn_body('web_accept', tests.fx_email(v_ann), v_txn));
+    -- a reversal whose payer is Bob names Ann's payment
+    v_refund := tests.fx_ipn(tests.fx_ipn_body('refund', tests.fx_email(v_bob), tests.fx_txn(),
+                                               array['parent_txn_id', v_txn, 'payment_status', 'Reversed']));
+    return next is(tests.fx_ipn_state(v_refund), 'held', 'a reversal from another payer than the payment''s is held');
+    return next is(tests.fx_member_balance(v_ann), 25::numeric, 'Ann''s payment is not taken back');
+    return next matches((select note from api.ipn_list('held') where id = v_refund), 'the payment was made by member ' || v_ann,
+                        'staff see it listed with why');
+    return next is((api.ipn_reprocess(v_refund, v_bob)).state, 'held', 'naming the other payer does not apply it');
+    return next is((api.ipn_reprocess(v_refund, v_ann)).state, 'processed', 'naming the payment''s member does');
+    return next is(tests.fx_member_balance(v_ann), 0::numeric, 'and the reversal takes it back');
 end
 $$;

@@ -1,0 +1,24 @@
+-- Opens an order for a member and a class, priced and dated by the class's rule as of p_today; the caller has checked
+-- that it may act for the member.
+create or replace function dues.subscription_open(p_member_id bigint, p_class_id bigint, p_params jsonb, p_today date)
+returns dues.subscription_order
+language plpgsql
+set search_path = ''
+as $$
+declare
+    v_member dues.member := dues.member_get(p_member_id);
+    v_class  dues.class := dues.class_get(p_class_id);
+    v_params jsonb;
+    v_result dues.rule_result;
+    v_order  dues.subscription_order;
+begin
+    v_params := dues.params_check(v_class.rule, 'request', p_params, v_class.currency);
+    v_result := dues.rule_apply(v_class.id, v_member.id, v_params, p_today);
+
+    insert into dues.subscription_order as o (member_id, class_id, amount, currency, start_date, end_date, params, class_params)
+    values (v_member.id, v_class.id, v_result.amount, v_class.currency, v_result.start_date, v_result.end_date,
+            v_params, dues.class_params(v_class.id))
+    returning o.* into v_order;
+    return v_order;
+end
+$$;

@@ -1,0 +1,93 @@
+//! PostgreSQL's server programs (initdb, pg_ctl, postgres) the embedded
+//! cluster runs: where they are and which version.
+
+use crate::error::{Error, Result};
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// Oldest PostgreSQL major version dues runs on.
+pub const MIN_MAJOR: u32 = 15;
+/// The folder holding initdb, pg_ctl and postgres, version 15 or newer:
+/// `PG_BINDIR`, then `PATH`, then `pg_config --bindir`, then the newest
+/// `/usr/lib/postgresql/*/bin`.
+pub fn find_bindir() -> Result<PathBuf> {
+    let mut candidates: Vec<PathBuf> = Vec::new();
+    if let Some(d) = std::env::var_os("PG_BINDIR") {
+        candidates.push(PathBuf::from(d));
+    }
+    if let Some(path) = std::env::var_os("PATH") {
+        candidates.extend(std::env::split_paths(&path));
+    }
+    if let Ok(out) = Command::new("pg_config").arg("--bindir").output() {
+        if out.status.success() {
+            candidates.push(PathBuf::from(String::from_utf8_lossy(&out.stdout).trim()));
+        }
+    }
+    let mut versioned: Vec<(u32, PathBuf)> = fs::read_dir("/usr/lib/postgresql")
+        .map(|rd| {
+            rd.filter_map(|e| e.ok())
+                .filter_map(|e| {
+                    let v = e.file_name().to_string_lossy().parse::<u32>().ok()?;
+                    Some((v, e.path().join("bin")))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    versioned.sort_by_key(|(major, _)| std::cmp::Reverse(*major));
+    candidates.extend(versioned.into_iter().map(|(_, p)| p));
+
+    let mut too_old = Vec::new();
+    for dir in candidates {
+        let complete = ["initdb", "pg_ctl", "postgres"]
+            .iter()
+            .all(|p| dir.join(p).is_file());
+        if !complete {
+            continue;
+        }
+        match server_version(&dir).and_then(|v| major_of(&v)) {
+            Some(m) if m >= MIN_MAJOR => return Ok(dir),
+            _ => too_old.push(dir.display().to_string()),
+        }
+    }
+    let mut msg = format!(
+        "PostgreSQL {MIN_MAJOR} or newer server programs (initdb, pg_ctl, postgres) not found: \
+         install them (Debian: apt-get install postgresql), set PG_BINDIR, or point \
+         DATABASE_URL at an existing server"
+    );
+    if !too_old.is_empty() {
+        msg.push_str(&format!(" (too old: {})", too_old.join(", ")));
+    }
+    Err(Error::Cluster(msg))
+}
+
+/// `postgres --version`, e.g. "postgres (PostgreSQL) 15.20 (Debian 15.20-0+deb12u1)".
+pub(crate) fn server_version(bindir: &Path) -> Option<String> {
+    let out = Command::new(bindir.join("postgres"))
+        .arg("--version")
+        .output()
+        .ok()?;
+    Some(String::from_utf8_lossy(&out.stdout).trim().to_string())
+}
+
+fn major_of(version: &str) -> Option<u32> {
+    let after = version.split(") ").nth(1)?;
+    let digits: String = after.chars().take_while(|c| c.is_ascii_digit()).collect();
+    digits.parse().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_the_major_version() {
+        assert_eq!(
+            major_of("postgres (PostgreSQL) 15.20 (Debian 15.20-0+deb12u1)"),
+            Some(15)
+        );
+        assert_eq!(major_of("postgres (PostgreSQL) 17beta1"), Some(17));
+        assert_eq!(major_of("postgres (PostgreSQL) 16.4"), Some(16));
+        assert_eq!(major_of("garbage"), None);
+    }
+}
