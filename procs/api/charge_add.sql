@@ -1,6 +1,6 @@
 -- Adds a one-off charge to a member's next invoice.
 create or replace function api.charge_add(member_id bigint, class_id bigint, amount numeric, description text,
-                                          due_date date default current_date)
+                                          due_date date default dues.local_date(now()))
 returns dues.charge
 language plpgsql
 security definer

@@ -1,5 +1,5 @@
 -- Sets a member's own dues per period of a recurring class (sliding scale), from a day on.
-create or replace function api.dues_set(member_id bigint, class_id bigint, amount numeric, effective_from date default current_date)
+create or replace function api.dues_set(member_id bigint, class_id bigint, amount numeric, effective_from date default dues.local_date(now()))
 returns dues.dues_override
 language plpgsql
 security definer

@@ -1,7 +1,7 @@
 -- Has this member paid: its standing, what it owes, how late.
 create or replace function api.member_standing(
     member_id           bigint,
-    on_date             date default current_date,
+    on_date             date default dues.local_date(now()),
     out standing          text,
     out standing_since    date,
     out follows_member_id bigint,

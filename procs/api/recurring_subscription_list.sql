@@ -15,7 +15,7 @@ begin
         select r.class_subscription_id, c.id, c.title, r.service_order_id, r.start_date, r.end_date, r.billed_until,
                (dues.recurring_terms(c.id)).renewal,
                (dues.recurring_terms(c.id)).period_count || ' ' || (dues.recurring_terms(c.id)).period,
-               dues.dues_amount(r.member_id, c.id, greatest(coalesce(r.billed_until + 1, r.start_date), current_date))::numeric(14,2),
+               dues.dues_amount(r.member_id, c.id, greatest(coalesce(r.billed_until + 1, r.start_date), dues.local_date(pg_catalog.now())))::numeric(14,2),
                c.currency, r.replaced_by, r.ended_at
           from dues.recurring_subscription r
           join dues.class c on c.id = r.class_id

@@ -1,4 +1,4 @@
-create or replace function api.storage_assign(slot_id bigint, member_id bigint, starts_on date default current_date,
+create or replace function api.storage_assign(slot_id bigint, member_id bigint, starts_on date default dues.local_date(now()),
                                               expires_on date default null, why text default null)
 returns dues.storage_view
 language plpgsql

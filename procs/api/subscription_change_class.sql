@@ -51,7 +51,7 @@ begin
     end if;
     -- as api.subscription_start, on the day of the change (staff's may be in the past: checked above)
     v_order := dues.subscription_open(v_old.member_id, v_class.id, v_params,
-                                      least(current_date, subscription_change_class.on_date));
+                                      least(dues.local_date(pg_catalog.now()), subscription_change_class.on_date));
     perform api.order_confirm(v_order.id);
     v_cs := api.class_subscription_confirm(v_order.id);
     update dues.recurring_subscription r

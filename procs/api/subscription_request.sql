@@ -8,7 +8,7 @@ as $$
 begin
     perform dues.authorize_member(subscription_request.member_id, 'pay');
     return dues.subscription_open(subscription_request.member_id, subscription_request.class_id, subscription_request.params,
-                                  current_date);
+                                  dues.local_date(pg_catalog.now()));
 end
 $$;
 

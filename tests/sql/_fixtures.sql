@@ -503,7 +503,7 @@ create or replace function tests.fx_day(p_month int, p_day int, p_years int defa
 returns date
 language sql
 as $$
-    select make_date(extract(year from current_date)::int + 1 + p_years, p_month, p_day)
+    select make_date(extract(year from tests.fx_today())::int + 1 + p_years, p_month, p_day)
 $$;
 
 -- Subscribes a member to a recurring class from a day (api.subscription_start); returns the subscription id.

@@ -35,7 +35,7 @@ as $$
 declare
     v_member bigint := tests.fx_member();
     v_class  bigint := tests.fx_class('fixed_term', '{"price": 12, "months": 2}');
-    v_start  date   := current_date + 3;
+    v_start  date   := tests.fx_today() + 3;
     v_order  bigint := tests.fx_confirmed_order(v_member, v_class, jsonb_build_object('start_date', v_start));
     v_sub    dues.class_subscription := api.class_subscription_confirm(v_order);
 begin

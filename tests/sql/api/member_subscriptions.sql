@@ -8,15 +8,15 @@ declare
     v_member bigint := tests.fx_member();
     v_yoga   bigint := tests.fx_class('fixed_term', '{"price": 10, "months": 1}');
     v_chess  bigint := tests.fx_class('free');
-    v_later  bigint := tests.fx_confirmed_order(v_member, v_yoga, jsonb_build_object('start_date', current_date + 40));
+    v_later  bigint := tests.fx_confirmed_order(v_member, v_yoga, jsonb_build_object('start_date', tests.fx_today() + 40));
     v_now    bigint := tests.fx_confirmed_order(v_member, v_chess);
 begin
     perform api.class_subscription_confirm(v_later);
     perform api.class_subscription_confirm(v_now);
     return next results_eq(
         format('select class_id, start_date, end_date, order_id, amount from api.member_subscriptions(%s)', v_member),
-        format('values (%s::bigint, current_date, null::date, %s::bigint, 0::numeric(14,2)),
-                       (%s, current_date + 40, (current_date + 40 + interval ''1 month'')::date - 1, %s, 10)',
+        format('values (%s::bigint, tests.fx_today(), null::date, %s::bigint, 0::numeric(14,2)),
+                       (%s, tests.fx_today() + 40, (tests.fx_today() + 40 + interval ''1 month'')::date - 1, %s, 10)',
                v_chess, v_now, v_yoga, v_later),
         'both subscriptions, by start date, with their orders and amounts');
 end

@@ -10,13 +10,13 @@ declare
     v_order  dues.subscription_order;
 begin
     perform set_config('dues.actor', 'web-shop', true);
-    v_order := api.subscription_request(v_member, v_class, jsonb_build_object('start_date', current_date + 7));
+    v_order := api.subscription_request(v_member, v_class, jsonb_build_object('start_date', tests.fx_today() + 7));
     return next is(v_order.state, 'opened'::dues.order_state, 'the order is opened');
     return next is(v_order.amount, 120.00::numeric(14,2), 'the rule set the amount');
     return next is(v_order.currency, 'GBP'::char(3), 'the order is in the class currency');
-    return next is(v_order.start_date, current_date + 7, 'the rule took the requested start date');
-    return next is(v_order.end_date, (current_date + 7 + interval '12 months')::date - 1, 'the rule set the last day of the term');
-    return next is(v_order.params, jsonb_build_object('start_date', current_date + 7), 'the request parameters are kept');
+    return next is(v_order.start_date, tests.fx_today() + 7, 'the rule took the requested start date');
+    return next is(v_order.end_date, (tests.fx_today() + 7 + interval '12 months')::date - 1, 'the rule set the last day of the term');
+    return next is(v_order.params, jsonb_build_object('start_date', tests.fx_today() + 7), 'the request parameters are kept');
     return next is(v_order.class_params, '{"price": "120.00", "months": 12}'::jsonb, 'the class parameters the rule saw are kept');
     return next is(v_order.opened_by, 'web-shop', 'who opened the order is recorded');
 end
@@ -96,8 +96,8 @@ declare
     v_scale  bigint := tests.fx_class('sliding_scale', '{"minimum": 10, "maximum": 100}');
 begin
     return next throws_ok(format('select api.subscription_request(%s, %s, %L)', v_member, v_term,
-                                 jsonb_build_object('start_date', current_date - 1)),
-                          'DU012', format('start_date %s is in the past (today is %s)', current_date - 1, current_date),
+                                 jsonb_build_object('start_date', tests.fx_today() - 1)),
+                          'DU012', format('start_date %s is in the past (today is %s)', tests.fx_today() - 1, tests.fx_today()),
                           'a start date in the past is refused');
     return next throws_ok(format('select api.subscription_request(%s, %s, %L)', v_member, v_scale, '{"amount": 5}'),
                           'DU012', 'amount 5 is outside the range 10 to 100 this class accepts', 'an amount below the minimum is refused');

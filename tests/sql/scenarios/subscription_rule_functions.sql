@@ -16,17 +16,17 @@ begin
                                       amount numeric, start_date date, end_date date) on commit drop;
     -- a DBA adding a rule adds its line here
     insert into flow_case values
-        ('free',           '{}',                                  '{}',                   0,     current_date, null),
-        ('single_payment', '{"price": "25.00"}',                  '{}',                   25,    current_date, null),
-        ('fixed_term',     '{"price": 90, "months": 3}',          jsonb_build_object('start_date', current_date + 1),
-                                                                                          90,    current_date + 1,
-                                                                                                 (current_date + 1 + interval '3 months')::date - 1),
-        ('sliding_scale',  '{"minimum": 5, "maximum": 50}',       '{"amount": 17.5}',     17.5,  current_date, null),
+        ('free',           '{}',                                  '{}',                   0,     tests.fx_today(), null),
+        ('single_payment', '{"price": "25.00"}',                  '{}',                   25,    tests.fx_today(), null),
+        ('fixed_term',     '{"price": 90, "months": 3}',          jsonb_build_object('start_date', tests.fx_today() + 1),
+                                                                                          90,    tests.fx_today() + 1,
+                                                                                                 (tests.fx_today() + 1 + interval '3 months')::date - 1),
+        ('sliding_scale',  '{"minimum": 5, "maximum": 50}',       '{"amount": 17.5}',     17.5,  tests.fx_today(), null),
         ('per_session',    '{"price_per_session": 8, "min_sessions": 1, "max_sessions": 20}',
-                                                                  '{"sessions": 5}',      40,    current_date, null),
+                                                                  '{"sessions": 5}',      40,    tests.fx_today(), null),
         ('recurring',      '{"period": "month", "amount": 20, "renewal": "fixed", "periods": 3}',
-                                                                  '{}',                   0,     current_date,
-                                                                                                 (current_date + interval '3 months')::date - 1);
+                                                                  '{}',                   0,     tests.fx_today(),
+                                                                                                 (tests.fx_today() + interval '3 months')::date - 1);
 
     return next is_empty('select name from dues.subscription_rule except select rule from flow_case',
                          'every registered rule has a case in this test');
