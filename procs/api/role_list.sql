@@ -10,7 +10,7 @@ as $$
 begin
     if num_nonnulls(role_list.organization_id, role_list.service_order_id) <> 1 then
         raise exception 'roles are listed for an organization_id or for a service_order_id, exactly one of them'
-            using errcode = 'DU013';
+            using errcode = 'DU01F';
     end if;
     if role_list.organization_id is not null then
         perform dues.authorize_member(role_list.organization_id, 'use');
@@ -40,6 +40,6 @@ $$;
 comment on function api.role_list(bigint, bigint) is
 $$The history of the roles on an organisation (organization_id) or a service order (service_order_id), exactly one of the two: every
 grant, oldest first, with the user (member_id, member_name), role, who granted it and when, and who revoked it and when (null while held).
-Errors: DU013 neither or both targets, DU001 unknown organisation, DUB03 unknown service order, 42501 not allowed.$$;
+Errors: DU01F neither or both targets, DU001 unknown organisation, DUB03 unknown service order, 42501 not allowed.$$;
 
 grant execute on function api.role_list(bigint, bigint) to dues_member, dues_staff;

@@ -17,7 +17,7 @@ $$Step 1 of subscribing: a member asks to subscribe to a class. params is a JSON
 (see rule_list, scope "request"; e.g. {"start_date": "2027-01-01"} or {"amount": "30.00"}); the class's subscription rule computes
 the amount (in the class currency), start_date and end_date (inclusive; null when open-ended). Returns the new order in state "opened".
 Next: register_payment for the amount (unless it is 0), then order_confirm, then class_subscription_confirm.
-Errors: DU014 member_id or class_id is null, DU001 unknown member, DU002 unknown class, DU013 params not an object,
+Errors: DU014 member_id or class_id is null, DU001 unknown member, DU002 unknown class, DU01K params not an object,
 DU010 a required parameter is missing, DU011 unknown parameter (or one the class sets), DU012 a value is invalid for its type or refused by the rule.$$;
 
 grant execute on function api.subscription_request(bigint, bigint, jsonb) to dues_member, dues_staff;

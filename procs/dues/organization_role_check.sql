@@ -7,7 +7,7 @@ as $$
 begin
     if not exists (select from dues.member m where m.id = new.organization_id and m.kind = 'organization') then
         raise exception 'member % is not an organization: roles are held on organizations', new.organization_id
-            using errcode = 'DU013';
+            using errcode = 'DU01G';
     end if;
     return new;
 end

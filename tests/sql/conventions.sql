@@ -50,10 +50,27 @@ begin
         $q$select distinct m[1]
              from pg_catalog.pg_proc p,
                   regexp_matches(p.prosrc, 'errcode\s*=\s*''(DU[0-9A-Z]{3})''', 'g') m
-            where p.pronamespace in ('dues'::regnamespace, 'api'::regnamespace, 'rules'::regnamespace)
+            where p.pronamespace in ('dues'::regnamespace, 'api'::regnamespace, 'rules'::regnamespace, 'jobs'::regnamespace)
            except
            select sqlstate from dues.error_code$q$,
         'every DU code a function raises has its row (and HTTP status) in dues.error_code');
+end
+$$;
+
+create or replace function tests.test_conventions__every_error_code_is_raised()
+returns setof text
+language plpgsql
+as $$
+begin
+    return next is_empty(
+        $q$select e.sqlstate::text
+             from dues.error_code e
+           except
+           select m[1]
+             from pg_catalog.pg_proc p,
+                  regexp_matches(p.prosrc, 'errcode\s*=\s*''(DU[0-9A-Z]{3})''', 'g') m
+            where p.pronamespace in ('dues'::regnamespace, 'api'::regnamespace, 'rules'::regnamespace, 'jobs'::regnamespace)$q$,
+        'every code of dues.error_code is raised by a function (a retired code leaves the table)');
 end
 $$;
 

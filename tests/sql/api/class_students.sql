@@ -33,7 +33,7 @@ returns setof text
 language plpgsql
 as $$
 begin
-    return next throws_ok('select * from api.class_students(-1)', 'DU002', 'class -1 not found', 'an unknown class is refused');
-    return next throws_ok('select * from api.class_students(null)', 'DU014', 'argument class_id is required', 'a null class is refused');
+    return next throws_ok('select * from api.class_students(-1)', 'DU002', null, 'an unknown class is refused');
+    return next throws_ok('select * from api.class_students(null)', 'DU014', null, 'a null class is refused');
 end
 $$;

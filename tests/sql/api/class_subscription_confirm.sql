@@ -98,10 +98,10 @@ begin
     perform api.order_cancel(v_cancelled);
     v_before := tests.fx_state();
     return next throws_ok(format('select api.class_subscription_confirm(%s)', v_closed),
-                          'DU031', format('order %s is closed, only a confirmed order can become a subscription', v_closed),
+                          'DU031', null,
                           'an order cannot be turned into a subscription twice');
     return next throws_ok(format('select api.class_subscription_confirm(%s)', v_cancelled),
-                          'DU031', format('order %s is cancelled, only a confirmed order can become a subscription', v_cancelled),
+                          'DU031', null,
                           'a cancelled order cannot become a subscription');
     return next is(tests.fx_state(), v_before, 'the refusals moved no money');
     return next is(tests.fx_member_balance(v_member), 10::numeric, 'the cancelled order''s credit is still the member''s');

@@ -40,7 +40,7 @@ returns setof text
 language plpgsql
 as $$
 begin
-    return next throws_ok('select * from api.member_subscriptions(-1)', 'DU001', 'member -1 not found',
+    return next throws_ok('select * from api.member_subscriptions(-1)', 'DU001', null,
                           'an unknown member is refused');
 end
 $$;

@@ -25,16 +25,17 @@ declare
 begin
     perform api.storage_type_create('fx_taken', 'Taken', '3 months');
     v_before := tests.fx_state();
-    return next throws_ok($q$select api.storage_type_create('fx_taken', 'Again', '3 months')$q$, 'DU013',
-                          'slot type name fx_taken is already used', 'a used name');
-    return next throws_ok($q$select api.storage_type_create('Bad Name', 'X', '3 months')$q$, 'DU013', null, 'a name that is no identifier');
-    return next throws_ok($q$select api.storage_type_create('fx_blank', ' ', '3 months')$q$, 'DU013', null, 'a blank title');
-    return next throws_ok($q$select api.storage_type_create('fx_zero', 'Zero', '0 days')$q$, 'DU013', null, 'a term that is not positive');
-    return next throws_ok($q$select api.storage_type_create('fx_neg', 'Neg', '1 month', '-1 day')$q$, 'DU013', null, 'a negative reminder time');
-    return next throws_ok($q$select api.storage_type_create('fx_null', 'Null', null)$q$, 'DU014', 'argument default_term is required',
+    return next throws_ok($q$select api.storage_type_create('fx_taken', 'Again', '3 months')$q$, 'DU01B',
+                          null, 'a used name');
+    return next throws_ok($q$select api.storage_type_create('Bad Name', 'X', '3 months')$q$, 'DU01A', null, 'a name that is no identifier');
+    return next throws_ok($q$select api.storage_type_create('fx_blank', ' ', '3 months')$q$, 'DU017', null, 'a blank title');
+    return next throws_ok($q$select api.storage_type_create('fx_zero', 'Zero', '0 days')$q$, 'DU01L',
+                          'default_term must be positive, got 00:00:00', 'a term that is not positive');
+    return next throws_ok($q$select api.storage_type_create('fx_neg', 'Neg', '1 month', '-1 day')$q$, 'DU01L', null, 'a negative reminder time');
+    return next throws_ok($q$select api.storage_type_create('fx_null', 'Null', null)$q$, 'DU014', null,
                           'a null term');
     perform tests.fx_as_member(v_member);
-    return next throws_ok($q$select api.storage_type_create('fx_mine', 'Mine', '3 months')$q$, '42501', 'only staff may do this',
+    return next throws_ok($q$select api.storage_type_create('fx_mine', 'Mine', '3 months')$q$, '42501', null,
                           'a member cannot make slot types');
     perform tests.fx_as_staff();
     return next is(tests.fx_state(), v_before, 'no type was made');

@@ -70,7 +70,7 @@ begin
                           'an end after its term is refused');
     return next throws_ok('select api.subscription_cancel(-1)', 'DUB02', 'recurring subscription -1 not found',
                           'an unknown subscription is refused');
-    return next throws_ok('select api.subscription_cancel(null)', 'DU014', 'argument subscription_id is required',
+    return next throws_ok('select api.subscription_cancel(null)', 'DU014', null,
                           'a null subscription is refused');
     perform tests.fx_as_member(v_other);
     return next throws_ok(format('select api.subscription_cancel(%s, %L)', v_sub, tests.fx_day(4, 30)), '42501', null,
@@ -81,7 +81,7 @@ begin
     return next is(tests.fx_state(), v_before, 'nothing changed');
     perform api.subscription_cancel(v_sub, tests.fx_day(4, 30));
     return next throws_ok(format('select api.subscription_cancel(%s, %L)', v_sub, tests.fx_day(4, 20)), 'DUB15',
-                          format('subscription %s was already cancelled: its last day is %s', v_sub, tests.fx_day(4, 30)),
+                          null,
                           'a subscription is cancelled once');
 end
 $$;

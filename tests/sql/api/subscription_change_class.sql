@@ -82,13 +82,13 @@ begin
     return next throws_ok(format('select api.subscription_change_class(%s, %s, %L)', v_sub, v_class, tests.fx_day(4, 1)), 'DUB15', null,
                           'a change on the first day is refused (cancel and start anew)');
     return next throws_ok(format('select api.subscription_change_class(%s, %s, %L)', v_sub, v_single, tests.fx_day(4, 9)), 'DUB16',
-                          format('class %s has rule single_payment, not recurring', v_single), 'a class that is not recurring is refused');
+                          null, 'a class that is not recurring is refused');
     return next throws_ok(format('select api.subscription_change_class(%s, -1, %L)', v_sub, tests.fx_day(4, 9)), 'DU002',
-                          'class -1 not found', 'an unknown class is refused');
+                          null, 'an unknown class is refused');
     return next throws_ok(format('select api.subscription_change_class(%s, %s, null)', v_sub, v_class), 'DU014',
-                          'argument on_date is required', 'a null day is refused');
+                          null, 'a null day is refused');
     return next throws_ok(format('select api.subscription_change_class(-1, %s, %L)', v_class, tests.fx_day(4, 9)), 'DUB02',
-                          'recurring subscription -1 not found', 'an unknown subscription is refused');
+                          null, 'an unknown subscription is refused');
     return next is(tests.fx_state(), v_before, 'nothing changed');
     perform api.subscription_cancel(v_sub, tests.fx_day(4, 30));
     return next throws_ok(format('select api.subscription_change_class(%s, %s, %L)', v_sub, v_class, tests.fx_day(4, 9)), 'DUB15',

@@ -33,11 +33,11 @@ begin
     return next throws_ok(format('select api.subscription_start(%s, %s)', v_member, v_single), 'DUB16',
                           format('class %s has rule single_payment, not recurring: subscribe with subscription_request', v_single),
                           'a class that is not recurring is refused');
-    return next throws_ok(format('select api.subscription_start(-1, %s)', v_class), 'DU001', 'member -1 not found',
+    return next throws_ok(format('select api.subscription_start(-1, %s)', v_class), 'DU001', null,
                           'an unknown member is refused');
-    return next throws_ok(format('select api.subscription_start(%s, -1)', v_member), 'DU002', 'class -1 not found',
+    return next throws_ok(format('select api.subscription_start(%s, -1)', v_member), 'DU002', null,
                           'an unknown class is refused');
-    return next throws_ok(format('select api.subscription_start(%s, null)', v_member), 'DU014', 'argument class_id is required',
+    return next throws_ok(format('select api.subscription_start(%s, null)', v_member), 'DU014', null,
                           'a null class is refused');
     return next throws_ok(format('select api.subscription_start(%s, %s, %L)', v_member, v_class, '{"start_date": "2000-01-01"}'),
                           'DU012', null, 'a start date in the past is refused');
@@ -59,7 +59,7 @@ declare
 begin
     perform tests.fx_as_member(v_other);
     return next throws_ok(format('select api.subscription_start(%s, %s)', v_member, v_class), '42501',
-                          format('not allowed to act for member %s', v_member), 'another member cannot subscribe someone');
+                          null, 'another member cannot subscribe someone');
     perform tests.fx_as_member(v_member);
     return next lives_ok(format('select api.subscription_start(%s, %s)', v_member, v_class), 'a member may subscribe itself');
     perform tests.fx_as_staff();

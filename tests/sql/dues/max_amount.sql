@@ -49,7 +49,7 @@ begin
                          'one of 600 000.00 is taken');
     insert into dues.setting (name, value) values ('max_amount_jpy', '50000');
     return next throws_ok(format('select api.register_payment(%s, 50001, %L)', v_member, 'JPY'), 'DU024',
-                          'amount 50001 JPY is above the largest amount accepted, 50000 JPY', 'max_amount_jpy limits yen');
+                          null, 'max_amount_jpy limits yen');
     return next lives_ok(format('select api.register_payment(%s, 50000, %L)', v_member, 'JPY'), 'up to it');
     return next lives_ok(format('select api.register_payment(%s, 50001, %L)', v_member, 'USD'), 'other currencies keep max_amount');
 end
