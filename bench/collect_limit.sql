@@ -63,7 +63,7 @@ select p.class_subscription_id as subscription_id, p.member_id, p.class_id, p.cu
        least(p.natural_end, coalesce(p.end_date, p.natural_end)) as period_end,
        coalesce(o.amount, p.amount) as period_amount
   from periods p
-  left join lateral (select o.amount from dues.dues_override o
+  left join lateral (select o.amount from dues.period_amount_override o
                       where o.member_id = p.member_id and o.class_id = p.class_id and o.effective_from <= p.period_of
                       order by o.effective_from desc, o.id desc limit 1) o on true
  where p.natural_end >= p.from_day

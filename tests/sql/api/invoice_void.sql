@@ -22,7 +22,7 @@ begin
     return next is(tests.fx_balance(dues.class_account(v_class)), v_revenue, 'the class gave the revenue back');
     return next is((select reason from dues.invoice_status_change where invoice_id = v_id and to_status = 'void'), 'wrong dues',
                    'the reason is recorded');
-    perform api.dues_set(v_member, v_class, 25, tests.fx_day(1, 1));
+    perform api.period_amount_set(v_member, v_class, 25, tests.fx_day(1, 1));
     perform tests.fx_collect(tests.fx_day(1, 2));
     return next is(tests.fx_invoice_totals(v_member), '{30.00,25.00}'::numeric[], 'the next run bills the month again, at the new dues');
     return next is(tests.fx_amount_due((tests.fx_invoice_ids(v_member))[2]), 15.00::numeric, 'and the credit pays part of it');

@@ -7,7 +7,7 @@ as $$
 declare
     v_member bigint := tests.fx_joined_member();
 begin
-    return next is((api.membership_waive(v_member, true, 'honorary member')).waived, true, 'the dues are waived');
+    return next is((api.membership_waive(v_member, true, 'honorary member')).waived, true, 'its payments are waived');
     return next is((select why from dues.audit_log where table_name = 'membership' and member_id = v_member and action = 'update'),
                    'honorary member', 'with why in the audit log');
     return next is((api.membership_waive(v_member, true)).waived, true, 'waiving twice is harmless');

@@ -1,7 +1,7 @@
 -- Tests of the largest amount accepted (setting max_amount, dues.money_check, DU024) and of balances that cannot overflow:
 -- no sequence of accepted amounts makes the ledger raise PostgreSQL's 22003 (numeric value out of range).
 
-create or replace function tests.test_max_amount__refuses_larger_payments_refunds_charges_and_dues()
+create or replace function tests.test_max_amount__refuses_larger_payments_refunds_charges_and_amounts()
 returns setof text
 language plpgsql
 as $$
@@ -20,8 +20,8 @@ begin
                           'DU024', null, 'so is one that fits numeric(14,2)');
     return next throws_ok(format('select api.charge_add(%s, %s, 1000000.01, %L)', v_member, v_class, 'fee'), 'DU024', null,
                           'a charge above it is refused');
-    return next throws_ok(format('select api.dues_set(%s, %s, 1000000.01)', v_member, v_class), 'DU024', null,
-                          'dues above it are refused');
+    return next throws_ok(format('select api.period_amount_set(%s, %s, 1000000.01)', v_member, v_class), 'DU024', null,
+                          'a period amount above it is refused');
     return next throws_ok(format('select api.class_create(%L, %L, %L)', 'Gold', 'single_payment', '{"price": "1000000.01"}'),
                           'DU012', null, 'a price above it is not a valid money parameter');
     return next is(tests.fx_state(), v_before, 'and nothing changed');

@@ -196,7 +196,7 @@ declare
     v_member bigint := tests.fx_member('Zed Zero');
     v_sub    bigint;
 begin
-    perform api.dues_set(v_member, v_class, 0, tests.fx_day(1, 1));
+    perform api.period_amount_set(v_member, v_class, 0, tests.fx_day(1, 1));
     v_sub := tests.fx_subscribe(v_member, v_class, tests.fx_day(2, 1));
     for v_month in 1 .. 6 loop
         perform tests.fx_collect(tests.fx_day(v_month, 20));
@@ -207,9 +207,9 @@ begin
     return next is(tests.fx_standing(v_member), 'good', 'the member is in good standing');
     return next ok(exists (select from api.class_students(v_class, tests.fx_day(6, 30)) where member_id = v_member),
                    'and a student');
-    perform api.dues_set(v_member, v_class, 12.50, tests.fx_day(8, 1));
+    perform api.period_amount_set(v_member, v_class, 12.50, tests.fx_day(8, 1));
     perform tests.fx_collect(tests.fx_day(7, 20));
-    return next is(tests.fx_invoice_totals(v_member), '{12.50}'::numeric[], 'from August the member pays its own dues of 12.50');
+    return next is(tests.fx_invoice_totals(v_member), '{12.50}'::numeric[], 'from August the member pays its own period amount of 12.50');
 end
 $$;
 
