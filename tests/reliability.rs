@@ -865,7 +865,7 @@ fn bobs_records(
     );
     let hosting = id(&hosting, "id");
     let sub = call(
-        "subscription_start",
+        "recurring_subscription_start",
         format!(r#"{{"member_id":{bob},"class_id":{hosting}}}"#),
     );
     call(
@@ -917,7 +917,7 @@ fn bobs_records(
         ("member_id", bob),
         ("order_id", order),
         ("invoice_id", id(&invoices[0], "id")),
-        ("subscription_id", id(&sub, "class_subscription_id")),
+        ("class_subscription_id", id(&sub, "class_subscription_id")),
         ("contact_id", id(&contact, "id")),
         ("service_order_id", id(&service_order, "id")),
         ("organization_id", id(&bobco, "id")),

@@ -39,7 +39,7 @@ begin
     amount_due := case when v_invoice.status = 'open' then v_invoice.total - settled else 0 end;
     lines := coalesce((select pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object(
                                   'id', l.id, 'kind', l.kind, 'description', l.description, 'class_id', l.class_id,
-                                  'subscription_id', l.subscription_id, 'charge_id', l.charge_id,
+                                  'class_subscription_id', l.class_subscription_id, 'charge_id', l.charge_id,
                                   'period_start', l.period_start, 'period_end', l.period_end, 'due_date', l.due_date,
                                   'amount', l.amount, 'period_amount', l.period_amount, 'void', l.void,
                                   'credited', (select pc.amount from dues.proration_credit pc where pc.invoice_line_id = l.id))

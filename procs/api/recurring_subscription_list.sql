@@ -1,6 +1,6 @@
 -- A member's recurring subscriptions with their billing state.
 create or replace function api.recurring_subscription_list(member_id bigint)
-returns table (subscription_id bigint, class_id bigint, class_title text, service_order_id bigint, start_date date,
+returns table (class_subscription_id bigint, class_id bigint, class_title text, service_order_id bigint, start_date date,
                end_date date, billed_until date, renewal text, period text, period_amount numeric(14,2), currency char(3),
                replaced_by bigint, cancelled_at timestamptz)
 language plpgsql

@@ -18,7 +18,7 @@ begin
         select l.*, i.member_id
           from dues.invoice_line l
           join dues.invoice i on i.id = l.invoice_id
-         where l.subscription_id = p_sub.class_subscription_id and l.kind = 'period' and not l.void
+         where l.class_subscription_id = p_sub.class_subscription_id and l.kind = 'period' and not l.void
            and l.period_end > p_end
          order by l.period_start
     loop

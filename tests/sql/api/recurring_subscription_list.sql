@@ -12,7 +12,7 @@ begin
     v_sub := tests.fx_subscribe(v_member, v_class, tests.fx_day(1, 1));
     perform api.period_amount_set(v_member, v_class, 25, tests.fx_day(1, 1));
     perform tests.fx_collect(tests.fx_day(1, 20));
-    return next is((select (subscription_id, class_id, start_date, end_date, billed_until, renewal, period, period_amount, currency)
+    return next is((select (class_subscription_id, class_id, start_date, end_date, billed_until, renewal, period, period_amount, currency)
                       from api.recurring_subscription_list(v_member)),
                    (v_sub, v_class, tests.fx_day(1, 1), null::date, tests.fx_day(3, 1) - 1,
                     'auto_renew'::text, '1 month'::text, 25.00::numeric(14,2), 'USD'::char(3)),

@@ -147,7 +147,7 @@ begin
                       from dues.recurring_subscription where class_subscription_id = v_sub.id),
                    (v_member, v_class, tests.fx_day(2, 1), tests.fx_day(2, 1), null::date, null::date),
                    'the subscription made by the order flow has its billing state');
-    return next is((select (kind, amount, due_date) from dues.charge where subscription_id = v_sub.id),
+    return next is((select (kind, amount, due_date) from dues.charge where class_subscription_id = v_sub.id),
                    ('setup_fee'::text, 5.00::numeric(14,2), tests.fx_day(2, 1)), 'and its setup fee, due on its first day');
     return next is(tests.fx_member_balance(v_member), 0::numeric, 'no money moved');
 end

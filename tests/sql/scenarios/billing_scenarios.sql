@@ -138,7 +138,7 @@ begin
     return next is((select array_agg(kind || ' ' || amount order by id) from dues.invoice_line
                      where invoice_id = (tests.fx_invoice_ids(v_member))[1]),
                    '{"period 240.00","setup_fee 15.00"}'::text[], 'the first invoice carries the year and the setup fee');
-    return next is((select (period_start, period_end) from dues.invoice_line where subscription_id = v_sub and kind = 'period'),
+    return next is((select (period_start, period_end) from dues.invoice_line where class_subscription_id = v_sub and kind = 'period'),
                    (tests.fx_day(3, 15), tests.fx_day(3, 14, 1)), 'the year runs to the day before its anniversary');
     perform tests.fx_pay(v_member, 255);
     for v_month in 4 .. 12 loop
