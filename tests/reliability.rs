@@ -943,7 +943,7 @@ fn another_members_data_is_refused_without_revealing_whether_it_exists() {
         .clone();
     let order = common::post(
         &a,
-        "subscription_request",
+        "class_subscription_request",
         Some(&staff),
         &format!(r#"{{"member_id":{bob},"class_id":{class}}}"#),
     )
@@ -1244,7 +1244,7 @@ fn generated_requests_never_fault_and_refusals_change_nothing() {
         assert_eq!(
             common::post(
                 &a,
-                "subscription_request",
+                "class_subscription_request",
                 Some(&staff),
                 &format!(r#"{{"member_id":{m},"class_id":1}}"#)
             )

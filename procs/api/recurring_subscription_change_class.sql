@@ -55,8 +55,8 @@ begin
         v_params := v_params || pg_catalog.jsonb_build_object('service_order_id', v_old.service_order_id);
     end if;
     -- as api.recurring_subscription_start, on the day of the change (staff's may be in the past: checked above)
-    v_order := dues.subscription_open(v_old.member_id, v_class.id, v_params,
-                                      least(dues.local_date(pg_catalog.now()), recurring_subscription_change_class.on_date));
+    v_order := dues.order_open(v_old.member_id, v_class.id, v_params,
+                               least(dues.local_date(pg_catalog.now()), recurring_subscription_change_class.on_date));
     perform api.order_confirm(v_order.id);
     v_cs := api.class_subscription_confirm(v_order.id);
     update dues.recurring_subscription r

@@ -1,4 +1,4 @@
--- Starts a recurring subscription in one call: subscription_request, order_confirm and class_subscription_confirm.
+-- Starts a recurring subscription in one call: class_subscription_request, order_confirm and class_subscription_confirm.
 create or replace function api.recurring_subscription_start(member_id bigint, class_id bigint, params jsonb default '{}')
 returns dues.recurring_subscription
 language plpgsql
@@ -15,10 +15,12 @@ begin
     perform dues.member_get(recurring_subscription_start.member_id);
     v_class := dues.class_get(recurring_subscription_start.class_id);
     if v_class.rule <> 'recurring' then
-        raise exception 'class % has rule %, not recurring: subscribe with subscription_request', v_class.id, v_class.rule
+        raise exception 'class % has rule %, not recurring: subscribe with class_subscription_request', v_class.id,
+                        v_class.rule
             using errcode = 'DUB16';
     end if;
-    v_order := api.subscription_request(recurring_subscription_start.member_id, v_class.id, recurring_subscription_start.params);
+    v_order := api.class_subscription_request(recurring_subscription_start.member_id, v_class.id,
+                                              recurring_subscription_start.params);
     perform api.order_confirm(v_order.id);
     v_cs := api.class_subscription_confirm(v_order.id);
     select r.* into strict v_sub from dues.recurring_subscription r where r.class_subscription_id = v_cs.id;
@@ -27,7 +29,7 @@ end
 $$;
 
 comment on function api.recurring_subscription_start(bigint, bigint, jsonb) is
-$$Subscribes a member to a recurring class (rule "recurring") in one call: the same as subscription_request, order_confirm and
+$$Subscribes a member to a recurring class (rule "recurring") in one call: the same as class_subscription_request, order_confirm and
 class_subscription_confirm (the order costs nothing: the collector invoices the setup fee and every period). params are the rule's
 request parameters: {"start_date": "YYYY-MM-DD"} (default today, not in the past) and {"service_order_id": N} (one of the member's
 open service orders). Returns the recurring subscription (class_subscription_id, member_id, class_id, service_order_id, start_date,

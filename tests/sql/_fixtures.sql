@@ -82,7 +82,7 @@ create or replace function tests.fx_order(p_member_id bigint, p_class_id bigint,
 returns bigint
 language sql
 as $$
-    select (api.subscription_request(p_member_id, p_class_id, p_params)).id
+    select (api.class_subscription_request(p_member_id, p_class_id, p_params)).id
 $$;
 
 -- A manual payment without external reference; returns the payment id.
@@ -101,7 +101,7 @@ returns bigint
 language plpgsql
 as $$
 declare
-    v_order dues.subscription_order := api.subscription_request(p_member_id, p_class_id, p_params);
+    v_order dues.subscription_order := api.class_subscription_request(p_member_id, p_class_id, p_params);
 begin
     if v_order.amount > 0 then
         perform api.register_payment(p_member_id, v_order.amount, v_order.currency);

@@ -372,7 +372,7 @@ pub fn concurrency(clients: usize, members: usize, run_for: Duration) {
                     let roll = rng.below(100);
                     let (function, body, key) = if roll < 20 {
                         (
-                            "subscription_request",
+                            "class_subscription_request",
                             format!(r#"{{"member_id":{member},"class_id":{class}}}"#),
                             None,
                         )
@@ -427,7 +427,7 @@ pub fn concurrency(clients: usize, members: usize, run_for: Duration) {
                     }
                     let id = id_of(&r);
                     match function {
-                        "subscription_request" => {
+                        "class_subscription_request" => {
                             let id = id.expect("order id");
                             log.requested.push(id);
                             orders.lock().unwrap().push(id);

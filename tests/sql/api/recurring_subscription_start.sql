@@ -31,7 +31,7 @@ declare
     v_before jsonb  := tests.fx_state();
 begin
     return next throws_ok(format('select api.recurring_subscription_start(%s, %s)', v_member, v_single), 'DUB16',
-                          format('class %s has rule single_payment, not recurring: subscribe with subscription_request', v_single),
+                          format('class %s has rule single_payment, not recurring: subscribe with class_subscription_request', v_single),
                           'a class that is not recurring is refused');
     return next throws_ok(format('select api.recurring_subscription_start(-1, %s)', v_class), 'DU001', null,
                           'an unknown member is refused');

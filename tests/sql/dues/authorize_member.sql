@@ -172,13 +172,13 @@ begin
     return next throws_ok(format('select * from api.member_balance(%s)', v_other),
                           '42501', null,
                           'a member cannot read another member''s balance');
-    return next throws_ok(format('select * from api.member_subscriptions(%s)', v_other),
+    return next throws_ok(format('select * from api.class_subscription_list(%s)', v_other),
                           '42501', null,
                           'a member cannot read another member''s subscriptions');
     return next throws_ok('select * from api.member_balance(-1)',
                           '42501', null,
                           'a member asking for the balance of no member is refused, not told DU001');
-    return next throws_ok('select * from api.member_subscriptions(-1)',
+    return next throws_ok('select * from api.class_subscription_list(-1)',
                           '42501', null,
                           'a member asking for the subscriptions of no member is refused, not told DU001');
 end
@@ -195,10 +195,10 @@ declare
     v_before jsonb  := tests.fx_state();
 begin
     perform tests.fx_as_member(v_member);
-    return next throws_ok(format('select api.subscription_request(%s, %s)', v_other, v_class),
+    return next throws_ok(format('select api.class_subscription_request(%s, %s)', v_other, v_class),
                           '42501', null,
                           'a member cannot open an order for another member');
-    return next throws_ok(format('select api.subscription_request(-1, %s)', v_class),
+    return next throws_ok(format('select api.class_subscription_request(-1, %s)', v_class),
                           '42501', null,
                           'a member cannot open an order for no member, and is not told DU001');
     return next is(tests.fx_state(), v_before, 'the refused requests opened no order');
@@ -215,9 +215,9 @@ begin
     perform tests.fx_as_member(tests.fx_member());
     return next throws_ok('select * from api.member_balance(null)', 'DU014', null,
                           'a member asking for the balance of a null member is told the argument is missing');
-    return next throws_ok('select * from api.member_subscriptions(null)', 'DU014', null,
+    return next throws_ok('select * from api.class_subscription_list(null)', 'DU014', null,
                           'a member asking for the subscriptions of a null member is told the argument is missing');
-    return next throws_ok(format('select api.subscription_request(null, %s)', v_class), 'DU014', null,
+    return next throws_ok(format('select api.class_subscription_request(null, %s)', v_class), 'DU014', null,
                           'a member requesting a subscription for a null member is told the argument is missing');
     return next throws_ok('select api.order_confirm(null)', 'DU014', null,
                           'a member confirming a null order is told the argument is missing');

@@ -43,9 +43,9 @@ declare
     v_member  bigint := tests.fx_member();
     v_session bigint := tests.fx_class('per_session', '{"price_per_session": "600000.00", "min_sessions": 1, "max_sessions": 5}');
 begin
-    return next throws_ok(format('select api.subscription_request(%s, %s, %L)', v_member, v_session, '{"sessions": 2}'),
+    return next throws_ok(format('select api.class_subscription_request(%s, %s, %L)', v_member, v_session, '{"sessions": 2}'),
                           'DU024', null, 'an order whose rule computes 1 200 000.00 is refused');
-    return next lives_ok(format('select api.subscription_request(%s, %s, %L)', v_member, v_session, '{"sessions": 1}'),
+    return next lives_ok(format('select api.class_subscription_request(%s, %s, %L)', v_member, v_session, '{"sessions": 1}'),
                          'one of 600 000.00 is taken');
     insert into dues.setting (name, value) values ('max_amount_jpy', '50000');
     return next throws_ok(format('select api.register_payment(%s, 50001, %L)', v_member, 'JPY'), 'DU024',
@@ -118,7 +118,7 @@ begin
     return next is((select sqlstate from dues.collect_error where collect_run_id = (v_result ->> 'run_id')::bigint
                                                               and member_id = v_member),
                    'DU023', 'the collector records DU023 for that member and goes on');
-    return next throws_ok(format('select api.subscription_request(%s, %s, %L)', v_member,
+    return next throws_ok(format('select api.class_subscription_request(%s, %s, %L)', v_member,
                                  tests.fx_class('per_session', '{"price_per_session": "999999999999.99", "min_sessions": 1, "max_sessions": 5}'),
                                  '{"sessions": 3}'),
                           'DU023', null, 'a rule computing an amount beyond numeric(14,2) is DU023, not 22003');

@@ -25,13 +25,13 @@ declare
     v_member bigint := tests.fx_member();
     v_class  bigint := tests.fx_class('per_session', '{"price_per_session": 12.50, "min_sessions": 4, "max_sessions": 10}');
 begin
-    return next throws_ok(format('select api.subscription_request(%s, %s, %L)', v_member, v_class, '{"sessions": 3}'),
+    return next throws_ok(format('select api.class_subscription_request(%s, %s, %L)', v_member, v_class, '{"sessions": 3}'),
                           'DU012', null, 'too few sessions are refused');
-    return next throws_ok(format('select api.subscription_request(%s, %s, %L)', v_member, v_class, '{"sessions": 11}'),
+    return next throws_ok(format('select api.class_subscription_request(%s, %s, %L)', v_member, v_class, '{"sessions": 11}'),
                           'DU012', null, 'too many sessions are refused');
-    return next throws_ok(format('select api.subscription_request(%s, %s, %L)', v_member, v_class, '{"sessions": 2.5}'),
+    return next throws_ok(format('select api.class_subscription_request(%s, %s, %L)', v_member, v_class, '{"sessions": 2.5}'),
                           'DU012', null, 'half a session is refused');
-    return next throws_ok(format('select api.subscription_request(%s, %s)', v_member, v_class),
+    return next throws_ok(format('select api.class_subscription_request(%s, %s)', v_member, v_class),
                           'DU010', null, 'the member must say how many sessions');
 end
 $$;

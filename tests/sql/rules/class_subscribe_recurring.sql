@@ -139,7 +139,7 @@ declare
     v_order  dues.subscription_order;
     v_sub    dues.class_subscription;
 begin
-    v_order := api.subscription_request(v_member, v_class, jsonb_build_object('start_date', tests.fx_day(2, 1)));
+    v_order := api.class_subscription_request(v_member, v_class, jsonb_build_object('start_date', tests.fx_day(2, 1)));
     return next is(v_order.amount, 0.00::numeric(14,2), 'the order costs nothing');
     perform api.order_confirm(v_order.id);
     v_sub := api.class_subscription_confirm(v_order.id);

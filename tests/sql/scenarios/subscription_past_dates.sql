@@ -8,7 +8,7 @@ language plpgsql
 as $$
 declare
     v_start date := tests.fx_today() - p_days_ago;
-    v_order dues.subscription_order := dues.subscription_open(p_member_id, p_class_id, jsonb_build_object('start_date', v_start),
+    v_order dues.subscription_order := dues.order_open(p_member_id, p_class_id, jsonb_build_object('start_date', v_start),
                                                               v_start);
 begin
     perform api.order_confirm(v_order.id);

@@ -58,11 +58,11 @@ begin
     insert into dues.subscription_parameter_template (rule, name, type, scope, required, description)
     values ('broken', 'amount', 'integer', 'request', true, 'anything');
     v_class := tests.fx_class('broken');
-    return next throws_ok(format('select api.subscription_request(%s, %s, %L)', v_member, v_class, '{"amount": 5}'),
+    return next throws_ok(format('select api.class_subscription_request(%s, %s, %L)', v_member, v_class, '{"amount": 5}'),
                           'DU061',
                           format('rule broken returned an invalid result (5,%s,%s)', tests.fx_today(), tests.fx_today() - 1),
                           'an end date before the start date is refused');
-    return next throws_ok(format('select api.subscription_request(%s, %s, %L)', v_member, v_class, '{"amount": -5}'),
+    return next throws_ok(format('select api.class_subscription_request(%s, %s, %L)', v_member, v_class, '{"amount": -5}'),
                           'DU061', null, 'a negative amount is refused');
 end
 $$;

@@ -35,7 +35,7 @@ begin
         v_member := tests.fx_member('Flow ' || v_case.rule);
         v_class := tests.fx_class(v_case.rule, v_case.class_params);
 
-        v_order := api.subscription_request(v_member, v_class, v_case.request_params);
+        v_order := api.class_subscription_request(v_member, v_class, v_case.request_params);
         return next is((v_order.amount, v_order.start_date, v_order.end_date),
                        (v_case.amount::numeric(14,2), v_case.start_date, v_case.end_date),
                        v_case.rule || ': the rule priced and dated the order');
@@ -56,7 +56,7 @@ begin
         return next results_eq(format('select member_id from api.class_students(%s, %L)', v_class, v_case.start_date),
                                format('values (%s::bigint)', v_member),
                                v_case.rule || ': the member is a student from the first day');
-        return next is((select count(*) from api.member_subscriptions(v_member) s where s.subscription_id = v_sub.id),
+        return next is((select count(*) from api.class_subscription_list(v_member) s where s.class_subscription_id = v_sub.id),
                        1::bigint, v_case.rule || ': the subscription is listed for the member');
     end loop;
 end

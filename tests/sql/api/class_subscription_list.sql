@@ -1,6 +1,6 @@
--- Tests of api.member_subscriptions.
+-- Tests of api.class_subscription_list.
 
-create or replace function tests.test_member_subscriptions__lists_subscriptions_oldest_first()
+create or replace function tests.test_class_subscription_list__lists_subscriptions_oldest_first()
 returns setof text
 language plpgsql
 as $$
@@ -14,7 +14,7 @@ begin
     perform api.class_subscription_confirm(v_later);
     perform api.class_subscription_confirm(v_now);
     return next results_eq(
-        format('select class_id, start_date, end_date, order_id, amount from api.member_subscriptions(%s)', v_member),
+        format('select class_id, start_date, end_date, order_id, amount from api.class_subscription_list(%s)', v_member),
         format('values (%s::bigint, tests.fx_today(), null::date, %s::bigint, 0::numeric(14,2)),
                        (%s, tests.fx_today() + 40, (tests.fx_today() + 40 + interval ''1 month'')::date - 1, %s, 10)',
                v_chess, v_now, v_yoga, v_later),
@@ -22,7 +22,7 @@ begin
 end
 $$;
 
-create or replace function tests.test_member_subscriptions__is_empty_without_subscriptions()
+create or replace function tests.test_class_subscription_list__is_empty_without_subscriptions()
 returns setof text
 language plpgsql
 as $$
@@ -30,17 +30,17 @@ declare
     v_member bigint := tests.fx_member();
 begin
     perform tests.fx_order(v_member, tests.fx_class());
-    return next is_empty(format('select * from api.member_subscriptions(%s)', v_member),
+    return next is_empty(format('select * from api.class_subscription_list(%s)', v_member),
                          'an opened order is not a subscription');
 end
 $$;
 
-create or replace function tests.test_member_subscriptions__refuses_an_unknown_member()
+create or replace function tests.test_class_subscription_list__refuses_an_unknown_member()
 returns setof text
 language plpgsql
 as $$
 begin
-    return next throws_ok('select * from api.member_subscriptions(-1)', 'DU001', null,
+    return next throws_ok('select * from api.class_subscription_list(-1)', 'DU001', null,
                           'an unknown member is refused');
 end
 $$;
