@@ -4,7 +4,7 @@ create or replace function api.member_standing(
     on_date             date default dues.local_date(now()),
     out standing          text,
     out standing_since    date,
-    out follows_member_id bigint,
+    out master_id         bigint,
     out paid              boolean,
     out amount_due        numeric,
     out overdue           numeric,
@@ -28,8 +28,8 @@ begin
     perform dues.authorize_member(member_standing.member_id, 'use');
     v_member := dues.member_get(member_standing.member_id);
     perform dues.require_argument('on_date', member_standing.on_date is null);
-    follows_member_id := dues.member_master(v_member.id);
-    v_billed := coalesce(follows_member_id, v_member.id);   -- a linked member's standing is its master's
+    master_id := dues.member_master(v_member.id);
+    v_billed := coalesce(master_id, v_member.id);   -- a linked member's standing is its master's
 
     select s.* into v_state from dues.member_standing s where s.member_id = v_billed;
     standing := coalesce(v_state.standing, 'good');
@@ -67,7 +67,7 @@ $$;
 
 comment on function api.member_standing(bigint, date) is
 $$Has this member paid? standing (good, at_risk or suspended, as the collector last found it; a member never found late is good) and
-standing_since; follows_member_id (a linked member's answer is its master's, who is billed for it); paid (no open invoice was due before
+standing_since; master_id (a linked member's master: the answer is the master's, who is billed for it); paid (no open invoice was due before
 on_date, default today); amount_due (everything left to pay on open invoices), overdue (the part due before on_date), currency (null, as
 are amount_due and overdue, when the member owes in several currencies: see amounts_due, an object by currency), oldest_due_date of an open
 invoice, days_late (on_date minus that date, 0 when none is late) and credit (money registered and not yet applied or reserved).

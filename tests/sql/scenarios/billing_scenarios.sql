@@ -233,7 +233,7 @@ begin
     return next is(tests.fx_invoice_ids(v_child), '{}'::bigint[], 'the linked member has no invoice');
     return next is(tests.fx_standing(v_master), 'at_risk', 'its master is at risk (January unpaid for over sixty days)');
     return next is(tests.fx_standing(v_child), 'at_risk', 'the linked member follows its master''s standing');
-    return next is((select (standing, follows_member_id, amount_due) from api.member_standing(v_child, tests.fx_day(3, 15))),
+    return next is((select (standing, master_id, amount_due) from api.member_standing(v_child, tests.fx_day(3, 15))),
                    ('at_risk'::text, v_master, 90.00::numeric(14,2)), 'member_standing of the linked member answers for its master');
     return next is((select count(*)::int from dues.outbox where template = 'standing_at_risk'
                        and (data ->> 'member_id')::bigint in (v_master, v_child)),
