@@ -902,7 +902,7 @@ fn bobs_records(
         ),
     );
     let shelf = call(
-        "storage_type_create",
+        "storage_slot_type_create",
         r#"{"name":"shelf","title":"Shelf","default_term":"3 months"}"#.into(),
     );
     let slot = call(

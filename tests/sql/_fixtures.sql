@@ -622,7 +622,7 @@ returns bigint
 language sql
 as $$
     select (api.storage_slot_create(
-                (api.storage_type_create('fx_slot_type_' || n, 'Shelf ' || n, p_term, p_reminder_before)).id,
+                (api.storage_slot_type_create('fx_slot_type_' || n, 'Shelf ' || n, p_term, p_reminder_before)).id,
                 'FX-' || n, 'basement')).id
       from nextval('tests.fx_seq') n
 $$;

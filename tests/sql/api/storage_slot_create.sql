@@ -5,7 +5,7 @@ returns setof text
 language plpgsql
 as $$
 declare
-    v_type dues.storage_slot_type := api.storage_type_create('fx_bin', 'Bin', '3 months');
+    v_type dues.storage_slot_type := api.storage_slot_type_create('fx_bin', 'Bin', '3 months');
     v_slot dues.storage_slot := api.storage_slot_create(v_type.id, '  FX-B1 ', 'attic');
 begin
     return next is((v_slot.type_id, v_slot.label, v_slot.location), (v_type.id, 'FX-B1'::text, 'attic'::text),
@@ -19,7 +19,7 @@ returns setof text
 language plpgsql
 as $$
 declare
-    v_type   dues.storage_slot_type := api.storage_type_create('fx_crate', 'Crate', '3 months');
+    v_type   dues.storage_slot_type := api.storage_slot_type_create('fx_crate', 'Crate', '3 months');
     v_member bigint := tests.fx_member();
     v_before jsonb;
 begin
