@@ -11,7 +11,7 @@ declare
               dues.recurring_subscription_lock(recurring_subscription_cancel.class_subscription_id, 'pay');
     v_end date := coalesce(recurring_subscription_cancel.end_date, dues.local_date(pg_catalog.now()));
 begin
-    perform dues.subscription_day_check(v_end, 'end', recurring_subscription_cancel.why);
+    perform dues.recurring_subscription_day_check(v_end, 'end', recurring_subscription_cancel.why);
     if v_sub.ended_at is not null then
         raise exception 'subscription % was already cancelled: its last day is %', v_sub.class_subscription_id, v_sub.end_date
             using errcode = 'DUB15';

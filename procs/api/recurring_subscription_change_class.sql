@@ -20,8 +20,8 @@ declare
 begin
     perform dues.require_argument('class_id', recurring_subscription_change_class.class_id is null);
     perform dues.require_argument('on_date', recurring_subscription_change_class.on_date is null);
-    perform dues.subscription_day_check(recurring_subscription_change_class.on_date, 'change class',
-                                        recurring_subscription_change_class.why);
+    perform dues.recurring_subscription_day_check(recurring_subscription_change_class.on_date, 'change class',
+                                                  recurring_subscription_change_class.why);
     v_class := dues.class_get(recurring_subscription_change_class.class_id);
     v_new_t := dues.recurring_terms(v_class.id);
     v_terms := dues.recurring_terms(v_old.class_id);

@@ -1,4 +1,5 @@
--- Tests of the days api.recurring_subscription_cancel and api.recurring_subscription_change_class take effect on (dues.subscription_day_check):
+-- Tests of the days api.recurring_subscription_cancel and api.recurring_subscription_change_class take effect on
+-- (dues.recurring_subscription_day_check):
 -- a member cannot end or change a subscription before today (DUB19); staff can, with a reason the audit log keeps.
 
 -- A recurring subscription that started p_days_ago days ago (opened on that day, as if made then); returns its id.
