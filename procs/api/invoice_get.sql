@@ -63,6 +63,6 @@ $$One invoice: id, number (per provider and year, e.g. "2027-000012"), member_id
 paid, void, uncollectible), issue_date, due_date, total, settled (credit applied minus given back, plus written off), amount_due (what is
 left to pay on an open invoice), lines (kind period/setup_fee/charge, description, the days a period line covers, amount, the whole period's
 amount, void, and the proration credit given for it), settlements and the status history (from, to, business day, reason, who, when).
-Errors: DU014 invoice_id is null, DUB01 unknown invoice, 42501 not allowed (members see their own invoices and their organisations').$$;
+Errors: DU014 invoice_id is null, DUB01 unknown invoice, 42501 not allowed (members see their own invoices and their organizations').$$;
 
 grant execute on function api.invoice_get(bigint) to dues_member, dues_staff;

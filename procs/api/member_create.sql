@@ -38,7 +38,7 @@ end
 $$;
 
 comment on function api.member_create(text, text, text) is
-$$Registers a member: a person (kind "person", the default) or an organisation (kind "organization") that subscribes to classes and pays.
+$$Registers a member: a person (kind "person", the default) or an organization (kind "organization") that subscribes to classes and pays.
 name must not be blank; email must look like an e-mail address and must not be used by another member (compared case-insensitively).
 Returns the new member (id, kind, name, email, created_at, created_by).
 Errors: DU014 an argument is null, DU017 blank name, DU018 bad e-mail, DU019 unknown kind, DU015 e-mail already in use.$$;

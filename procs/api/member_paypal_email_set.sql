@@ -63,7 +63,7 @@ $$;
 comment on function api.member_paypal_email_set(bigint, text, text) is
 $$Sets the e-mail of a member's PayPal account, used to match PayPal payment notifications when it differs from the member's
 e-mail. Staff set it at once (and payment notifications left unmatched are matched again). A member (or a manager of an
-organisation) asks for it: a code is mailed to the address, and the address becomes the member's PayPal e-mail when
+organization) asks for it: a code is mailed to the address, and the address becomes the member's PayPal e-mail when
 member_paypal_email_confirm gets the code back (within setting paypal_email_code_minutes, 60; at most
 paypal_email_claims_per_day requests, 5). An address that is another member's e-mail or PayPal e-mail never becomes a member's
 this way (its owner is told instead; the answer is the same). Notifications that arrived before a member's own change are not

@@ -1,4 +1,4 @@
--- Makes an organisation a provider (that invoices classes), or the broker.
+-- Makes an organization a provider (that invoices classes), or the broker.
 create or replace function api.provider_register(organization_id bigint, broker boolean default false)
 returns dues.provider
 language plpgsql
@@ -33,7 +33,7 @@ end
 $$;
 
 comment on function api.provider_register(bigint, boolean) is
-$$Registers an organisation (a member of kind organization) as a provider: it can then provide classes (class_set_provider) and issues
+$$Registers an organization (a member of kind organization) as a provider: it can then provide classes (class_set_provider) and issues
 their invoices, numbered per provider and year. broker => true makes it the broker, the site's owner, which provides every class that
 names no provider; there is one broker. Registering again is harmless (and can make an existing provider the broker). Staff only.
 Returns the provider (member_id, broker, created_at, created_by).

@@ -1,4 +1,4 @@
--- Gives a user a role on an organisation or on a service order (replacing the role it held there).
+-- Gives a user a role on an organization or on a service order (replacing the role it held there).
 create or replace function api.role_grant(member_id bigint, role text, organization_id bigint default null,
                                           service_order_id bigint default null)
 returns table (role_id bigint, on_organization_id bigint, on_service_order_id bigint, granted_role text,
@@ -75,14 +75,14 @@ end
 $$;
 
 comment on function api.role_grant(bigint, text, bigint, bigint) is
-$$Gives a user (member_id, a member of kind person) a role, manager or contributor, on an organisation (organization_id) or on one
+$$Gives a user (member_id, a member of kind person) a role, manager or contributor, on an organization (organization_id) or on one
 service order (service_order_id), exactly one of the two. Managers may pay and administer (billing, contacts, roles, cancelling
-subscriptions); contributors may use (see the data) but not pay or administer. A user holds one role per organisation or service order:
+subscriptions); contributors may use (see the data) but not pay or administer. A user holds one role per organization or service order:
 granting another revokes the previous one; granting the same again changes nothing. Every grant and revocation is kept (who, when).
 Returns the role now held (one row).
-Errors: DU014 member_id or role is null, DU001 unknown member or organisation, DUB03 unknown service order, DUB18 closed service order,
+Errors: DU014 member_id or role is null, DU001 unknown member or organization, DUB03 unknown service order, DUB18 closed service order,
 DU019 unknown role, DU01F neither or both targets, DU01G a user that is an organization or a target member that is not one,
 DU01H a role on itself,
-42501 not allowed (it needs the right to pay for the organisation or the service order: staff, its managers, the member itself).$$;
+42501 not allowed (it needs the right to pay for the organization or the service order: staff, its managers, the member itself).$$;
 
 grant execute on function api.role_grant(bigint, text, bigint, bigint) to dues_member, dues_staff;

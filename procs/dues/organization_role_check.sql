@@ -1,4 +1,4 @@
--- An organisation role is held on a member of kind organization, by a person.
+-- An organization role is held on a member of kind organization, by a person.
 create or replace function dues.organization_role_check()
 returns trigger
 language plpgsql

@@ -241,7 +241,7 @@ as $$
     returning *
 $$;
 
--- A role (manager or contributor) of a member on an organisation; returns its id.
+-- A role (manager or contributor) of a member on an organization; returns its id.
 create or replace function tests.fx_organization_role(p_member_id bigint, p_organization_id bigint, p_role text)
 returns bigint
 language sql
@@ -270,7 +270,7 @@ as $$
     select id from dues."group" where key = p_key
 $$;
 
--- Today in the organisation's time zone (what the procedures call today).
+-- Today in the organization's time zone (what the procedures call today).
 create or replace function tests.fx_today()
 returns date
 language sql
@@ -472,7 +472,7 @@ $$;
 
 -- Recurring billing (docs/billing.md) ------------------------------------------------------------------------------
 
--- A provider: a new organisation registered with api.provider_register; returns its member id.
+-- A provider: a new organization registered with api.provider_register; returns its member id.
 create or replace function tests.fx_provider(p_broker boolean default false)
 returns bigint
 language sql

@@ -20,7 +20,7 @@ language plpgsql
 as $$
 begin
     return next is((api.member_create('Hackerspace e.V.', 'board@hack.example', 'organization')).kind, 'organization',
-                   'an organisation is a member too');
+                   'an organization is a member too');
 end
 $$;
 

@@ -14,7 +14,7 @@ begin
         return;
     end if;
     v_row := api.provider_register(v_org);
-    return next is((v_row.member_id, v_row.broker), (v_org, false), 'an organisation becomes a provider');
+    return next is((v_row.member_id, v_row.broker), (v_org, false), 'an organization becomes a provider');
     return next is((api.provider_register(v_org, true)).broker, true, 'registering it again can make it the broker');
     return next is((api.provider_register(v_org)).broker, true, 'and registering it once more keeps it the broker');
     return next throws_ok(format('select api.provider_register(%s, true)', v_other), 'DUB17', format('member %s is already the broker', v_org),

@@ -17,9 +17,9 @@ begin
     return next throws_ok(format('select * from api.role_grant(%s, %L, %s, 1)', v_person, 'manager', v_org), 'DU01F', null,
                           'and only one');
     return next throws_ok(format('select * from api.role_grant(%s, %L, %s)', v_org, 'manager', v_org), 'DU01G', null,
-                          'an organisation is not a user');
+                          'an organization is not a user');
     return next throws_ok(format('select * from api.role_grant(%s, %L, %s)', v_person, 'manager', tests.fx_member('Bob')), 'DU01G', null,
-                          'roles are held on organisations');
+                          'roles are held on organizations');
     return next throws_ok(format('select * from api.role_grant(%s, %L, service_order_id => -1)', v_person, 'manager'), 'DUB03',
                           'service order -1 not found', 'an unknown service order is refused');
     return next is(tests.fx_state() - 'member', v_before - 'member', 'no role was granted');

@@ -10,10 +10,10 @@ declare
 begin
     return next throws_ok('select * from api.role_list()', 'DU01F', null, 'a target is needed');
     return next throws_ok(format('select * from api.role_list(%s, 1)', v_org), 'DU01F', null, 'only one');
-    return next throws_ok('select * from api.role_list(-1)', 'DU001', null, 'an unknown organisation is refused');
+    return next throws_ok('select * from api.role_list(-1)', 'DU001', null, 'an unknown organization is refused');
     return next throws_ok('select * from api.role_list(service_order_id => -1)', 'DUB03', null,
                           'an unknown service order is refused');
     perform tests.fx_as_member(v_person);
-    return next throws_ok(format('select * from api.role_list(%s)', v_org), '42501', null, 'an outsider cannot list an organisation''s roles');
+    return next throws_ok(format('select * from api.role_list(%s)', v_org), '42501', null, 'an outsider cannot list an organization''s roles');
 end
 $$;

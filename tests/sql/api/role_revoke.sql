@@ -1,6 +1,6 @@
 -- Tests of api.role_revoke.
 
--- Tests of users' roles on organisations and service orders: api.role_grant, api.role_revoke, api.role_list.
+-- Tests of users' roles on organizations and service orders: api.role_grant, api.role_revoke, api.role_list.
 
 create or replace function tests.test_roles__every_change_is_recorded()
 returns setof text

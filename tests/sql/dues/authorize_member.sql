@@ -80,9 +80,9 @@ begin
     perform tests.fx_organization_role(v_manager, v_org, 'manager');
     perform tests.fx_as_member(v_manager);
     return next lives_ok(format('select dues.authorize_member(%s, %L)', v_org, 'use'),
-                         'a manager may use its organisation''s data');
+                         'a manager may use its organization''s data');
     return next lives_ok(format('select dues.authorize_member(%s, %L)', v_org, 'pay'),
-                         'a manager may pay for its organisation');
+                         'a manager may pay for its organization');
 end
 $$;
 
@@ -97,10 +97,10 @@ begin
     perform tests.fx_organization_role(v_contributor, v_org, 'contributor');
     perform tests.fx_as_member(v_contributor);
     return next lives_ok(format('select dues.authorize_member(%s, %L)', v_org, 'use'),
-                         'a contributor may use its organisation''s data');
+                         'a contributor may use its organization''s data');
     return next throws_ok(format('select dues.authorize_member(%s, %L)', v_org, 'pay'),
                           '42501', null,
-                          'a contributor may not pay for its organisation');
+                          'a contributor may not pay for its organization');
 end
 $$;
 
@@ -117,10 +117,10 @@ begin
     perform tests.fx_as_member(v_manager);
     return next throws_ok(format('select dues.authorize_member(%s, %L)', v_org, 'use'),
                           '42501', null,
-                          'a revoked manager may not even use the organisation''s data');
+                          'a revoked manager may not even use the organization''s data');
     return next throws_ok(format('select dues.authorize_member(%s, %L)', v_org, 'pay'),
                           '42501', null,
-                          'a revoked manager may not pay for the organisation');
+                          'a revoked manager may not pay for the organization');
 end
 $$;
 
@@ -137,11 +137,11 @@ begin
     perform tests.fx_as_member(v_manager);
     return next throws_ok(format('select dues.authorize_member(%s, %L)', v_other, 'use'),
                           '42501', null,
-                          'a manager of one organisation may not act for another');
+                          'a manager of one organization may not act for another');
     perform tests.fx_as_member(v_org);
     return next throws_ok(format('select dues.authorize_member(%s, %L)', v_manager, 'use'),
                           '42501', null,
-                          'an organisation may not act for its manager: the role goes one way');
+                          'an organization may not act for its manager: the role goes one way');
 end
 $$;
 

@@ -52,13 +52,13 @@ begin
     perform tests.fx_organization_role(v_contributor, v_org, 'contributor');
     perform tests.fx_as_member(v_manager);
     return next lives_ok(format('select dues.authorize_order(%s, %L)', v_order, 'pay'),
-                         'a manager may pay for its organisation''s order');
+                         'a manager may pay for its organization''s order');
     perform tests.fx_as_member(v_contributor);
     return next lives_ok(format('select dues.authorize_order(%s, %L)', v_order, 'use'),
-                         'a contributor may use its organisation''s order');
+                         'a contributor may use its organization''s order');
     return next throws_ok(format('select dues.authorize_order(%s, %L)', v_order, 'pay'),
                           '42501', null,
-                          'a contributor may not pay for its organisation''s order');
+                          'a contributor may not pay for its organization''s order');
 end
 $$;
 
@@ -76,10 +76,10 @@ begin
     perform tests.fx_as_member(v_manager);
     return next throws_ok(format('select dues.authorize_order(%s, %L)', v_order, 'use'),
                           '42501', null,
-                          'a revoked manager may not even use the organisation''s order');
+                          'a revoked manager may not even use the organization''s order');
     return next throws_ok(format('select dues.authorize_order(%s, %L)', v_order, 'pay'),
                           '42501', null,
-                          'a revoked manager may not pay for the organisation''s order');
+                          'a revoked manager may not pay for the organization''s order');
 end
 $$;
 

@@ -51,18 +51,18 @@ begin
     perform tests.fx_organization_role(v_contributor, v_org, 'contributor');
     perform tests.fx_as_member(v_manager);
     v_order := api.class_subscription_request(v_org, v_class);
-    return next is(v_order.member_id, v_org, 'a manager opens an order for its organisation');
+    return next is(v_order.member_id, v_org, 'a manager opens an order for its organization');
     return next is((api.order_confirm(v_order.id)).state, 'confirmed'::dues.order_state,
-                   'a manager confirms its organisation''s order');
+                   'a manager confirms its organization''s order');
     perform tests.fx_as_member(v_contributor);
     return next throws_ok(format('select api.class_subscription_request(%s, %s)', v_org, v_class),
                           '42501', null,
-                          'a contributor cannot open an order for its organisation');
+                          'a contributor cannot open an order for its organization');
     return next throws_ok(format('select api.class_subscription_confirm(%s)', v_order.id),
                           '42501', null,
-                          'a contributor cannot turn its organisation''s order into a subscription');
+                          'a contributor cannot turn its organization''s order into a subscription');
     return next results_eq(format('select reserved from api.member_balance(%s)', v_org),
                            $q$values (0::numeric(14,2))$q$,
-                           'a contributor reads its organisation''s balance');
+                           'a contributor reads its organization''s balance');
 end
 $$;
