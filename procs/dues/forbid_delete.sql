@@ -121,9 +121,9 @@ create or replace trigger standing_change_forbid_delete before update or delete 
     for each row execute function dues.forbid_delete();
 create or replace trigger standing_change_forbid_truncate before truncate on dues.standing_change
     for each statement execute function dues.forbid_delete();
-create or replace trigger standing_membership_forbid_delete before update or delete on dues.standing_membership
+create or replace trigger standing_group_membership_forbid_delete before update or delete on dues.standing_group_membership
     for each row execute function dues.forbid_delete();
-create or replace trigger standing_membership_forbid_truncate before truncate on dues.standing_membership
+create or replace trigger standing_group_membership_forbid_truncate before truncate on dues.standing_group_membership
     for each statement execute function dues.forbid_delete();
 create or replace trigger collect_run_forbid_delete before delete on dues.collect_run
     for each row execute function dues.forbid_delete();

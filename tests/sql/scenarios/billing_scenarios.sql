@@ -267,7 +267,7 @@ begin
     perform tests.fx_collect(tests.fx_day(4, 5));
     return next is(tests.fx_standing(v_member), 'suspended', 'over ninety days late the member is suspended');
     v_change := (select max(id) from dues.standing_change where member_id = v_member);
-    return next is((select count(*)::int from dues.standing_membership where standing_change_id = v_change and action = 'ended'), 2,
+    return next is((select count(*)::int from dues.standing_group_membership where standing_change_id = v_change and action = 'ended'), 2,
                    'the two memberships its subscriptions gave were ended');
     return next is((select array_agg(g.group_id order by g.group_id) from api.member_groups(v_member, tests.fx_day(4, 5)) g),
                    null::bigint[], 'the suspended member belongs to no group');
