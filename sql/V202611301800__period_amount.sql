@@ -20,3 +20,9 @@ comment on table dues.period_amount_override is
 drop function if exists api.dues_set(bigint, bigint, numeric, date);
 drop function if exists dues.dues_amount(bigint, bigint, date);
 drop function if exists api.recurring_subscription_list(bigint);
+
+update dues.subscription_parameter_template
+   set description = 'Amount per period (a member''s period amount override replaces it)'
+ where rule = 'recurring' and name = 'amount';
+comment on column dues.invoice_line.period_amount is
+    'For a period line: the period amount of the whole period (the line''s amount is the piece period_start..period_end of it).';

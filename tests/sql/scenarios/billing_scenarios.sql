@@ -1,5 +1,5 @@
 -- Stories of recurring billing told by moving the collector's clock (jobs.collect(now)): a monthly member over fourteen
--- months, an annual class, a fixed-length plan that ends, a dues override of 0, a linked member, a suspension and a
+-- months, an annual class, a fixed-length plan that ends, a period amount of 0, a linked member, a suspension and a
 -- reinstatement. Every date is in next year (tests.fx_day), so start dates are never in the past. The teardown checks
 -- api.ledger_check() after each story.
 
@@ -187,7 +187,7 @@ begin
 end
 $$;
 
-create or replace function tests.test_billing_scenarios__a_dues_override_of_zero_issues_nothing()
+create or replace function tests.test_billing_scenarios__a_period_amount_of_zero_issues_nothing()
 returns setof text
 language plpgsql
 as $$
