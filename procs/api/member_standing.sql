@@ -12,7 +12,7 @@ create or replace function api.member_standing(
     out amounts_due       jsonb,
     out oldest_due_date   date,
     out days_late         int,
-    out credit            numeric
+    out available         numeric
 )
 language plpgsql
 stable
@@ -58,10 +58,10 @@ begin
     paid := not exists (select from dues.invoice i
                          where i.member_id = v_billed and i.status = 'open' and i.due_date < member_standing.on_date);
     days_late := greatest(member_standing.on_date - oldest_due_date, 0);
-    credit := (select a.balance - dues.member_reserved(v_billed, a.currency)
-                 from dues.ledger_account a
-                where a.member_id = v_billed and a.currency = coalesce(member_standing.currency, dues.default_currency()));
-    credit := pg_catalog.round(coalesce(credit, 0.00), 2);
+    available := (select a.balance - dues.member_reserved(v_billed, a.currency)
+                    from dues.ledger_account a
+                   where a.member_id = v_billed and a.currency = coalesce(member_standing.currency, dues.default_currency()));
+    available := pg_catalog.round(coalesce(available, 0.00), 2);
 end
 $$;
 
@@ -70,7 +70,8 @@ $$Has this member paid? standing (good, at_risk or suspended, as the collector l
 standing_since; master_id (a linked member's master: the answer is the master's, who is billed for it); paid (no open invoice was due before
 on_date, default today); amount_due (everything left to pay on open invoices), overdue (the part due before on_date), currency (null, as
 are amount_due and overdue, when the member owes in several currencies: see amounts_due, an object by currency), oldest_due_date of an open
-invoice, days_late (on_date minus that date, 0 when none is late) and credit (money registered and not yet applied or reserved).
+invoice, days_late (on_date minus that date, 0 when none is late) and available (credit not yet applied or reserved, as
+member_balance answers it).
 Errors: DU014 member_id or on_date is null, DU001 unknown member, 42501 not allowed.$$;
 
 grant execute on function api.member_standing(bigint, date) to dues_member, dues_staff;

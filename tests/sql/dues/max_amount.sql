@@ -91,7 +91,7 @@ begin
                    'a member''s balance beyond 13 digits is shown');
     return next is((select balance from api.member_statement(v_ann) order by line desc limit 1), 1999999999999.98,
                    'as is its statement''s running balance');
-    return next is((api.member_standing(v_ann)).credit, 1999999999999.98, 'and its credit');
+    return next is((api.member_standing(v_ann)).available, 1999999999999.98, 'and its credit');
     v_carl := tests.fx_member();
     return next is((select balance::text from api.member_balance(v_carl)), '0.00', 'a zero balance keeps its cents');
 end
