@@ -14,12 +14,13 @@ as $$
                     = pg_catalog.lower(dues.setting_text('paypal_receiver_email')), false)
 $$;
 
--- Stores a message exactly as received and returns its id and state. A form
--- for our receiver is stored as received (to be verified). Anything else is
+-- What `POST /webhooks/paypal` stores: the message exactly as received, with
+-- the address it came from; returns its id and state. A form for our
+-- receiver is stored as received (to be verified), as dues.ipn_receive does. Anything else is
 -- stored as rejected, never verified, unless the same sender's last such body
 -- came less than a minute ago: then nothing is stored and no row is returned
 -- (the caller asks the sender to retry later: nothing acknowledged is lost).
-create function dues.ipn_receive(p_body bytea, p_headers jsonb, p_sender text)
+create function dues.ipn_intake(p_body bytea, p_headers jsonb, p_sender text)
 returns table (id bigint, state text)
 language plpgsql
 set search_path = ''
@@ -36,7 +37,7 @@ begin
         return;
     end if;
     -- one sender's bodies one after another, so that two at once are not both kept
-    perform pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext('dues.ipn_receive ' || coalesce(p_sender, '')));
+    perform pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext('dues.ipn_intake ' || coalesce(p_sender, '')));
     if exists (select from dues.ipn_message m
                 where m.sender is not distinct from p_sender and m.state = 'rejected' and m.verification is null
                   and m.received_at > pg_catalog.clock_timestamp() - interval '1 minute') then

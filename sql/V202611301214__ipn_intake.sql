@@ -13,9 +13,6 @@ create index ipn_message_foreign_idx on dues.ipn_message (sender, received_at)
 create index ipn_message_junk_idx on dues.ipn_message (received_at)
     where state in ('invalid', 'rejected') and payment_id is null and member_id is null;
 
--- the old receiving function took no sender
-drop function dues.ipn_receive(bytea, jsonb);
-
 insert into dues.setting (name, value) values
     ('ipn_junk_retention_days', '90')
 on conflict do nothing;

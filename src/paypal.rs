@@ -2,7 +2,7 @@
 //! else), and verifying (post it back unaltered, prefixed with
 //! `cmd=_notify-validate`, and accept only `VERIFIED`). What a message is
 //! (one for our receiver, or something else kept once a minute per sender)
-//! and what a verified one means are decided in SQL (`dues.ipn_receive`,
+//! and what a verified one means are decided in SQL (`dues.ipn_intake`,
 //! `dues.ipn_verified`).
 
 use crate::pool::{operator, OperatorError, Pool};
@@ -66,7 +66,7 @@ pub async fn receive(
     let client = operator(pool).await?;
     let row = client
         .query_opt(
-            "select id, state from dues.ipn_receive($1::bytea, $2::jsonb, $3::text)",
+            "select id, state from dues.ipn_intake($1::bytea, $2::jsonb, $3::text)",
             &[&body, &Json(headers), &sender],
         )
         .await?;

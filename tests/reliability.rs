@@ -471,6 +471,7 @@ fn hostile_input_is_refused_and_changes_nothing() {
         ),
         // tokens and methods
         case(
+            // a function the caller may not call is, to it, one that does not exist
             "a member registering money",
             post_bytes(
                 &a,
@@ -478,7 +479,7 @@ fn hostile_input_is_refused_and_changes_nothing() {
                 &ann_token,
                 pay("10").as_bytes(),
             ),
-            &[403],
+            &[404],
         ),
         case(
             "an unknown token",
