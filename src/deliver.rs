@@ -126,7 +126,11 @@ impl Carriers {
                     .body(m.body_text.clone()),
             ),
         }?;
-        self.smtp.send(message).await.map(|_| ()).map_err(Error::Smtp)
+        self.smtp
+            .send(message)
+            .await
+            .map(|_| ())
+            .map_err(Error::Smtp)
     }
 
     /// POSTs `{"text": body, "data": …}` (Slack-compatible) to the recipient URL.

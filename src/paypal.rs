@@ -150,7 +150,10 @@ async fn record(pool: &Pool, id: i64, outcome: &Result<Verdict, Error>) -> Resul
     let client = operator(pool).await?;
     Ok(match outcome {
         Ok(verdict) => client
-            .query_one("select dues.ipn_verified($1, $2)", &[&id, &verdict.as_str()])
+            .query_one(
+                "select dues.ipn_verified($1, $2)",
+                &[&id, &verdict.as_str()],
+            )
             .await?
             .get::<_, Option<String>>(0)
             .unwrap_or_default(),

@@ -455,7 +455,12 @@ fn tokens_decide_who_may_do_what() {
         Some(&ann_token),
         &format!(r#"{{"member_id":{ann},"amount":100}}"#),
     );
-    assert_eq!((r.status, r.json()["code"].clone()), (404, json!("DUH09")), "{}", r.body);
+    assert_eq!(
+        (r.status, r.json()["code"].clone()),
+        (404, json!("DUH09")),
+        "{}",
+        r.body
+    );
     assert_eq!(
         post(a, "token_create", Some(&ann_token), r#"{"staff":true}"#).status,
         404
@@ -841,4 +846,83 @@ fn the_openapi_document_validates_as_openapi_3_1() {
             text(&out)
         );
     }
+}
+
+#[test]
+fn every_call_is_timed_by_stage_in_its_answer_and_in_metrics() {
+    let s = Server::start("timing");
+    let a = s.addr.as_str();
+    let staff = s.token(&["--staff"]);
+    let answers = [
+        get(a, "/rpc/rule_list", Some(&staff)),
+        post(a, "rule_list", Some(&staff), "{}"),
+        post(a, "no_such_function", Some(&staff), "{}"),
+        post(a, "member_create", Some(&staff), "{\"name\":"),
+        post(a, "member_create", Some(&staff), r#"{"name":"x"}"#),
+        post(a, "member_balance", Some(&staff), r#"{"member_id":987654}"#),
+        request(a, "PUT", "/rpc/rule_list", Some(&staff), Some("{}"), &[]),
+        get(a, "/rpc/rule_list", Some("not-a-token")),
+    ];
+    for r in &answers {
+        let timing = r.header("server-timing").unwrap_or_default();
+        assert!(
+            timing.starts_with("request;dur=") && timing.contains("render;dur="),
+            "{} {}: Server-Timing {timing:?}",
+            r.status,
+            r.body
+        );
+    }
+    let ok = answers[0].header("server-timing").unwrap();
+    for stage in ["request", "caller", "plan", "pool", "db", "render"] {
+        assert!(ok.contains(&format!("{stage};dur=")), "{ok}");
+    }
+    let metrics = get(a, "/metrics", None).body;
+    for stage in ["request", "caller", "plan", "pool", "db", "render"] {
+        let count = format!("dues_http_stage_duration_seconds_count{{stage=\"{stage}\"}} ");
+        assert!(metrics.contains(&count), "{count} missing:\n{metrics}");
+    }
+    assert!(
+        metrics.contains("dues_http_stage_duration_seconds_bucket{stage=\"db\",le=\"+Inf\"}"),
+        "{metrics}"
+    );
+}
+
+#[test]
+fn a_revoked_token_is_refused_within_a_second() {
+    let s = Server::start("revoke");
+    let a = s.addr.as_str();
+    let (ann, _) = member_and_class(&s, "ann@example.org");
+    let out = s.dues(&["token", "create", "--member", &ann.to_string()]);
+    assert!(out.status.success(), "{}", text(&out));
+    let created: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let (token, id) = (
+        created["token"].as_str().unwrap().to_string(),
+        created["token_id"].to_string(),
+    );
+    let path = format!("/rpc/member_balance?member_id={ann}");
+    for _ in 0..3 {
+        assert_eq!(get(a, &path, Some(&token)).status, 200);
+    }
+    let out = s.dues(&["token", "revoke", &id]);
+    assert!(out.status.success(), "{}", text(&out));
+    // dues trusts the database's word on a token for one second at most
+    // (and forgets it sooner when told of the revocation)
+    std::thread::sleep(Duration::from_secs(1));
+    let r = get(a, &path, Some(&token));
+    assert_eq!(
+        (r.status, r.json()["code"].clone()),
+        (401, json!("28000")),
+        "{}",
+        r.body
+    );
+    assert_eq!(
+        post(
+            a,
+            "member_balance",
+            Some(&token),
+            &format!(r#"{{"member_id":{ann}}}"#)
+        )
+        .status,
+        401
+    );
 }

@@ -135,7 +135,10 @@ mod tests {
             Some("10.10"),
             "numbers keep their digits"
         );
-        assert_eq!(args.names().collect::<Vec<_>>(), vec!["amount", "member_id"]);
+        assert_eq!(
+            args.names().collect::<Vec<_>>(),
+            vec!["amount", "member_id"]
+        );
         assert_eq!(
             Args::from_json(b"[1,2]").unwrap_err(),
             ApiError::NotAnObject

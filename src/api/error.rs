@@ -181,9 +181,7 @@ impl ApiError {
             }
             NotUtf8 => "the body is not UTF-8".into(),
             RepeatedArgument(a) => format!("argument {a:?} is given twice"),
-            KeyNeedsToken => {
-                "an Idempotency-Key is kept only for callers with a token".into()
-            }
+            KeyNeedsToken => "an Idempotency-Key is kept only for callers with a token".into(),
             MetricsToken => "/metrics needs its bearer token".into(),
             RateLimited(_) => "too many requests from this address".into(),
             ForeignNotification(_) => {

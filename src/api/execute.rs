@@ -51,7 +51,12 @@ pub struct Context<'a> {
 
 impl Context<'_> {
     pub fn fail(&self, e: tokio_postgres::Error) -> ApiError {
-        db_error(e, self.catalog, self.caller.authenticated(), self.request_id)
+        db_error(
+            e,
+            self.catalog,
+            self.caller.authenticated(),
+            self.request_id,
+        )
     }
 }
 
@@ -97,7 +102,10 @@ pub async fn execute(
             );
             let (answer, prologue) = in_transaction(conn, ctx, plan, &stmt, &prologue).await?;
             let checked = identity_of(&prologue, asked).ok_or_else(|| {
-                tracing::error!(request_id = ctx.request_id, "dues.session_authenticate answered no row");
+                tracing::error!(
+                    request_id = ctx.request_id,
+                    "dues.session_authenticate answered no row"
+                );
                 ApiError::Internal(ctx.request_id.to_string())
             })?;
             conn.session = Session::Caller(checked.identity.clone(), ro);

@@ -55,7 +55,9 @@ pub async fn execute_once(
         )
         .await
         .map_err(|e| ctx.fail(e))?;
-        conn.batch_execute("commit").await.map_err(|e| ctx.fail(e))?;
+        conn.batch_execute("commit")
+            .await
+            .map_err(|e| ctx.fail(e))?;
         Ok(answer)
     }
     .await;
@@ -103,7 +105,9 @@ async fn replay(
         );
         return Err(ApiError::Internal(ctx.request_id.to_string()));
     };
-    conn.batch_execute("commit").await.map_err(|e| ctx.fail(e))?;
+    conn.batch_execute("commit")
+        .await
+        .map_err(|e| ctx.fail(e))?;
     Ok(Answer {
         status: status as u16,
         body: row.get(1),

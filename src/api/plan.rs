@@ -89,7 +89,11 @@ pub fn plan(catalog: &Catalog, role: &str, call: &Call) -> Result<Plan, ApiError
 
 /// The function `name` if `role` may call it. A function the role may not
 /// call gets the very answer of one that does not exist.
-pub fn function<'c>(catalog: &'c Catalog, role: &str, name: &str) -> Result<&'c Function, ApiError> {
+pub fn function<'c>(
+    catalog: &'c Catalog,
+    role: &str,
+    name: &str,
+) -> Result<&'c Function, ApiError> {
     match catalog.function(name) {
         Some(f) if f.callable_by.iter().any(|r| r == role) => Ok(f),
         None if catalog.overloaded.contains(name) => Err(ApiError::Overloaded(name.to_string())),
@@ -190,7 +194,10 @@ mod tests {
         let p = plan(
             &c,
             "dues_staff",
-            &call(r#"{"p_amount": 1.50, "p_member_id": 7, "p_params": {}}"#, false),
+            &call(
+                r#"{"p_amount": 1.50, "p_member_id": 7, "p_params": {}}"#,
+                false,
+            ),
         )
         .unwrap();
         assert_eq!(
@@ -210,7 +217,10 @@ mod tests {
         let e = plan(
             &c,
             "dues_staff",
-            &call(r#"{"p_member_id":1,"p_amount":1,"x); drop table y; --":1}"#, false),
+            &call(
+                r#"{"p_member_id":1,"p_amount":1,"x); drop table y; --":1}"#,
+                false,
+            ),
         )
         .unwrap_err();
         assert_eq!((e.status(), e.code()), (400, "DUH02"));
@@ -259,6 +269,9 @@ mod tests {
             ApiError::KeyNeedsToken
         );
         c.functions.get_mut("register_payment").unwrap().read_only = true;
-        assert_eq!(plan(&c, "dues_anonymous", &with_key).unwrap().idempotency, None);
+        assert_eq!(
+            plan(&c, "dues_anonymous", &with_key).unwrap().idempotency,
+            None
+        );
     }
 }

@@ -120,7 +120,9 @@ pub async fn token(db: &Database, action: TokenAction) -> Result<()> {
         TokenAction::Revoke { id } => ("token_revoke", serde_json::json!({ "token_id": id })),
     };
     let serde_json::Value::Object(args) = args else {
-        return Err(Error::Failed("the token arguments are not an object".into()));
+        return Err(Error::Failed(
+            "the token arguments are not an object".into(),
+        ));
     };
     let call = Call {
         function: name.into(),

@@ -21,7 +21,14 @@ pub async fn run(db: &Database, action: DbAction) -> Result<()> {
             let was_running = tokio::task::spawn_blocking(move || c.stop())
                 .await
                 .map_err(|e| Error::Cluster(e.to_string()))??;
-            println!("{}", if was_running { "stopped" } else { "not running" });
+            println!(
+                "{}",
+                if was_running {
+                    "stopped"
+                } else {
+                    "not running"
+                }
+            );
             Ok(())
         }
         DbAction::Url => {

@@ -14,7 +14,11 @@ pub async fn health(state: &State) -> Response<Body> {
         Err(_) => false,
     };
     if ok {
-        render::text(StatusCode::OK, "application/json", r#"{"status":"ok"}"#.into())
+        render::text(
+            StatusCode::OK,
+            "application/json",
+            r#"{"status":"ok"}"#.into(),
+        )
     } else {
         render::error(&ApiError::Unavailable("no answer from PostgreSQL".into()))
     }

@@ -76,6 +76,8 @@ mod tests {
         assert_eq!(l.admit_at(a, t), Err(20), "one request every 20 s");
         assert_eq!(l.admit_at(b, t), Ok(()), "another address has its own");
         assert_eq!(l.admit_at(a, t + Duration::from_secs(20)), Ok(()));
-        assert!(Limiter::new(0, Duration::from_secs(60)).admit_at(a, t).is_ok());
+        assert!(Limiter::new(0, Duration::from_secs(60))
+            .admit_at(a, t)
+            .is_ok());
     }
 }

@@ -41,8 +41,18 @@ impl Histogram {
                 self.buckets[i]
             );
         }
-        let _ = writeln!(out, "{name}_bucket{{{labels}{sep}le=\"+Inf\"}} {}", self.count);
-        let braces = |s: &str| if s.is_empty() { String::new() } else { format!("{{{s}}}") };
+        let _ = writeln!(
+            out,
+            "{name}_bucket{{{labels}{sep}le=\"+Inf\"}} {}",
+            self.count
+        );
+        let braces = |s: &str| {
+            if s.is_empty() {
+                String::new()
+            } else {
+                format!("{{{s}}}")
+            }
+        };
         let _ = writeln!(out, "{name}_sum{} {}", braces(labels), self.sum);
         let _ = writeln!(out, "{name}_count{} {}", braces(labels), self.count);
     }
@@ -106,7 +116,10 @@ impl Metrics {
             );
         }
         let latency = "dues_http_request_duration_seconds";
-        let _ = writeln!(out, "# HELP {latency} Time from request to response.\n# TYPE {latency} histogram");
+        let _ = writeln!(
+            out,
+            "# HELP {latency} Time from request to response.\n# TYPE {latency} histogram"
+        );
         c.latency.render(&mut out, latency, "");
         let stage = "dues_http_stage_duration_seconds";
         let _ = writeln!(
@@ -128,8 +141,16 @@ fn render_pool(out: &mut String, pool: deadpool::managed::Status) {
     );
     let in_use = pool.size.saturating_sub(pool.available);
     let _ = writeln!(out, "dues_pool_connections{{state=\"in_use\"}} {in_use}");
-    let _ = writeln!(out, "dues_pool_connections{{state=\"idle\"}} {}", pool.available);
-    let _ = writeln!(out, "dues_pool_connections{{state=\"max\"}} {}", pool.max_size);
+    let _ = writeln!(
+        out,
+        "dues_pool_connections{{state=\"idle\"}} {}",
+        pool.available
+    );
+    let _ = writeln!(
+        out,
+        "dues_pool_connections{{state=\"max\"}} {}",
+        pool.max_size
+    );
     let _ = writeln!(
         out,
         "# HELP dues_pool_waiting Requests waiting for a database connection.\n# TYPE dues_pool_waiting gauge"
@@ -168,9 +189,8 @@ mod tests {
         );
         assert!(text.contains("dues_http_request_duration_seconds_bucket{le=\"0.005\"} 2"));
         assert!(text.contains("dues_http_request_duration_seconds_count 3"));
-        assert!(text.contains(
-            "dues_http_stage_duration_seconds_bucket{stage=\"plan\",le=\"0.0001\"} 1"
-        ));
+        assert!(text
+            .contains("dues_http_stage_duration_seconds_bucket{stage=\"plan\",le=\"0.0001\"} 1"));
         assert!(text.contains("dues_http_stage_duration_seconds_count{stage=\"db\"} 1"));
         assert!(text.contains("dues_pool_connections{state=\"in_use\"} 2"));
     }

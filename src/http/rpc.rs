@@ -44,15 +44,22 @@ async fn stages(
     request_id: &str,
     t: &mut Timing,
 ) -> Result<Answer, ApiError> {
-    let caller = request::caller(req.headers())?;
-    let call = request::call(req, name, state.settings.body_limit).await?;
+    // each stage is timed, whether it passes or refuses
+    let parsed = match request::caller(req.headers()) {
+        Ok(caller) => request::call(req, name, state.settings.body_limit)
+            .await
+            .map(|call| (caller, call)),
+        Err(e) => Err(e),
+    };
     t.lap("request");
+    let (caller, call) = parsed?;
     let catalog = state.live.catalog();
-    let (role, acting) = identify(state, &caller, &catalog, name, request_id).await?;
+    let identified = identify(state, &caller, &catalog, name, request_id).await;
     t.lap("caller");
-    let plan = plan::plan(&catalog, &role, &call)?;
+    let (role, acting) = identified?;
+    let planned = plan::plan(&catalog, &role, &call);
     t.lap("plan");
-    let (result, pool, db) = run(state, catalog, caller, acting, plan, request_id).await;
+    let (result, pool, db) = run(state, catalog, caller, acting, planned?, request_id).await;
     t.add("pool", pool);
     t.add("db", db);
     result
@@ -116,7 +123,10 @@ pub async fn lookup(
         actor: row.get(2),
     };
     let expires_at: Option<SystemTime> = row.get(3);
-    state.live.tokens.confirm(hash, who.clone(), expires_at, asked);
+    state
+        .live
+        .tokens
+        .confirm(hash, who.clone(), expires_at, asked);
     Ok(who)
 }
 
@@ -134,7 +144,11 @@ async fn run(
     plan: Plan,
     request_id: &str,
 ) -> (Result<Answer, ApiError>, Duration, Duration) {
-    let (pool, live, id) = (state.pool.clone(), state.live.clone(), request_id.to_string());
+    let (pool, live, id) = (
+        state.pool.clone(),
+        state.live.clone(),
+        request_id.to_string(),
+    );
     let task = tokio::spawn(async move {
         let started = Instant::now();
         let mut conn = match pool.get().await {

@@ -66,9 +66,9 @@ pub struct State {
 impl State {
     /// A request id: the client's own `X-Request-Id` when it is sensible, else one of ours.
     pub fn request_id(&self, given: Option<&str>) -> String {
-        match given.filter(|v| {
-            !v.is_empty() && v.len() <= 200 && v.chars().all(|c| c.is_ascii_graphic())
-        }) {
+        match given
+            .filter(|v| !v.is_empty() && v.len() <= 200 && v.chars().all(|c| c.is_ascii_graphic()))
+        {
             Some(id) => id.to_string(),
             None => format!(
                 "{}-{}",
@@ -105,10 +105,17 @@ pub async fn serve(db: &Database, settings: Settings) -> Result<()> {
         settings: settings.clone(),
     });
     state.live.refresh(&state.pool).await?;
-    tokio::spawn(live::listen(db.clone(), state.pool.clone(), state.live.clone()));
+    tokio::spawn(live::listen(
+        db.clone(),
+        state.pool.clone(),
+        state.live.clone(),
+    ));
     tokio::spawn(expire_idempotency(state.clone()));
     tracing::info!(listen = %settings.listen, database = %db.describe(), "serving");
-    let local = listener.local_addr().map(|a| a.to_string()).unwrap_or_default();
+    let local = listener
+        .local_addr()
+        .map(|a| a.to_string())
+        .unwrap_or_default();
     println!("dues serving http://{local} on {}", db.describe());
     accept_until_signal(&listener, &state).await;
     state.pool.close();
@@ -153,9 +160,7 @@ fn serve_connection(
     let state = state.clone();
     let service = hyper::service::service_fn(move |req| {
         let state = state.clone();
-        async move {
-            Ok::<_, std::convert::Infallible>(super::route::handle(&state, req, peer).await)
-        }
+        async move { Ok::<_, std::convert::Infallible>(super::route::handle(&state, req, peer).await) }
     });
     let conn = hyper::server::conn::http1::Builder::new()
         .timer(TokioTimer::new())

@@ -66,7 +66,11 @@ pub async fn paypal(state: &State, req: Request<Incoming>, peer: IpAddr) -> Resp
 /// `POST /access/check` from a door or machine controller: the exact body and
 /// its `X-Signature` (hex HMAC-SHA256 with the device's key) go to SQL, which
 /// decides, logs and answers `{"granted", "reason"}`.
-pub async fn access_check(state: &State, req: Request<Incoming>, request_id: &str) -> Response<Body> {
+pub async fn access_check(
+    state: &State,
+    req: Request<Incoming>,
+    request_id: &str,
+) -> Response<Body> {
     let signature = req
         .headers()
         .get("x-signature")
