@@ -1482,7 +1482,8 @@ fn a_request_refused_at_planning_takes_no_connection_while_the_pool_is_exhausted
             std::thread::spawn(move || common::post(&a, "wait_for_test", Some(&t), "{}"))
         })
         .collect();
-    let waiting = "select count(*) from pg_locks where locktype = 'advisory' and not granted";
+    let waiting = "select count(*) from pg_locks where locktype = 'advisory' and objid = 7777 and not granted \
+                   and database = (select oid from pg_database where datname = current_database())";
     report.check(
         wait_for_value(&s.db.url, waiting, "2"),
         "two long calls hold both pooled connections",

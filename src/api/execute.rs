@@ -60,6 +60,16 @@ impl Context<'_> {
     }
 }
 
+/// Whether `plan` runs as one statement on `conn`: no idempotency key, and a
+/// caller the connection's session already acts for.
+pub fn one_statement(conn: &Connection, acting: &Acting, plan: &Plan) -> bool {
+    let Acting::Trusted(who) = acting else {
+        return false;
+    };
+    plan.idempotency.is_none()
+        && matches!(&conn.session, Session::Caller(id, ro) if id == who && *ro == plan.read_only)
+}
+
 /// Runs `plan` on `conn`; with `Acting::Check`, also says what the database
 /// found of the token.
 pub async fn execute(

@@ -60,7 +60,7 @@ impl Histogram {
 
 #[derive(Default)]
 struct Counts {
-    requests: BTreeMap<(String, u16), u64>,
+    requests: BTreeMap<String, BTreeMap<u16, u64>>,
     latency: Histogram,
     stages: BTreeMap<&'static str, Histogram>,
 }
@@ -76,10 +76,18 @@ impl Metrics {
         let Ok(mut c) = self.counts.lock() else {
             return;
         };
-        match c.requests.get_mut(&(function.to_string(), status)) {
+        match c
+            .requests
+            .get_mut(function)
+            .and_then(|s| s.get_mut(&status))
+        {
             Some(n) => *n += 1,
             None => {
-                c.requests.insert((function.to_string(), status), 1);
+                *c.requests
+                    .entry(function.to_string())
+                    .or_default()
+                    .entry(status)
+                    .or_default() += 1
             }
         }
         c.latency.observe(took);
@@ -108,12 +116,14 @@ impl Metrics {
             "counter",
             "HTTP requests by api function and status.",
         );
-        for ((f, status), n) in &c.requests {
-            let _ = writeln!(
-                out,
-                "dues_http_requests_total{{function=\"{}\",status=\"{status}\"}} {n}",
-                escape(f)
-            );
+        for (f, statuses) in &c.requests {
+            for (status, n) in statuses {
+                let _ = writeln!(
+                    out,
+                    "dues_http_requests_total{{function=\"{}\",status=\"{status}\"}} {n}",
+                    escape(f)
+                );
+            }
         }
         let latency = "dues_http_request_duration_seconds";
         let _ = writeln!(

@@ -8,7 +8,8 @@ use super::request;
 use super::server::State;
 use super::timing::Timing;
 use crate::api::caller::{Known, ANONYMOUS};
-use crate::api::execute::{self, Context};
+use crate::api::execute::{self, Checked, Context};
+use crate::api::live::Live;
 use crate::api::{plan, Acting, Answer, ApiError, Caller, Catalog, Identity, Plan};
 use crate::pool::PoolError;
 use hyper::body::Incoming;
@@ -130,12 +131,13 @@ pub async fn lookup(
     Ok(who)
 }
 
-/// The connection and execute stages, in a task of their own so that a call
-/// ends (commit or rollback) even when its client goes away: hyper drops a
-/// request's future when its client disconnects, and a call dropped between
-/// two of its statements would return its connection to the pool inside an
-/// open transaction. Returns the time waited for the connection and the
-/// time the call took.
+/// The connection and execute stages. A call that is one statement (its
+/// caller is the one the connection's session acts for) runs here: dropped
+/// by hyper when its client goes away, it leaves nothing open. Any other runs
+/// in a task of its own, so that it ends (commit or rollback) even when its
+/// client goes away: a call dropped between two of its statements would
+/// return its connection to the pool inside an open transaction. Returns the
+/// time waited for the connection and the time the call took.
 async fn run(
     state: &State,
     catalog: Arc<Catalog>,
@@ -144,44 +146,53 @@ async fn run(
     plan: Plan,
     request_id: &str,
 ) -> (Result<Answer, ApiError>, Duration, Duration) {
-    let (pool, live, id) = (
-        state.pool.clone(),
-        state.live.clone(),
-        request_id.to_string(),
-    );
-    let task = tokio::spawn(async move {
-        let started = Instant::now();
-        let mut conn = match pool.get().await {
-            Ok(c) => c,
-            Err(e) => return (Err(pool_error(e)), started.elapsed(), Duration::ZERO),
-        };
-        let connected = Instant::now();
+    let started = Instant::now();
+    let mut conn = match state.pool.get().await {
+        Ok(c) => c,
+        Err(e) => return (Err(pool_error(e)), started.elapsed(), Duration::ZERO),
+    };
+    let connected = Instant::now();
+    let result = if execute::one_statement(&conn, &acting, &plan) {
         let ctx = Context {
             catalog: &catalog,
             caller: &caller,
-            request_id: &id,
+            request_id,
         };
         let result = execute::execute(&mut conn, &ctx, &acting, &plan).await;
-        if let Caller::Token(hash) = &caller {
-            match &result {
-                Ok((_, Some(c))) => {
-                    live.tokens
-                        .confirm(hash, c.identity.clone(), c.expires_at, c.asked)
-                }
-                Err(e) if e.code().starts_with("28") => live.tokens.forget(hash),
-                _ => {}
-            }
-        }
-        let answer = result.map(|(answer, _)| answer);
-        (answer, connected - started, connected.elapsed())
-    });
-    match task.await {
-        Ok(done) => done,
-        Err(e) => {
+        remember(&state.live, &caller, &result);
+        result
+    } else {
+        let (live, id) = (state.live.clone(), request_id.to_string());
+        let task = tokio::spawn(async move {
+            let ctx = Context {
+                catalog: &catalog,
+                caller: &caller,
+                request_id: &id,
+            };
+            let result = execute::execute(&mut conn, &ctx, &acting, &plan).await;
+            remember(&live, &caller, &result);
+            result
+        });
+        task.await.unwrap_or_else(|e| {
             tracing::error!(request_id, error = %e, "request task failed");
-            let internal = ApiError::Internal(request_id.to_string());
-            (Err(internal), Duration::ZERO, Duration::ZERO)
-        }
+            Err(ApiError::Internal(request_id.to_string()))
+        })
+    };
+    let answer = result.map(|(answer, _)| answer);
+    (answer, connected - started, connected.elapsed())
+}
+
+/// What the database said of the caller's token: valid (who it is), or not.
+fn remember(live: &Live, caller: &Caller, result: &Result<(Answer, Option<Checked>), ApiError>) {
+    let Caller::Token(hash) = caller else {
+        return;
+    };
+    match result {
+        Ok((_, Some(c))) => live
+            .tokens
+            .confirm(hash, c.identity.clone(), c.expires_at, c.asked),
+        Err(e) if e.code().starts_with("28") => live.tokens.forget(hash),
+        _ => {}
     }
 }
 
