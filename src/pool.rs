@@ -123,6 +123,9 @@ pub fn pool(db: &Database, settings: &PoolSettings) -> Result<Pool> {
     );
     Pool::builder(Manager { inner })
         .max_size(settings.size)
+        // the connection used last, whose backend's caches are warm (and whose
+        // session most likely acts for the caller again)
+        .queue_mode(managed::QueueMode::Lifo)
         .wait_timeout(Some(settings.wait))
         .create_timeout(Some(crate::database::CONNECT_TIMEOUT))
         .recycle_timeout(Some(Duration::from_secs(5)))
