@@ -32,11 +32,14 @@ impl Timing {
 
     /// `request;dur=0.412, plan;dur=0.020, …` (milliseconds).
     pub fn header(&self) -> String {
-        self.stages
-            .iter()
-            .map(|(stage, took)| format!("{stage};dur={:.3}", took.as_secs_f64() * 1000.0))
-            .collect::<Vec<_>>()
-            .join(", ")
+        use std::fmt::Write;
+        let mut out = String::with_capacity(16 * self.stages.len());
+        for (i, (stage, took)) in self.stages.iter().enumerate() {
+            let us = took.as_micros();
+            let sep = if i == 0 { "" } else { ", " };
+            let _ = write!(out, "{sep}{stage};dur={}.{:03}", us / 1000, us % 1000);
+        }
+        out
     }
 }
 
