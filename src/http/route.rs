@@ -29,8 +29,12 @@ pub async fn handle(state: &State, req: Request<Incoming>, peer: SocketAddr) -> 
     // as PostgREST does: every request at debug, a refusal at info, a failure at warn
     let ms = took.as_secs_f64() * 1000.0;
     match status {
-        500.. => tracing::warn!(%method, %path, function = %label, status, ms, request_id, "request"),
-        400.. => tracing::info!(%method, %path, function = %label, status, ms, request_id, "request"),
+        500.. => {
+            tracing::warn!(%method, %path, function = %label, status, ms, request_id, "request")
+        }
+        400.. => {
+            tracing::info!(%method, %path, function = %label, status, ms, request_id, "request")
+        }
         _ => tracing::debug!(%method, %path, function = %label, status, ms, request_id, "request"),
     }
     response
