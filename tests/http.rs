@@ -876,6 +876,15 @@ fn every_call_is_timed_by_stage_in_its_answer_and_in_metrics() {
     for stage in ["request", "caller", "plan", "pool", "db", "render"] {
         assert!(ok.contains(&format!("{stage};dur=")), "{ok}");
     }
+    for path in ["/health", "/metrics", "/openapi.json", "/nowhere"] {
+        let r = get(a, path, None);
+        assert!(
+            r.header("server-timing")
+                .is_some_and(|t| t.starts_with("total;dur=")),
+            "{path}: {:?}",
+            r.headers
+        );
+    }
     let metrics = get(a, "/metrics", None).body;
     for stage in ["request", "caller", "plan", "pool", "db", "render"] {
         let count = format!("dues_http_stage_duration_seconds_count{{stage=\"{stage}\"}} ");

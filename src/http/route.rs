@@ -24,6 +24,14 @@ pub async fn handle(state: &State, req: Request<Incoming>, peer: SocketAddr) -> 
         response.headers_mut().insert("x-request-id", v);
     }
     let took = started.elapsed();
+    if !response.headers().contains_key("server-timing") {
+        // the endpoints that are not calls are one stage
+        let us = took.as_micros();
+        let timing = format!("total;dur={}.{:03}", us / 1000, us % 1000);
+        if let Ok(v) = HeaderValue::from_str(&timing) {
+            response.headers_mut().insert("server-timing", v);
+        }
+    }
     let status = response.status().as_u16();
     state.metrics.record(&label, status, took);
     // as PostgREST does: every request at debug, a refusal at info, a failure at warn
