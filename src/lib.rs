@@ -17,7 +17,9 @@ pub mod migrate;
 pub mod paypal;
 pub mod pg_log;
 mod pg_programs;
+pub mod pool;
 pub mod scratch;
+pub mod signals;
 pub mod sqlscan;
 pub mod sqltest;
 pub mod tap;
@@ -29,8 +31,12 @@ pub use error::{Error, Result};
 /// Lower-case hex SHA-256 of `bytes`.
 pub fn hex_digest(bytes: &[u8]) -> String {
     use sha2::{Digest, Sha256};
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let digest = Sha256::digest(bytes);
+    let mut out = String::with_capacity(2 * digest.len());
+    for b in digest.iter() {
+        out.push(HEX[(b >> 4) as usize] as char);
+        out.push(HEX[(b & 15) as usize] as char);
+    }
+    out
 }
