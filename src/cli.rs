@@ -137,6 +137,17 @@ enum Command {
         #[command(subcommand)]
         action: TokenAction,
     },
+    /// Write a consistent copy of the database (pg_dump) and its manifest into a new folder.
+    Backup {
+        /// The folder to write; default: dues-backup-<UTC time> here.
+        #[arg(long, value_name = "DIR")]
+        to: Option<PathBuf>,
+    },
+    /// Restore a backup into an empty database (--home or --database-url), migrate, compare.
+    Restore {
+        /// The backup's folder.
+        from: PathBuf,
+    },
     /// Manage the embedded cluster.
     Db {
         #[command(subcommand)]
@@ -444,6 +455,8 @@ async fn run(cli: Cli) -> Result<()> {
             Ok(())
         }
         Command::Db { action } => db_command(&db, action).await,
+        Command::Backup { to } => crate::backup::run(&db, to).await,
+        Command::Restore { from } => crate::restore::run(&db, &from).await,
     }
 }
 
