@@ -17,6 +17,16 @@ const REQUEST_ROLES: [&str; 3] = ["dues_anonymous", "dues_member", "dues_staff"]
 /// Restores the backup in `from` into `db`, which must be empty.
 pub async fn run(db: &Database, from: &Path) -> Result<()> {
     let (m, backup_fingerprint) = manifest::verify(from)?;
+    if newer(&m.dues_version, env!("CARGO_PKG_VERSION")) {
+        return Err(Error::Failed(format!(
+            "{} was made by dues {}, newer than this dues {}: its migrations would be refused or put \
+             back to older ones; restore it with dues {} or newer; nothing was restored",
+            manifest::shown(from).display(),
+            m.dues_version,
+            env!("CARGO_PKG_VERSION"),
+            m.dues_version
+        )));
+    }
     println!(
         "backup   {} (dues {}, taken {} from {})",
         manifest::shown(from).display(),
@@ -222,6 +232,17 @@ async fn ensure_roles(client: &Client, m: &Manifest) -> Result<Vec<String>> {
     Ok(created)
 }
 
+/// Whether version `a` (`major.minor.patch`) is newer than `b`.
+fn newer(a: &str, b: &str) -> bool {
+    let parts = |v: &str| -> Vec<u64> {
+        v.split(['.', '-', '+'])
+            .take(3)
+            .map(|p| p.parse().unwrap_or(0))
+            .collect()
+    };
+    parts(a) > parts(b)
+}
+
 fn quote_ident(name: &str) -> String {
     format!("\"{}\"", name.replace('"', "\"\""))
 }
@@ -360,4 +381,24 @@ fn fingerprint_changes(backup: &str, restored: &str) -> Vec<String> {
     }
     out.truncate(20);
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn versions_compare_by_number() {
+        assert!(newer("0.10.0", "0.9.3"));
+        assert!(newer("1.0.0", "0.99.99"));
+        assert!(!newer("0.1.0", "0.1.0"));
+        assert!(!newer("0.1.0", "0.2.0"));
+    }
+
+    #[test]
+    fn identifiers_and_literals_are_quoted() {
+        assert_eq!(quote_ident("dues_staff"), "\"dues_staff\"");
+        assert_eq!(quote_ident("a\"b"), "\"a\"\"b\"");
+        assert_eq!(quote_literal("it's"), "'it''s'");
+    }
 }

@@ -45,6 +45,9 @@ impl Home {
 impl Drop for Home {
     fn drop(&mut self) {
         let _ = self.dues(&["db", "stop", "--remove"]);
+        if let Some(scratch) = self.0.parent() {
+            let _ = std::fs::remove_dir_all(scratch);
+        }
     }
 }
 
@@ -276,7 +279,8 @@ fn a_backup_taken_under_load_restores_into_a_fresh_home_with_everything_equal() 
     while acked.lock().unwrap().len() < 5 {
         std::thread::sleep(Duration::from_millis(10));
     }
-    let dir = scratch_dir("backup").join("dues-backup");
+    let root = scratch_dir("backup");
+    let dir = root.join("dues-backup");
     let out = backup(&url, &dir);
     assert!(out.status.success(), "dues backup: {}", text(&out));
     let during = acked.lock().unwrap().len();
@@ -369,7 +373,8 @@ fn a_backup_taken_under_load_restores_into_a_fresh_home_with_everything_equal() 
         Some(&ann_token),
     );
     assert_eq!(old_ann.status, 200, "{}", old_ann.body);
-    let log = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("serve-restored.log");
+    let log = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("serve-restored-{}.log", std::process::id()));
     let mut serve = dues()
         .arg("--home")
         .arg(&home.0)
@@ -447,6 +452,7 @@ fn a_backup_taken_under_load_restores_into_a_fresh_home_with_everything_equal() 
     assert!(out.status.success(), "dues restore by URL: {}", text(&out));
     assert_eq!(fingerprint_of(&target.url), fingerprint_of(&url));
     assert_eq!(balances(&target.url, &scenario), before);
+    let _ = std::fs::remove_dir_all(&root);
 }
 
 fn dues_sha256sum_check(dir: &Path) -> Output {
@@ -457,9 +463,9 @@ fn dues_sha256sum_check(dir: &Path) -> Output {
         .expect("sha256sum")
 }
 
-/// Copies a backup folder, to damage the copy.
+/// Copies a backup folder beside it, to damage the copy.
 fn copy_backup(from: &Path, tag: &str) -> PathBuf {
-    let to = scratch_dir(tag).join("copy");
+    let to = from.with_file_name(tag);
     std::fs::create_dir_all(&to).unwrap();
     for e in std::fs::read_dir(from).unwrap().flatten() {
         std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
@@ -491,7 +497,8 @@ fn damaged_backups_and_non_empty_targets_are_refused_and_change_nothing() {
     } else {
         src.url.clone()
     };
-    let dir = scratch_dir("backup_refusals").join("b");
+    let root = scratch_dir("backup_refusals");
+    let dir = root.join("b");
     let out = backup(&url, &dir);
     assert!(out.status.success(), "{}", text(&out));
     for f in [
@@ -521,11 +528,11 @@ fn damaged_backups_and_non_empty_targets_are_refused_and_change_nothing() {
 
     // a database that is not a dues database is not backed up, and leaves no folder
     let plain = FreshDb::new("backup_plain");
-    let nothing = scratch_dir("backup_plain").join("b");
+    let nothing = root.join("plain");
     let out = backup(&plain.url, &nothing);
     assert_eq!(out.status.code(), Some(1), "{}", text(&out));
     assert!(text(&out).contains("not a dues database"), "{}", text(&out));
-    assert!(!nothing.exists() && !nothing.with_file_name("b.partial").exists());
+    assert!(!nothing.exists() && !nothing.with_file_name("plain.partial").exists());
 
     let refused = |dir: &Path, why: &str| {
         let target = FreshDb::new("restore_refused");
@@ -593,6 +600,23 @@ fn damaged_backups_and_non_empty_targets_are_refused_and_change_nothing() {
     let said = refused(&swapped, "a dump replaced with its SHA256SUMS line");
     assert!(said.contains("the manifest says"), "{said}");
 
+    // a backup made by a newer dues (its SHA256SUMS made again to match)
+    let newer = copy_backup(&dir, "backup_newer");
+    let manifest_text = std::fs::read_to_string(newer.join("manifest.json")).unwrap();
+    std::fs::write(
+        newer.join("manifest.json"),
+        manifest_text.replacen("\"dues_version\": \"", "\"dues_version\": \"99.", 1),
+    )
+    .unwrap();
+    let resummed = std::process::Command::new("sha256sum")
+        .args(["manifest.json", "dues.dump", "fingerprint.txt"])
+        .current_dir(&newer)
+        .output()
+        .unwrap();
+    std::fs::write(newer.join("SHA256SUMS"), &resummed.stdout).unwrap();
+    let said = refused(&newer, "a backup of a newer dues");
+    assert!(said.contains("was made by dues 99."), "{said}");
+
     let incomplete = copy_backup(&dir, "backup_incomplete");
     std::fs::remove_file(incomplete.join("SHA256SUMS")).unwrap();
     let said = refused(&incomplete, "no SHA256SUMS");
@@ -632,4 +656,5 @@ fn damaged_backups_and_non_empty_targets_are_refused_and_change_nothing() {
         query_value(&target.url, "select string_agg(name, ',') from dues.member"),
         "Ann"
     );
+    let _ = std::fs::remove_dir_all(&root);
 }

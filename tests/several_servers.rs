@@ -459,4 +459,5 @@ fn two_servers_and_two_workers_share_one_database() {
     );
     report.finish();
     drop(workers);
+    let _ = std::fs::remove_dir_all(&dir);
 }
