@@ -140,6 +140,10 @@ mod tests {
         );
         assert_eq!(major_of("postgres (PostgreSQL) 17beta1"), Some(17));
         assert_eq!(major_of("postgres (PostgreSQL) 16.4"), Some(16));
+        assert_eq!(
+            major_of("pg_dump (PostgreSQL) 16.4 (Debian 16.4-1.pgdg120+2)"),
+            Some(16)
+        );
         assert_eq!(major_of("garbage"), None);
     }
 }
