@@ -16,6 +16,13 @@ use std::path::{Path, PathBuf};
 /// Writes a backup of `db` into `to` (a new folder; default
 /// `dues-backup-<UTC time>`) and prints what it holds.
 pub async fn run(db: &Database, to: Option<PathBuf>) -> Result<()> {
+    if let Some(cluster) = db.cluster().filter(|c| !c.initialized()) {
+        // never create a cluster only to find it empty
+        return Err(Error::Failed(format!(
+            "there is no embedded cluster under {}: nothing to back up (is --home or DUES_HOME right?)",
+            cluster.home.display()
+        )));
+    }
     db.prepare().await?;
     let client = db.connect().await?;
     let (server_version, server_major, user): (String, i32, String) = {

@@ -310,6 +310,9 @@ pub fn sums_text(files: &[FileSum]) -> String {
 /// file truncated or altered, and a manifest of another format.
 pub fn verify(dir: &Path) -> Result<(Manifest, String)> {
     let refuse = |msg: String| Error::Failed(format!("{msg}; nothing was restored"));
+    if !dir.is_dir() {
+        return Err(refuse(format!("{}: no such folder", dir.display())));
+    }
     let sums_path = dir.join(SUMS_FILE);
     let sums = match std::fs::read_to_string(&sums_path) {
         Ok(s) => s,

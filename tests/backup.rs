@@ -534,6 +534,24 @@ fn damaged_backups_and_non_empty_targets_are_refused_and_change_nothing() {
     assert!(text(&out).contains("not a dues database"), "{}", text(&out));
     assert!(!nothing.exists() && !nothing.with_file_name("plain.partial").exists());
 
+    // a home without a cluster (a wrong --home) is not given a new one to back up
+    let empty_home = root.join("no-home");
+    let out = dues()
+        .arg("--home")
+        .arg(&empty_home)
+        .args(["backup", "--to"])
+        .arg(root.join("of-nothing"))
+        .env_remove("DATABASE_URL")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(
+        text(&out).contains("no embedded cluster under"),
+        "{}",
+        text(&out)
+    );
+    assert!(!empty_home.join("pg").exists() && !root.join("of-nothing").exists());
+
     let refused = |dir: &Path, why: &str| {
         let target = FreshDb::new("restore_refused");
         let out = restore_into_url(&target.url, dir);
@@ -616,6 +634,9 @@ fn damaged_backups_and_non_empty_targets_are_refused_and_change_nothing() {
     std::fs::write(newer.join("SHA256SUMS"), &resummed.stdout).unwrap();
     let said = refused(&newer, "a backup of a newer dues");
     assert!(said.contains("was made by dues 99."), "{said}");
+
+    let said = refused(&root.join("nowhere"), "a folder that does not exist");
+    assert!(said.contains("no such folder"), "{said}");
 
     let incomplete = copy_backup(&dir, "backup_incomplete");
     std::fs::remove_file(incomplete.join("SHA256SUMS")).unwrap();
