@@ -1,7 +1,7 @@
 # Sourced by bench/run: the collector over M members and S recurring
 # subscriptions, for each M:S of COLLECT_SIZES (two monthly classes, so at most two
 # subscriptions a member), loaded through api.member_create and
-# api.subscription_start. Timed: `dues jobs run collect --at D 12:00` on one
+# api.recurring_subscription_start. Timed: `dues jobs run collect --at D 12:00` on one
 # copy of the database, and the set-based limit (bench/collect_limit.sql) on
 # another; both must make the same invoice lines.
 # Needs: DUES HOME_DIR URL SQL LOAD RESULTS WORK here say die.
@@ -39,7 +39,7 @@ SQL
     for ((from = 0; from < cs; from += batch)); do
         to=$((from + batch - 1)); [ $to -ge "$cs" ] && to=$((cs - 1))
         # subscription k: member FIRST + k mod M, class A for the first M subscriptions, then class B
-        CSQL -c "select count(api.subscription_start($FIRST + k % $cm,
+        CSQL -c "select count(api.recurring_subscription_start($FIRST + k % $cm,
                         case when k < $cm then $CLASS_A else $CLASS_B end,
                         jsonb_build_object('start_date', '$DAY'::date)))
                    from generate_series($from, $to) k" >/dev/null
@@ -76,9 +76,9 @@ SQL
     echo "set-based limit: ${limit_s}s" >&2
 
     lines_sql="select count(*) || ' lines, ' || coalesce(sum(l.amount), 0) || ' total, digest ' ||
-                      md5(coalesce(string_agg(concat_ws('|', l.subscription_id, l.class_id, l.period_of, l.period_start, l.period_end, l.due_date,
+                      md5(coalesce(string_agg(concat_ws('|', l.class_subscription_id, l.class_id, l.period_of, l.period_start, l.period_end, l.due_date,
                                                         l.amount, l.period_amount, l.description, i.member_id, i.provider_id, i.currency),
-                                              ',' order by l.subscription_id, l.period_of), ''))
+                                              ',' order by l.class_subscription_id, l.period_of), ''))
                  from dues.invoice_line l join dues.invoice i on i.id = l.invoice_id where l.kind = 'period'"
     ours=$(CSQL -c "$lines_sql")
     theirs=$(LSQL -c "$lines_sql")

@@ -57,20 +57,20 @@ periods as (
       from guess g
       cross join lateral generate_series(g.k_from - 1, g.k_to + 1) k(k)
 )
-select p.class_subscription_id as subscription_id, p.member_id, p.class_id, p.currency, p.provider_id, p.title, p.minor_units,
+select p.class_subscription_id as class_subscription_id, p.member_id, p.class_id, p.currency, p.provider_id, p.title, p.minor_units,
        p.period_of, p.natural_end,
        greatest(p.period_of, p.start_date) as period_start,
        least(p.natural_end, coalesce(p.end_date, p.natural_end)) as period_end,
        coalesce(o.amount, p.amount) as period_amount
   from periods p
-  left join lateral (select o.amount from dues.dues_override o
+  left join lateral (select o.amount from dues.period_amount_override o
                       where o.member_id = p.member_id and o.class_id = p.class_id and o.effective_from <= p.period_of
                       order by o.effective_from desc, o.id desc limit 1) o on true
  where p.natural_end >= p.from_day
    and greatest(p.period_of, p.start_date) <= :'horizon'::date
    and (p.end_date is null or greatest(p.period_of, p.start_date) <= p.end_date)
    and not exists (select from dues.invoice_line l
-                    where l.subscription_id = p.class_subscription_id and l.period_of = p.period_of
+                    where l.class_subscription_id = p.class_subscription_id and l.period_of = p.period_of
                       and l.kind = 'period' and not l.void);
 
 alter table bench_due add column piece numeric(14,2);
@@ -85,15 +85,15 @@ select distinct d.member_id, d.provider_id, d.currency, :run
  where d.piece > 0
  order by 1, 2, 3;
 
-insert into dues.invoice_line (invoice_id, kind, class_id, subscription_id, description,
+insert into dues.invoice_line (invoice_id, kind, class_id, class_subscription_id, description,
                                period_of, period_start, period_end, due_date, amount, period_amount)
-select i.id, 'period', d.class_id, d.subscription_id, format('%s, %s to %s', d.title, d.period_start, d.period_end),
+select i.id, 'period', d.class_id, d.class_subscription_id, format('%s, %s to %s', d.title, d.period_start, d.period_end),
        d.period_of, d.period_start, d.period_end, d.period_start, d.piece, d.period_amount
   from bench_due d
   join dues.invoice i on i.member_id = d.member_id and i.provider_id = d.provider_id and i.currency = d.currency
                      and i.status = 'draft' and i.collect_run_id = :run
  where d.piece > 0
- order by d.member_id, d.subscription_id, d.period_of;
+ order by d.member_id, d.class_subscription_id, d.period_of;
 
 update dues.invoice i
    set total = s.total
@@ -104,8 +104,8 @@ update dues.invoice i
 
 update dues.recurring_subscription r
    set billed_until = greatest(r.billed_until, b.until)
-  from (select subscription_id, max(period_end) as until from bench_due group by subscription_id) b
- where r.class_subscription_id = b.subscription_id;
+  from (select class_subscription_id, max(period_end) as until from bench_due group by class_subscription_id) b
+ where r.class_subscription_id = b.class_subscription_id;
 
 update dues.collect_run set finished_at = clock_timestamp() where id = :run;
 commit;

@@ -156,7 +156,7 @@ fn a_backup_taken_under_load_restores_into_a_fresh_home_with_everything_equal() 
     ));
     let order = id(&post(
         &a,
-        "subscription_request",
+        "class_subscription_request",
         Some(&staff),
         &format!(r#"{{"member_id":{ann},"class_id":{class}}}"#),
     ));
@@ -183,7 +183,7 @@ fn a_backup_taken_under_load_restores_into_a_fresh_home_with_everything_equal() 
             "select api.provider_register({space}, true); \
              select api.class_create('Membership', 'recurring', \
                '{{\"period\": \"month\", \"amount\": \"30.00\", \"renewal\": \"auto_renew\", \"setup_fee\": \"10.00\"}}'); \
-             select api.subscription_start(m, (select max(id) from dues.class)) from unnest(array[{cat}, {dan}]) m;"
+             select api.recurring_subscription_start(m, (select max(id) from dues.class)) from unnest(array[{cat}, {dan}]) m;"
         ),
     );
     let collect = s.dues(&["jobs", "run", "collect"]);

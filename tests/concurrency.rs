@@ -42,7 +42,7 @@ async fn no_credit_is_spent_twice_and_no_order_closed_twice() {
         for _ in 0..ORDERS_PER_MEMBER {
             let order: i64 = setup
                 .query_one(
-                    "select id from api.subscription_request($1, $2)",
+                    "select id from api.class_subscription_request($1, $2)",
                     &[&member, &class],
                 )
                 .await

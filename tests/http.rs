@@ -83,7 +83,7 @@ fn responses_have_their_shapes_and_bad_requests_are_4xx() {
     assert_eq!(b.json()[0]["available"], num("123456789012.34"));
     let subs = get(
         a,
-        &format!("/rpc/member_subscriptions?member_id={member}"),
+        &format!("/rpc/class_subscription_list?member_id={member}"),
         Some(&staff),
     );
     assert_eq!((subs.status, subs.body.as_str()), (200, "[]"));
@@ -365,7 +365,7 @@ fn tokens_decide_who_may_do_what() {
     // a member acts on its own data, not on another's, and learns nothing of it
     let order = post(
         a,
-        "subscription_request",
+        "class_subscription_request",
         Some(&ann_token),
         &format!(r#"{{"member_id":{ann},"class_id":{class}}}"#),
     );
@@ -397,7 +397,7 @@ fn tokens_decide_who_may_do_what() {
     }
     let r = post(
         a,
-        "subscription_request",
+        "class_subscription_request",
         Some(&bob_token),
         &format!(r#"{{"member_id":{ann},"class_id":{class}}}"#),
     );
@@ -523,7 +523,7 @@ fn the_subscription_flow_over_http_and_dues_call() {
     let class = class.json()["id"].clone();
     let order = post(
         a,
-        "subscription_request",
+        "class_subscription_request",
         Some(&staff),
         &format!(r#"{{"member_id":{member},"class_id":{class}}}"#),
     )
@@ -585,7 +585,7 @@ fn the_subscription_flow_over_http_and_dues_call() {
     let order = staff_call(
         &s,
         &[
-            "subscription_request",
+            "class_subscription_request",
             &format!("member_id={dana}"),
             &format!("class_id={free}"),
         ],

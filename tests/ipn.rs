@@ -148,7 +148,9 @@ fn a_payment_pays_once_moves_the_member_in_and_a_refund_takes_it_back() {
     // from tomorrow on (today it was still waiting, until the payment came)
     let groups = query_text(
         &s.db.url,
-        &format!("select string_agg(key, ',') from api.member_groups({ann}, current_date + 1)"),
+        &format!(
+            "select string_agg(key, ',') from api.member_groups({ann}, dues.local_date(now()) + 1)"
+        ),
     );
     assert!(
         groups.contains("members") && !groups.contains("pending_payments"),
@@ -420,7 +422,9 @@ fn failed_and_cancel_mail_member_and_board_and_end_of_term_ends_the_membership()
     );
     let members_now = query_text(
         &s.db.url,
-        &format!("select string_agg(key, ',') from api.member_groups({ann}, current_date + 1)"),
+        &format!(
+            "select string_agg(key, ',') from api.member_groups({ann}, dues.local_date(now()) + 1)"
+        ),
     );
     assert!(
         members_now.contains("members"),

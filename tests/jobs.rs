@@ -18,7 +18,7 @@ async fn billing_fixture(db: &FreshDb, n: usize) -> tokio_postgres::Client {
     .unwrap();
     for i in 0..n {
         c.execute(
-            "select api.subscription_start(m.id, (select max(id) from dues.class)) \
+            "select api.recurring_subscription_start(m.id, (select max(id) from dues.class)) \
                from api.member_create($1, $2) m",
             &[&format!("Member {i}"), &format!("m{i}@example.org")],
         )

@@ -865,7 +865,7 @@ fn bobs_records(
     );
     let hosting = id(&hosting, "id");
     let sub = call(
-        "subscription_start",
+        "recurring_subscription_start",
         format!(r#"{{"member_id":{bob},"class_id":{hosting}}}"#),
     );
     call(
@@ -902,7 +902,7 @@ fn bobs_records(
         ),
     );
     let shelf = call(
-        "storage_type_create",
+        "storage_slot_type_create",
         r#"{"name":"shelf","title":"Shelf","default_term":"3 months"}"#.into(),
     );
     let slot = call(
@@ -917,7 +917,7 @@ fn bobs_records(
         ("member_id", bob),
         ("order_id", order),
         ("invoice_id", id(&invoices[0], "id")),
-        ("subscription_id", id(&sub, "class_subscription_id")),
+        ("class_subscription_id", id(&sub, "class_subscription_id")),
         ("contact_id", id(&contact, "id")),
         ("service_order_id", id(&service_order, "id")),
         ("organization_id", id(&bobco, "id")),
@@ -943,7 +943,7 @@ fn another_members_data_is_refused_without_revealing_whether_it_exists() {
         .clone();
     let order = common::post(
         &a,
-        "subscription_request",
+        "class_subscription_request",
         Some(&staff),
         &format!(r#"{{"member_id":{bob},"class_id":{class}}}"#),
     )
@@ -1244,7 +1244,7 @@ fn generated_requests_never_fault_and_refusals_change_nothing() {
         assert_eq!(
             common::post(
                 &a,
-                "subscription_request",
+                "class_subscription_request",
                 Some(&staff),
                 &format!(r#"{{"member_id":{m},"class_id":1}}"#)
             )

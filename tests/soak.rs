@@ -55,7 +55,7 @@ fn schemathesis_hostile_input() {
     for m in &members {
         let r = common::post(
             &a,
-            "subscription_request",
+            "class_subscription_request",
             Some(&staff),
             &format!(r#"{{"member_id":{m},"class_id":1}}"#),
         );

@@ -12,7 +12,7 @@ begin
     perform dues.authorize_staff();
     if access_log."limit" is null or access_log."limit" < 1 then
         raise exception 'limit must be a positive number, got %', coalesce(access_log."limit"::text, 'null')
-            using errcode = 'DU013';
+            using errcode = 'DU01E';
     end if;
     return query
         select l.* from dues.access_log l
@@ -29,6 +29,6 @@ $$;
 comment on function api.access_log(bigint, bigint, date, int) is
 $$The access log, newest first: every decision (when, device, item, badge, member when known, granted, reason), for one member,
 one item and/or one day (in setting local_timezone) when given, at most limit rows (100 by default). Staff only.
-Errors: DU013 limit not positive.$$;
+Errors: DU01E limit not positive.$$;
 
 grant execute on function api.access_log(bigint, bigint, date, int) to dues_staff;

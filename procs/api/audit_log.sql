@@ -9,7 +9,7 @@ begin
     perform dues.authorize_staff();
     if audit_log."limit" is null or audit_log."limit" < 1 then
         raise exception 'limit must be a positive number, got %', coalesce(audit_log."limit"::text, 'null')
-            using errcode = 'DU013';
+            using errcode = 'DU01E';
     end if;
     return query
         select a.*
@@ -24,6 +24,6 @@ $$;
 comment on function api.audit_log(bigint, text, int) is
 $$The newest entries of the audit log (changes to group memberships, badges, member links, e-mail addresses, roles, storage slots
 and memberships): who (actor), when (at), what (table_name, row_id, action, old and new row) and why, for one member and/or one
-table when given, newest first, at most limit rows (100 by default). Staff only. Errors: DU013 limit not positive.$$;
+table when given, newest first, at most limit rows (100 by default). Staff only. Errors: DU01E limit not positive.$$;
 
 grant execute on function api.audit_log(bigint, text, int) to dues_staff;

@@ -11,7 +11,7 @@ begin
     perform dues.member_get(badge_assign.member_id);
     perform dues.require_argument('number', badge_assign.number is null);
     if badge_assign.number !~ '^\S{1,64}$' then
-        raise exception 'badge number % must be 1 to 64 characters without spaces', badge_assign.number using errcode = 'DU013';
+        raise exception 'badge number % must be 1 to 64 characters without spaces', badge_assign.number using errcode = 'DU01A';
     end if;
     perform dues.audit_why(badge_assign.why);
     begin
@@ -29,6 +29,6 @@ $$;
 
 comment on function api.badge_assign(bigint, text, text) is
 $$Gives a member a badge (the number its card or fob reads). A number is held by one member at a time. Recorded in the audit log
-with why. Returns the badge. Staff only. Errors: DU014 an argument is null, DU001 unknown member, DU013 bad number, DU124 number in use.$$;
+with why. Returns the badge. Staff only. Errors: DU014 an argument is null, DU001 unknown member, DU01A bad number, DU124 number in use.$$;
 
 grant execute on function api.badge_assign(bigint, text, text) to dues_staff;

@@ -14,7 +14,7 @@ begin
     if certification_grant.certified_by is not null then
         perform dues.member_get(certification_grant.certified_by);
         if certification_grant.certified_by = certification_grant.member_id then
-            raise exception 'member % cannot certify itself', certification_grant.member_id using errcode = 'DU013';
+            raise exception 'member % cannot certify itself', certification_grant.member_id using errcode = 'DU01H';
         end if;
     end if;
     perform dues.audit_why(certification_grant.note);
@@ -34,6 +34,6 @@ $$;
 comment on function api.certification_grant(bigint, bigint, bigint, text) is
 $$Records that a member was trained on a machine (item), by whom (certified_by, a member; not itself) and when (now), with a note.
 A member already certified keeps its certification. Audited. Returns the certification. Staff only.
-Errors: DU014 an argument is null, DU001 unknown member or certifier, DU013 self-certification, DU122 unknown item.$$;
+Errors: DU014 an argument is null, DU001 unknown member or certifier, DU01H self-certification, DU122 unknown item.$$;
 
 grant execute on function api.certification_grant(bigint, bigint, bigint, text) to dues_staff;

@@ -1,6 +1,6 @@
 -- Adds a one-off charge to a member's next invoice.
 create or replace function api.charge_add(member_id bigint, class_id bigint, amount numeric, description text,
-                                          due_date date default current_date)
+                                          due_date date default dues.local_date(now()))
 returns dues.charge
 language plpgsql
 security definer
@@ -23,7 +23,7 @@ begin
     perform dues.money_check(charge_add.amount, v_class.currency);
     if pg_catalog.btrim(charge_add.description) = '' then
         raise exception 'description must not be blank'
-            using errcode = 'DU013';
+            using errcode = 'DU017';
     end if;
     if dues.member_master(charge_add.member_id) is not null then
         raise exception 'member % is linked to member %: linked members are billed through their master',
@@ -43,6 +43,6 @@ $$Adds a one-off charge (a late fee, an extra service) for a member: the collect
 (default today) is within the invoicing lead time; its revenue goes to the class (any class, in the class's currency). Staff only.
 Returns the charge.
 Errors: DU014 an argument is null, DU001 unknown member, DU002 unknown class, DU020 amount not positive, DU023 too many decimals,
-DU013 blank description, DUB12 the member is linked (its master is billed), 42501 not staff.$$;
+DU017 blank description, DUB12 the member is linked (its master is billed), 42501 not staff.$$;
 
 grant execute on function api.charge_add(bigint, bigint, numeric, text, date) to dues_staff;

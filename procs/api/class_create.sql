@@ -16,7 +16,7 @@ begin
     perform dues.require_argument('rule', class_create.rule is null);
     if pg_catalog.btrim(class_create.title) = '' then
         raise exception 'title must not be blank'
-            using errcode = 'DU013';
+            using errcode = 'DU017';
     end if;
     if not exists (select from dues.subscription_rule r where r.name = class_create.rule) then
         raise exception 'subscription rule % not found', class_create.rule
@@ -53,7 +53,7 @@ rule names a subscription rule (see rule_list); params is a JSON object of the r
 every required one must be present, every value valid for its type, and names the rule does not define at class level are refused.
 currency defaults to the system default (dues.setting default_currency). The class gets its own students group and a revenue account.
 Returns the new class (id, title, description, currency, rule, students_group_id, created_at, created_by).
-Errors: DU014 title or rule is null, DU013 blank title or params not an object, DU004 unknown rule, DU021 unknown currency,
+Errors: DU014 title or rule is null, DU017 blank title, DU01K params not an object, DU004 unknown rule, DU021 unknown currency,
 DU010 a required parameter is missing, DU011 unknown parameter, DU012 a value is invalid for its type or for the rule.$$;
 
 grant execute on function api.class_create(text, text, jsonb, text, text) to dues_staff;

@@ -1,5 +1,5 @@
 -- The members of a class's students group on a date.
-create or replace function api.class_students(class_id bigint, on_date date default current_date)
+create or replace function api.class_students(class_id bigint, on_date date default dues.local_date(now()))
 returns table (member_id bigint, name text, email text, start_date date, end_date date)
 language plpgsql
 stable

@@ -17,7 +17,7 @@ begin
                   hint = case v_order.state
                              when 'opened' then 'confirm it with order_confirm first'
                              when 'closed' then 'the order is already a subscription'
-                             else 'open a new order with subscription_request'
+                             else 'open a new order with class_subscription_request'
                          end;
     end if;
     select c.* into strict v_class from dues.class c where c.id = v_order.class_id;

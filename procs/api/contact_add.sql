@@ -15,15 +15,15 @@ begin
     perform dues.require_argument('name', contact_add.name is null);
     if contact_add.role not in ('billing', 'technical', 'administrative', 'other') then
         raise exception 'role must be billing, technical, administrative or other, got %', contact_add.role
-            using errcode = 'DU013';
+            using errcode = 'DU019';
     end if;
     if pg_catalog.btrim(contact_add.name) = '' then
         raise exception 'name must not be blank'
-            using errcode = 'DU013';
+            using errcode = 'DU017';
     end if;
     if pg_catalog.btrim(contact_add.email) !~ '^[^@[:space:]]+@[^@[:space:]]+$' then
         raise exception 'e-mail address % is not valid', contact_add.email
-            using errcode = 'DU013',
+            using errcode = 'DU018',
                   hint = 'an address looks like name@example.org';
     end if;
     if contact_add.role = 'billing' and contact_add.email is null then
@@ -32,7 +32,7 @@ begin
     end if;
     if pg_catalog.btrim(contact_add.phone) = '' or pg_catalog.btrim(contact_add.postal_address) = '' then
         raise exception 'phone and postal_address must not be blank (leave them out instead)'
-            using errcode = 'DU013';
+            using errcode = 'DU017';
     end if;
     if contact_add.role = 'billing' then
         update dues.member_contact c
@@ -51,7 +51,7 @@ comment on function api.contact_add(bigint, text, text, text, text, text) is
 $$Adds a contact to a member: role (billing, technical, administrative or other), name, and optionally email, phone and postal_address.
 The billing contact receives the member's invoices and reminders (without one they go to the member's own e-mail); it needs an e-mail
 address, and a new billing contact replaces the previous one (which is kept as removed). Returns the contact.
-Errors: DU014 member_id, role or name is null, or a billing contact without e-mail, DU001 unknown member, DU013 unknown role, blank name,
+Errors: DU014 member_id, role or name is null, or a billing contact without e-mail, DU001 unknown member, DU019 unknown role, DU017 blank name,
 phone or address, bad e-mail, 42501 not allowed (it needs the right to pay for the member: the member itself, a manager, staff).$$;
 
 grant execute on function api.contact_add(bigint, text, text, text, text, text) to dues_member, dues_staff;

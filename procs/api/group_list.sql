@@ -1,4 +1,4 @@
-create or replace function api.group_list(on_date date default current_date)
+create or replace function api.group_list(on_date date default dues.local_date(now()))
 returns table (id bigint, key text, name text, linked_members_follow boolean, member_count bigint)
 language plpgsql
 stable

@@ -1,4 +1,4 @@
-create or replace function api.group_members(group_id bigint, on_date date default current_date)
+create or replace function api.group_members(group_id bigint, on_date date default dues.local_date(now()))
 returns table (member_id bigint, name text, email text, since date, until date)
 language plpgsql
 stable

@@ -1,4 +1,4 @@
-create or replace function api.group_remove(member_id bigint, group_id bigint, why text default null, on_date date default current_date)
+create or replace function api.group_remove(member_id bigint, group_id bigint, why text default null, on_date date default dues.local_date(now()))
 returns setof bigint
 language plpgsql
 security definer

@@ -39,7 +39,7 @@ begin
     amount_due := case when v_invoice.status = 'open' then v_invoice.total - settled else 0 end;
     lines := coalesce((select pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object(
                                   'id', l.id, 'kind', l.kind, 'description', l.description, 'class_id', l.class_id,
-                                  'subscription_id', l.subscription_id, 'charge_id', l.charge_id,
+                                  'class_subscription_id', l.class_subscription_id, 'charge_id', l.charge_id,
                                   'period_start', l.period_start, 'period_end', l.period_end, 'due_date', l.due_date,
                                   'amount', l.amount, 'period_amount', l.period_amount, 'void', l.void,
                                   'credited', (select pc.amount from dues.proration_credit pc where pc.invoice_line_id = l.id))
@@ -63,6 +63,6 @@ $$One invoice: id, number (per provider and year, e.g. "2027-000012"), member_id
 paid, void, uncollectible), issue_date, due_date, total, settled (credit applied minus given back, plus written off), amount_due (what is
 left to pay on an open invoice), lines (kind period/setup_fee/charge, description, the days a period line covers, amount, the whole period's
 amount, void, and the proration credit given for it), settlements and the status history (from, to, business day, reason, who, when).
-Errors: DU014 invoice_id is null, DUB01 unknown invoice, 42501 not allowed (members see their own invoices and their organisations').$$;
+Errors: DU014 invoice_id is null, DUB01 unknown invoice, 42501 not allowed (members see their own invoices and their organizations').$$;
 
 grant execute on function api.invoice_get(bigint) to dues_member, dues_staff;

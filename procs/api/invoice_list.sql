@@ -17,11 +17,11 @@ begin
     end if;
     if invoice_list.status not in ('draft', 'open', 'paid', 'void', 'uncollectible') then
         raise exception 'status must be draft, open, paid, void or uncollectible, got %', invoice_list.status
-            using errcode = 'DU013';
+            using errcode = 'DU019';
     end if;
     if invoice_list.from_date > invoice_list.to_date then
         raise exception 'from_date % is after to_date %', invoice_list.from_date, invoice_list.to_date
-            using errcode = 'DU013';
+            using errcode = 'DU01C';
     end if;
     return query
         select i.id, i.number, i.member_id, i.provider_id, i.currency, i.status, i.issue_date, i.due_date, i.total,
@@ -39,6 +39,6 @@ comment on function api.invoice_list(bigint, text, date, date) is
 $$Lists invoices, newest first: of one member (member_id), or of everyone (staff only, member_id null); optionally only one status
 (draft, open, paid, void, uncollectible) and only those issued from from_date to to_date (inclusive). Each row: id, number,
 invoice_member_id, provider_id, currency, invoice_status, issue_date, due_date, total, amount_due (left to pay on an open invoice).
-Errors: DU001 unknown member, DU013 unknown status or from_date after to_date, 42501 not allowed.$$;
+Errors: DU001 unknown member, DU019 unknown status, DU01C from_date after to_date, 42501 not allowed.$$;
 
 grant execute on function api.invoice_list(bigint, text, date, date) to dues_member, dues_staff;

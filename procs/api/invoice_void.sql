@@ -64,11 +64,11 @@ begin
     -- its periods and charges may be billed again: billing restarts at the first day it had billed
     update dues.recurring_subscription r
        set billed_until = case when l.first_day > r.start_date then least(r.billed_until, l.first_day - 1) end
-      from (select l.subscription_id, pg_catalog.min(l.period_start) as first_day
+      from (select l.class_subscription_id, pg_catalog.min(l.period_start) as first_day
               from dues.invoice_line l
              where l.invoice_id = v_invoice.id and l.kind = 'period' and not l.void
-             group by l.subscription_id) l
-     where r.class_subscription_id = l.subscription_id;
+             group by l.class_subscription_id) l
+     where r.class_subscription_id = l.class_subscription_id;
     update dues.invoice_line l set void = true where l.invoice_id = v_invoice.id;
 
     perform dues.member_settle(v_invoice.member_id, v_invoice.currency, v_today);

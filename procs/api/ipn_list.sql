@@ -10,12 +10,12 @@ begin
     if ipn_list.state is not null and ipn_list.state not in
        ('received', 'unverified', 'invalid', 'rejected', 'unmatched', 'ambiguous', 'held', 'processed', 'failed') then
         raise exception 'state % is unknown', ipn_list.state
-            using errcode = 'DU013',
+            using errcode = 'DU019',
                   hint = 'states: received, unverified, invalid, rejected, unmatched, ambiguous, held, processed, failed';
     end if;
     if ipn_list."limit" is null or ipn_list."limit" < 1 then
         raise exception 'limit must be a positive number, got %', coalesce(ipn_list."limit"::text, 'null')
-            using errcode = 'DU013';
+            using errcode = 'DU01E';
     end if;
     return query
         select (dues.ipn_summary(m)).*
@@ -33,6 +33,6 @@ ours), unmatched (no member has the payer's e-mail), ambiguous (several have it)
 only through a PayPal e-mail the member set itself after the message arrived, or it refunds a payment another payer made; decide with
 ipn_reprocess and member_id), processed, failed (processing raised: error). note says why or what processing did; member_id the member
 it led to (for a held one, the member it would go to). At most limit rows (100 by default). Staff only.
-Errors: DU013 unknown state or limit not positive.$$;
+Errors: DU019 unknown state, DU01E limit not positive.$$;
 
 grant execute on function api.ipn_list(text, int) to dues_staff;

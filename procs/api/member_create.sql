@@ -13,15 +13,15 @@ begin
     perform dues.require_argument('kind', member_create.kind is null);
     if pg_catalog.btrim(member_create.name) = '' then
         raise exception 'name must not be blank'
-            using errcode = 'DU013';
+            using errcode = 'DU017';
     end if;
     if member_create.kind not in ('person', 'organization') then
         raise exception 'kind must be person or organization, got %', member_create.kind
-            using errcode = 'DU013';
+            using errcode = 'DU019';
     end if;
     if pg_catalog.btrim(member_create.email) !~ '^[^@[:space:]]+@[^@[:space:]]+$' then
         raise exception 'e-mail address % is not valid', member_create.email
-            using errcode = 'DU013',
+            using errcode = 'DU018',
                   hint = 'an address looks like name@example.org';
     end if;
 
@@ -38,9 +38,9 @@ end
 $$;
 
 comment on function api.member_create(text, text, text) is
-$$Registers a member: a person (kind "person", the default) or an organisation (kind "organization") that subscribes to classes and pays.
+$$Registers a member: a person (kind "person", the default) or an organization (kind "organization") that subscribes to classes and pays.
 name must not be blank; email must look like an e-mail address and must not be used by another member (compared case-insensitively).
 Returns the new member (id, kind, name, email, created_at, created_by).
-Errors: DU014 an argument is null, DU013 blank name, bad e-mail or unknown kind, DU015 e-mail already in use.$$;
+Errors: DU014 an argument is null, DU017 blank name, DU018 bad e-mail, DU019 unknown kind, DU015 e-mail already in use.$$;
 
 grant execute on function api.member_create(text, text, text) to dues_staff;

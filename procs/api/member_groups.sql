@@ -1,4 +1,4 @@
-create or replace function api.member_groups(member_id bigint, on_date date default current_date)
+create or replace function api.member_groups(member_id bigint, on_date date default dues.local_date(now()))
 returns table (group_id bigint, key text, name text, since date, until date)
 language plpgsql
 stable

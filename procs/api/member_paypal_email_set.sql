@@ -15,7 +15,7 @@ begin
     v_member := dues.member_lock(member_paypal_email_set.member_id);
     if v_email !~ '^[^@[:space:]]+@[^@[:space:]]+$' then
         raise exception 'e-mail address % is not valid', v_email
-            using errcode = 'DU013',
+            using errcode = 'DU018',
                   hint = 'an address looks like name@example.org';
     end if;
 
@@ -63,13 +63,13 @@ $$;
 comment on function api.member_paypal_email_set(bigint, text, text) is
 $$Sets the e-mail of a member's PayPal account, used to match PayPal payment notifications when it differs from the member's
 e-mail. Staff set it at once (and payment notifications left unmatched are matched again). A member (or a manager of an
-organisation) asks for it: a code is mailed to the address, and the address becomes the member's PayPal e-mail when
+organization) asks for it: a code is mailed to the address, and the address becomes the member's PayPal e-mail when
 member_paypal_email_confirm gets the code back (within setting paypal_email_code_minutes, 60; at most
 paypal_email_claims_per_day requests, 5). An address that is another member's e-mail or PayPal e-mail never becomes a member's
 this way (its owner is told instead; the answer is the same). Notifications that arrived before a member's own change are not
 matched to it: they are held for staff. null or blank clears it at once. Recorded in the audit log with why. Returns
 member_id, paypal_email (the address in force), pending_email and pending_until (the address waiting for its code, until when).
-Errors: DU014 member_id is null, DU001 unknown member, DU013 not an e-mail address, DU016 an address or why too long,
+Errors: DU014 member_id is null, DU001 unknown member, DU018 not an e-mail address, DU016 an address or why too long,
 DU116 too many requests today, 42501 not allowed.$$;
 
 grant execute on function api.member_paypal_email_set(bigint, text, text) to dues_member, dues_staff;

@@ -1,10 +1,10 @@
 -- Has this member paid: its standing, what it owes, how late.
 create or replace function api.member_standing(
     member_id           bigint,
-    on_date             date default current_date,
+    on_date             date default dues.local_date(now()),
     out standing          text,
     out standing_since    date,
-    out follows_member_id bigint,
+    out master_id         bigint,
     out paid              boolean,
     out amount_due        numeric,
     out overdue           numeric,
@@ -12,7 +12,7 @@ create or replace function api.member_standing(
     out amounts_due       jsonb,
     out oldest_due_date   date,
     out days_late         int,
-    out credit            numeric
+    out available         numeric
 )
 language plpgsql
 stable
@@ -28,8 +28,8 @@ begin
     perform dues.authorize_member(member_standing.member_id, 'use');
     v_member := dues.member_get(member_standing.member_id);
     perform dues.require_argument('on_date', member_standing.on_date is null);
-    follows_member_id := dues.member_master(v_member.id);
-    v_billed := coalesce(follows_member_id, v_member.id);   -- a linked member's standing is its master's
+    master_id := dues.member_master(v_member.id);
+    v_billed := coalesce(master_id, v_member.id);   -- a linked member's standing is its master's
 
     select s.* into v_state from dues.member_standing s where s.member_id = v_billed;
     standing := coalesce(v_state.standing, 'good');
@@ -58,19 +58,20 @@ begin
     paid := not exists (select from dues.invoice i
                          where i.member_id = v_billed and i.status = 'open' and i.due_date < member_standing.on_date);
     days_late := greatest(member_standing.on_date - oldest_due_date, 0);
-    credit := (select a.balance - dues.member_reserved(v_billed, a.currency)
-                 from dues.ledger_account a
-                where a.member_id = v_billed and a.currency = coalesce(member_standing.currency, dues.default_currency()));
-    credit := pg_catalog.round(coalesce(credit, 0.00), 2);
+    available := (select a.balance - dues.member_reserved(v_billed, a.currency)
+                    from dues.ledger_account a
+                   where a.member_id = v_billed and a.currency = coalesce(member_standing.currency, dues.default_currency()));
+    available := pg_catalog.round(coalesce(available, 0.00), 2);
 end
 $$;
 
 comment on function api.member_standing(bigint, date) is
 $$Has this member paid? standing (good, at_risk or suspended, as the collector last found it; a member never found late is good) and
-standing_since; follows_member_id (a linked member's answer is its master's, who is billed for it); paid (no open invoice was due before
+standing_since; master_id (a linked member's master: the answer is the master's, who is billed for it); paid (no open invoice was due before
 on_date, default today); amount_due (everything left to pay on open invoices), overdue (the part due before on_date), currency (null, as
 are amount_due and overdue, when the member owes in several currencies: see amounts_due, an object by currency), oldest_due_date of an open
-invoice, days_late (on_date minus that date, 0 when none is late) and credit (money registered and not yet applied or reserved).
+invoice, days_late (on_date minus that date, 0 when none is late) and available (credit not yet applied or reserved, as
+member_balance answers it).
 Errors: DU014 member_id or on_date is null, DU001 unknown member, 42501 not allowed.$$;
 
 grant execute on function api.member_standing(bigint, date) to dues_member, dues_staff;

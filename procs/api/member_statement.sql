@@ -14,7 +14,7 @@ begin
     v_member := dues.member_get(member_statement.member_id);
     if member_statement.from_date > member_statement.to_date then
         raise exception 'from_date % is after to_date %', member_statement.from_date, member_statement.to_date
-            using errcode = 'DU013';
+            using errcode = 'DU01C';
     end if;
     return query
         with posting as (
@@ -62,6 +62,6 @@ $$A member's statement: every ledger posting on its credit account (money paid i
 line number, business day, ledger transaction, kind, memo, invoice number, account ("credit" or "receivable"), amount and the running
 balance: credit minus what is owed (positive: the member has money left; negative: it owes). When from_date is given, the first line of
 each currency is its opening balance. Applying credit to an invoice shows as two lines that cancel out.
-Errors: DU014 member_id is null, DU001 unknown member, DU013 from_date after to_date, 42501 not allowed.$$;
+Errors: DU014 member_id is null, DU001 unknown member, DU01C from_date after to_date, 42501 not allowed.$$;
 
 grant execute on function api.member_statement(bigint, date, date) to dues_member, dues_staff;

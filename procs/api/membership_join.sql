@@ -27,7 +27,7 @@ end
 $$;
 
 comment on function api.membership_join(bigint, text) is
-$$A member asks to join the organisation: it gets a membership (joined today) and waits in group pending_payments until its first
+$$A member asks to join the organization: it gets a membership (joined today) and waits in group pending_payments until its first
 payment (a PayPal payment notification, or a payment the status rules see) moves it to group members. A member that resigned
 joins again from today. Joining twice changes nothing. Returns the membership (status, dates, waived, master_id). Staff only.
 Errors: DU014 member_id is null, DU001 unknown member.$$;

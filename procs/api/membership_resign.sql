@@ -1,4 +1,4 @@
-create or replace function api.membership_resign(member_id bigint, on_date date default current_date, why text default null)
+create or replace function api.membership_resign(member_id bigint, on_date date default dues.local_date(now()), why text default null)
 returns dues.membership_view
 language plpgsql
 security definer

@@ -14,7 +14,7 @@ $$;
 
 comment on function api.membership_status(bigint) is
 $$A member's membership: the status the rules last gave it (null without a membership), whether it counts as membership, since
-when, the join, start (first payment) and end (resignation) dates, the last payment date, whether dues are waived, and its master
+when, the join, start (first payment) and end (resignation) dates, the last payment date, whether its payments are waived, and its master
 when it is linked (a linked member shows its master's status). A member may read its own.
 Errors: DU014 member_id is null, DU001 unknown member.$$;
 

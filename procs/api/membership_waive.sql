@@ -24,7 +24,7 @@ end
 $$;
 
 comment on function api.membership_waive(bigint, boolean, text) is
-$$Waives (waived true) or no longer waives (false) a member's dues: a waived member is exempt from the membership status rules
+$$Waives (waived true) or no longer waives (false) a member's payments: a waived member is exempt from the membership status rules
 (no reminders, never removed from its groups). Recorded in the audit log with why. Returns the membership. Staff only.
 Errors: DU014 an argument is null, DU001 unknown member, DU113 the member has no membership.$$;
 

@@ -27,7 +27,7 @@ begin
     perform dues.member_lock(v_payment.member_id);
     if v_ref = '' then
         raise exception 'external_ref must not be blank'
-            using errcode = 'DU013';
+            using errcode = 'DU017';
     end if;
     if v_ref is not null then
         select r.* into v_refund from dues.refund r where r.payment_id = v_payment.id and r.external_ref = v_ref;
@@ -87,7 +87,7 @@ settled on invoices is taken back first, newest due first: those invoices reopen
 standing again. external_ref (the processor's refund id) makes it idempotent: the same reference again returns the first refund.
 Staff only. Returns the refund (id, payment_id, amount, external_ref, reason, refunded_on, ledger_transaction_id, …).
 Errors: DU014 payment_id is null, DUB06 unknown payment, DU020 amount not positive (or nothing left to refund), DU023 too many decimals,
-DUB13 more than what is left of the payment, DU013 blank external_ref, DU050 external_ref already used for another amount,
+DUB13 more than what is left of the payment, DU017 blank external_ref, DU050 external_ref already used for another amount,
 DU030 the credit is reserved by confirmed orders, 42501 not staff.$$;
 
 grant execute on function api.payment_refund(bigint, numeric, text, text) to dues_staff;

@@ -1,7 +1,7 @@
 -- A member's recurring subscriptions with their billing state.
 create or replace function api.recurring_subscription_list(member_id bigint)
-returns table (subscription_id bigint, class_id bigint, class_title text, service_order_id bigint, start_date date,
-               end_date date, billed_until date, renewal text, period text, dues numeric(14,2), currency char(3),
+returns table (class_subscription_id bigint, class_id bigint, class_title text, service_order_id bigint, start_date date,
+               end_date date, billed_until date, renewal text, period text, period_amount numeric(14,2), currency char(3),
                replaced_by bigint, cancelled_at timestamptz)
 language plpgsql
 stable
@@ -15,7 +15,7 @@ begin
         select r.class_subscription_id, c.id, c.title, r.service_order_id, r.start_date, r.end_date, r.billed_until,
                (dues.recurring_terms(c.id)).renewal,
                (dues.recurring_terms(c.id)).period_count || ' ' || (dues.recurring_terms(c.id)).period,
-               dues.dues_amount(r.member_id, c.id, greatest(coalesce(r.billed_until + 1, r.start_date), current_date))::numeric(14,2),
+               dues.period_amount(r.member_id, c.id, greatest(coalesce(r.billed_until + 1, r.start_date), dues.local_date(pg_catalog.now())))::numeric(14,2),
                c.currency, r.replaced_by, r.ended_at
           from dues.recurring_subscription r
           join dues.class c on c.id = r.class_id
@@ -26,7 +26,7 @@ $$;
 
 comment on function api.recurring_subscription_list(bigint) is
 $$Lists a member's recurring subscriptions, oldest first: subscription id, class, service order, start_date and end_date (last day;
-null while it renews), billed_until (every day up to it is invoiced: the renewal horizon), renewal, period ("1 month"), the dues of its
+null while it renews), billed_until (every day up to it is invoiced: the renewal horizon), renewal, period ("1 month"), the period_amount of its
 next period (the member's override or the class amount), currency, replaced_by (after a class change) and cancelled_at.
 Errors: DU014 member_id is null, DU001 unknown member, 42501 not allowed.$$;
 

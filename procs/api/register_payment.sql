@@ -38,7 +38,7 @@ begin
     perform dues.money_check(register_payment.amount, v_currency);
     if v_ref = '' then
         raise exception 'external_ref must not be blank'
-            using errcode = 'DU013';
+            using errcode = 'DU017';
     end if;
 
     if v_ref is not null then
@@ -84,6 +84,6 @@ when given, a replay with the same method and reference returns the first paymen
 another member, amount or currency is refused. The new credit then settles the member's open invoices in that currency, oldest due
 first (credit reserved by confirmed orders is left alone); what remains stays as credit for order_confirm and later invoices. Returns the payment (id, member_id, amount, currency, method, external_ref, ledger_transaction_id, created_at, created_by).
 Errors: DU014 member_id, amount or method is null, DU001 unknown member, DU020 amount not positive, DU006 unknown method, DU021 unknown currency,
-DU023 too many decimals, DU013 blank external_ref, DU050 external reference already used with different content.$$;
+DU023 too many decimals, DU017 blank external_ref, DU050 external reference already used with different content.$$;
 
 grant execute on function api.register_payment(bigint, numeric, text, text, text) to dues_staff;

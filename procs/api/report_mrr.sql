@@ -16,7 +16,7 @@ begin
         ),
         running as (
             select mo.first_day, c.currency,
-                   dues.dues_amount(r.member_id, r.class_id, mo.last_day) as amount,
+                   dues.period_amount(r.member_id, r.class_id, mo.last_day) as amount,
                    (dues.recurring_terms(r.class_id)).period as period,
                    (dues.recurring_terms(r.class_id)).period_count as period_count
               from months mo
@@ -40,9 +40,9 @@ $$;
 
 comment on function api.report_mrr(date, date) is
 $$Monthly recurring revenue for each month from from_month's to to_month's: the recurring subscriptions running on the last day of the
-month (started, not ended), with what each member pays per period then (its dues override or the class amount; free ones are left out),
+month (started, not ended), with what each member pays per period then (its period amount override or the class amount; free ones are left out),
 brought to a month (a year / 12, a week x 52 / 12, a day x 365 / 12, divided by the period count), summed per currency and rounded to
 cents, with the number of subscriptions. Months with none have no row. Staff only.
-Errors: DU014 from_month or to_month is null, DU013 from_month after to_month, 42501 not staff.$$;
+Errors: DU014 from_month or to_month is null, DU01C from_month after to_month, DU01D over 100 years, 42501 not staff.$$;
 
 grant execute on function api.report_mrr(date, date) to dues_staff;

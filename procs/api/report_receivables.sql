@@ -1,5 +1,5 @@
 -- What each member owes on open invoices, by how late it is on a day.
-create or replace function api.report_receivables(as_of date default current_date)
+create or replace function api.report_receivables(as_of date default dues.local_date(now()))
 returns table (member_id bigint, member_name text, currency char(3), not_due numeric, days_0_30 numeric,
                days_31_60 numeric, days_61_90 numeric, over_90 numeric, total numeric,
                oldest_due_date date)

@@ -41,6 +41,6 @@ $$Revenue by class and month, from from_month's month to to_month's (any day of 
 the class's revenue account, dated by their business day: billed (invoice lines issued, and prepaid subscriptions of the order flow),
 reversed (voided invoices and proration credits) and revenue (billed - reversed), with the class's provider (the broker when it names none)
 and currency. Staff only.
-Errors: DU014 from_month or to_month is null, DU013 from_month after to_month, 42501 not staff.$$;
+Errors: DU014 from_month or to_month is null, DU01C from_month after to_month, DU01D over 100 years, 42501 not staff.$$;
 
 grant execute on function api.report_revenue(date, date) to dues_staff;

@@ -41,6 +41,6 @@ comment on function api.report_subscriptions(date, date) is
 $$New and churned recurring subscriptions per class and month, from from_month's month to to_month's: started (new that month),
 changed_in (started by a class change from another class), changed_out (ended by a class change) and churned (ended that month: a
 fixed or one-time term that ran out, or a cancellation). Classes and months without any have no row. Staff only.
-Errors: DU014 from_month or to_month is null, DU013 from_month after to_month, 42501 not staff.$$;
+Errors: DU014 from_month or to_month is null, DU01C from_month after to_month, DU01D over 100 years, 42501 not staff.$$;
 
 grant execute on function api.report_subscriptions(date, date) to dues_staff;

@@ -1,4 +1,4 @@
--- Gives a user a role on an organisation or on a service order (replacing the role it held there).
+-- Gives a user a role on an organization or on a service order (replacing the role it held there).
 create or replace function api.role_grant(member_id bigint, role text, organization_id bigint default null,
                                           service_order_id bigint default null)
 returns table (role_id bigint, on_organization_id bigint, on_service_order_id bigint, granted_role text,
@@ -13,7 +13,7 @@ begin
     perform dues.require_argument('role', role_grant.role is null);
     if num_nonnulls(role_grant.organization_id, role_grant.service_order_id) <> 1 then
         raise exception 'a role is granted on an organization_id or on a service_order_id, exactly one of them'
-            using errcode = 'DU013';
+            using errcode = 'DU01F';
     end if;
     if role_grant.organization_id is not null then
         perform dues.authorize_member(role_grant.organization_id, 'pay');
@@ -33,17 +33,17 @@ begin
     v_user := dues.member_get(role_grant.member_id);
     if role_grant.role not in ('manager', 'contributor') then
         raise exception 'role must be manager or contributor, got %', role_grant.role
-            using errcode = 'DU013';
+            using errcode = 'DU019';
     end if;
     if v_user.kind <> 'person' then
         raise exception 'member % is an organization: roles are held by users (members of kind person)', v_user.id
-            using errcode = 'DU013';
+            using errcode = 'DU01G';
     end if;
 
     if role_grant.organization_id is not null then
         if v_user.id = role_grant.organization_id then
             raise exception 'member % cannot hold a role on itself', v_user.id
-                using errcode = 'DU013';
+                using errcode = 'DU01H';
         end if;
         if not exists (select from dues.organization_role r
                         where r.member_id = v_user.id and r.organization_id = role_grant.organization_id
@@ -75,13 +75,14 @@ end
 $$;
 
 comment on function api.role_grant(bigint, text, bigint, bigint) is
-$$Gives a user (member_id, a member of kind person) a role, manager or contributor, on an organisation (organization_id) or on one
+$$Gives a user (member_id, a member of kind person) a role, manager or contributor, on an organization (organization_id) or on one
 service order (service_order_id), exactly one of the two. Managers may pay and administer (billing, contacts, roles, cancelling
-subscriptions); contributors may use (see the data) but not pay or administer. A user holds one role per organisation or service order:
+subscriptions); contributors may use (see the data) but not pay or administer. A user holds one role per organization or service order:
 granting another revokes the previous one; granting the same again changes nothing. Every grant and revocation is kept (who, when).
 Returns the role now held (one row).
-Errors: DU014 member_id or role is null, DU001 unknown member or organisation, DUB03 unknown service order, DUB18 closed service order,
-DU013 unknown role, neither or both targets, a user that is an organization, a role on itself or on a member that is not an organization,
-42501 not allowed (it needs the right to pay for the organisation or the service order: staff, its managers, the member itself).$$;
+Errors: DU014 member_id or role is null, DU001 unknown member or organization, DUB03 unknown service order, DUB18 closed service order,
+DU019 unknown role, DU01F neither or both targets, DU01G a user that is an organization or a target member that is not one,
+DU01H a role on itself,
+42501 not allowed (it needs the right to pay for the organization or the service order: staff, its managers, the member itself).$$;
 
 grant execute on function api.role_grant(bigint, text, bigint, bigint) to dues_member, dues_staff;

@@ -1,4 +1,4 @@
--- Every role ever held on an organisation or a service order, with who granted and revoked it.
+-- Every role ever held on an organization or a service order, with who granted and revoked it.
 create or replace function api.role_list(organization_id bigint default null, service_order_id bigint default null)
 returns table (role_id bigint, member_id bigint, member_name text, role text, granted_at timestamptz, granted_by text,
                revoked_at timestamptz, revoked_by text)
@@ -10,7 +10,7 @@ as $$
 begin
     if num_nonnulls(role_list.organization_id, role_list.service_order_id) <> 1 then
         raise exception 'roles are listed for an organization_id or for a service_order_id, exactly one of them'
-            using errcode = 'DU013';
+            using errcode = 'DU01F';
     end if;
     if role_list.organization_id is not null then
         perform dues.authorize_member(role_list.organization_id, 'use');
@@ -38,8 +38,8 @@ end
 $$;
 
 comment on function api.role_list(bigint, bigint) is
-$$The history of the roles on an organisation (organization_id) or a service order (service_order_id), exactly one of the two: every
+$$The history of the roles on an organization (organization_id) or a service order (service_order_id), exactly one of the two: every
 grant, oldest first, with the user (member_id, member_name), role, who granted it and when, and who revoked it and when (null while held).
-Errors: DU013 neither or both targets, DU001 unknown organisation, DUB03 unknown service order, 42501 not allowed.$$;
+Errors: DU01F neither or both targets, DU001 unknown organization, DUB03 unknown service order, 42501 not allowed.$$;
 
 grant execute on function api.role_list(bigint, bigint) to dues_member, dues_staff;

@@ -30,7 +30,7 @@ comment on function api.rule_list() is
 $$Lists the subscription rules a class can be created with (api.class_create's rule argument is the rule name).
 Each row: rule (name), title, description, method (the PL/pgSQL function that prices and dates an order) and parameters, a JSON array of
 {name, type, scope, required, description, type_description, input_type}. scope "class" parameters are given once to class_create
-(e.g. price); scope "request" parameters are given by the member to subscription_request (e.g. start_date). input_type is the HTML
+(e.g. price); scope "request" parameters are given by the member to class_subscription_request (e.g. start_date). input_type is the HTML
 snippet a user interface uses to present and validate a value of that type.$$;
 
 grant execute on function api.rule_list() to dues_anonymous, dues_member, dues_staff;

@@ -20,10 +20,10 @@ begin
         return v_order;
     end if;
     if exists (select from dues.recurring_subscription r
-                where r.service_order_id = v_order.id and (r.end_date is null or r.end_date >= current_date)) then
+                where r.service_order_id = v_order.id and (r.end_date is null or r.end_date >= dues.local_date(pg_catalog.now()))) then
         raise exception 'service order % still holds running subscriptions', v_order.id
             using errcode = 'DUB15',
-                  hint = 'cancel them first (subscription_cancel)';
+                  hint = 'cancel them first (recurring_subscription_cancel)';
     end if;
     update dues.service_order so set closed_at = pg_catalog.now(), closed_by = dues.actor() where so.id = v_order.id
     returning so.* into v_order;

@@ -12,7 +12,7 @@ begin
     return query
         select so.id, so.name, so.closed_at,
                coalesce((select pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object(
-                                    'subscription_id', r.class_subscription_id, 'class_id', r.class_id,
+                                    'class_subscription_id', r.class_subscription_id, 'class_id', r.class_id,
                                     'start_date', r.start_date, 'end_date', r.end_date) order by r.start_date, r.class_subscription_id)
                            from dues.recurring_subscription r where r.service_order_id = so.id), '[]'),
                coalesce((select pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object(
@@ -25,7 +25,7 @@ end
 $$;
 
 comment on function api.service_order_list(bigint) is
-$$Lists a member's service orders: id, name, closed_at (null while open), its subscriptions (subscription_id, class_id, start_date,
+$$Lists a member's service orders: id, name, closed_at (null while open), its subscriptions (class_subscription_id, class_id, start_date,
 end_date) and the users holding a role on it now (member_id, role, granted_at).
 Errors: DU014 member_id is null, DU001 unknown member, 42501 not allowed.$$;
 

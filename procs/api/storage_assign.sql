@@ -1,4 +1,4 @@
-create or replace function api.storage_assign(slot_id bigint, member_id bigint, starts_on date default current_date,
+create or replace function api.storage_assign(slot_id bigint, member_id bigint, starts_on date default dues.local_date(now()),
                                               expires_on date default null, why text default null)
 returns dues.storage_view
 language plpgsql
@@ -16,7 +16,7 @@ begin
     perform dues.member_get(storage_assign.member_id);
     perform dues.require_argument('starts_on', storage_assign.starts_on is null);
     if storage_assign.expires_on < storage_assign.starts_on then
-        raise exception 'expires_on % is before starts_on %', storage_assign.expires_on, storage_assign.starts_on using errcode = 'DU013';
+        raise exception 'expires_on % is before starts_on %', storage_assign.expires_on, storage_assign.starts_on using errcode = 'DU01C';
     end if;
     perform dues.audit_why(storage_assign.why);
     begin
@@ -36,6 +36,6 @@ $$;
 comment on function api.storage_assign(bigint, bigint, date, date, text) is
 $$Gives a free storage slot to a member from starts_on (today by default) until expires_on (inclusive; by default the slot type's
 term later). Audited with why. Returns the assignment. Staff only.
-Errors: DU014 an argument is null, DU131 unknown slot, DU001 unknown member, DU013 expiry before start, DU132 slot assigned already.$$;
+Errors: DU014 an argument is null, DU131 unknown slot, DU001 unknown member, DU01C expiry before start, DU132 slot assigned already.$$;
 
 grant execute on function api.storage_assign(bigint, bigint, date, date, text) to dues_staff;

@@ -14,10 +14,10 @@ begin
         raise exception 'storage slot type % not found', storage_slot_create.type_id using errcode = 'DU130';
     end if;
     if pg_catalog.btrim(storage_slot_create.label) = '' then
-        raise exception 'label must not be blank' using errcode = 'DU013';
+        raise exception 'label must not be blank' using errcode = 'DU017';
     end if;
     if exists (select from dues.storage_slot s where s.label = pg_catalog.btrim(storage_slot_create.label)) then
-        raise exception 'slot label % is already used', pg_catalog.btrim(storage_slot_create.label) using errcode = 'DU013';
+        raise exception 'slot label % is already used', pg_catalog.btrim(storage_slot_create.label) using errcode = 'DU01B';
     end if;
     insert into dues.storage_slot as s (type_id, label, location)
     values (storage_slot_create.type_id, pg_catalog.btrim(storage_slot_create.label), storage_slot_create.location)
@@ -28,6 +28,6 @@ $$;
 
 comment on function api.storage_slot_create(bigint, text, text) is
 $$Creates a storage slot of a type, with its label (unique) and where it is. Returns the slot. Staff only.
-Errors: DU014 an argument is null, DU130 unknown type, DU013 blank or used label.$$;
+Errors: DU014 an argument is null, DU130 unknown type, DU017 blank label, DU01B label already used.$$;
 
 grant execute on function api.storage_slot_create(bigint, text, text) to dues_staff;

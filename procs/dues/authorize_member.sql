@@ -1,5 +1,5 @@
 -- Refuses unless the caller is staff, is the member, or holds a role on the
--- member (an organisation): any role to use, manager to pay or administer.
+-- member (an organization): any role to use, manager to pay or administer.
 -- The refusal is the same whether or not the member exists.
 create or replace function dues.authorize_member(p_member_id bigint, p_action text default 'use')
 returns void

@@ -1,5 +1,5 @@
 -- Whether the caller may act for a member: staff (or no request at all), the member itself, or a person holding a role
--- on it (an organisation): any role to use, manager to pay or administer. False for a member that does not exist.
+-- on it (an organization): any role to use, manager to pay or administer. False for a member that does not exist.
 -- It reads the caller settings itself (as dues.caller_is_staff and dues.caller_member_id do): every member request
 -- passes here, and a call less is a few microseconds less.
 create or replace function dues.caller_may_act(p_member_id bigint, p_action text default 'use')

@@ -14,7 +14,7 @@ begin
     if v_provider is null then
         raise exception 'class % names no provider and no broker is registered', p_class_id
             using errcode = 'DUB14',
-                  hint = 'register the site''s organisation with provider_register(organization_id => …, broker => true)';
+                  hint = 'register the site''s organization with provider_register(organization_id => …, broker => true)';
     end if;
     return v_provider;
 end

@@ -73,9 +73,9 @@ create or replace trigger recurring_subscription_forbid_delete before delete on 
     for each row execute function dues.forbid_delete();
 create or replace trigger recurring_subscription_forbid_truncate before truncate on dues.recurring_subscription
     for each statement execute function dues.forbid_delete();
-create or replace trigger dues_override_forbid_delete before update or delete on dues.dues_override
+create or replace trigger period_amount_override_forbid_delete before update or delete on dues.period_amount_override
     for each row execute function dues.forbid_delete();
-create or replace trigger dues_override_forbid_truncate before truncate on dues.dues_override
+create or replace trigger period_amount_override_forbid_truncate before truncate on dues.period_amount_override
     for each statement execute function dues.forbid_delete();
 create or replace trigger charge_forbid_delete before update or delete on dues.charge
     for each row execute function dues.forbid_delete();
@@ -121,9 +121,9 @@ create or replace trigger standing_change_forbid_delete before update or delete 
     for each row execute function dues.forbid_delete();
 create or replace trigger standing_change_forbid_truncate before truncate on dues.standing_change
     for each statement execute function dues.forbid_delete();
-create or replace trigger standing_membership_forbid_delete before update or delete on dues.standing_membership
+create or replace trigger standing_group_membership_forbid_delete before update or delete on dues.standing_group_membership
     for each row execute function dues.forbid_delete();
-create or replace trigger standing_membership_forbid_truncate before truncate on dues.standing_membership
+create or replace trigger standing_group_membership_forbid_truncate before truncate on dues.standing_group_membership
     for each statement execute function dues.forbid_delete();
 create or replace trigger collect_run_forbid_delete before delete on dues.collect_run
     for each row execute function dues.forbid_delete();

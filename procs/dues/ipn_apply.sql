@@ -63,7 +63,7 @@ begin
     -- refunds and reversals name the payment they take back, whatever their txn_type
     if v_status in ('Refunded', 'Reversed') then
         if coalesce(f ->> 'parent_txn_id', '') = '' or coalesce(f ->> 'txn_id', '') = '' then
-            raise exception '% message without parent_txn_id or txn_id', v_status using errcode = 'DU013';
+            raise exception '% message without parent_txn_id or txn_id', v_status using errcode = 'DU102';
         end if;
         select p.* into v_payment from dues.payment p where p.method = 'paypal' and p.external_ref = f ->> 'parent_txn_id';
         if not found then
@@ -119,7 +119,7 @@ begin
                         v_member.id, null)::dues.ipn_outcome;
             end if;
             if coalesce(f ->> 'txn_id', '') = '' then
-                raise exception '% message without txn_id', v_type using errcode = 'DU013';
+                raise exception '% message without txn_id', v_type using errcode = 'DU102';
             end if;
             v_amount := dues.ipn_amount(f ->> 'mc_gross');
             -- one registration per PayPal transaction at a time (the lock api.register_payment takes)

@@ -11,7 +11,7 @@ declare
 begin
     if p_kind is null or p_kind !~ '^[a-z][a-z0-9_]*$' then
         raise exception 'ledger transaction kind % must be a lower-case identifier', coalesce(p_kind, 'null')
-            using errcode = 'DU013';
+            using errcode = 'DU01A';
     end if;
     if pg_catalog.cardinality(p_account_ids) is distinct from pg_catalog.cardinality(p_amounts) then
         raise exception 'ledger transaction has % accounts but % amounts',

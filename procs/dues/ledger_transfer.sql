@@ -14,7 +14,7 @@ begin
     end if;
     if p_from = p_to then
         raise exception 'cannot transfer from ledger account % to itself', p_from
-            using errcode = 'DU013';
+            using errcode = 'DU01H';
     end if;
     select a.currency into v_from_currency from dues.ledger_account a where a.id = p_from;
     if v_from_currency is null then

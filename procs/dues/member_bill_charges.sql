@@ -15,9 +15,9 @@ begin
            and not exists (select from dues.invoice_line l where l.charge_id = c.id and not l.void)
          order by c.due_date, c.id
     loop
-        insert into dues.invoice_line (invoice_id, kind, class_id, subscription_id, charge_id, description, due_date, amount)
+        insert into dues.invoice_line (invoice_id, kind, class_id, class_subscription_id, charge_id, description, due_date, amount)
         values (dues.invoice_draft(p_member_id, dues.class_provider(v_charge.class_id), v_charge.currency, p_run_id),
-                v_charge.kind, v_charge.class_id, v_charge.subscription_id, v_charge.id, v_charge.description,
+                v_charge.kind, v_charge.class_id, v_charge.class_subscription_id, v_charge.id, v_charge.description,
                 v_charge.due_date, v_charge.amount);
         v_lines := v_lines + 1;
     end loop;

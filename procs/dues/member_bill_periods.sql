@@ -1,5 +1,5 @@
 -- Bills a member's recurring subscriptions: one line per period (or the piece of it the subscription covers) not billed yet
--- whose first day is on or before the horizon, at the member's dues for that period, into the run's draft invoices.
+-- whose first day is on or before the horizon, at the member's period amount for that period, into the run's draft invoices.
 -- Advances billed_until (the auto-renewal horizon) over the periods billed or free.
 create or replace function dues.member_bill_periods(p_member_id bigint, p_horizon date, p_run_id bigint,
                                                     out lines int, out renewals int, out ended int)
@@ -40,12 +40,12 @@ begin
             exit when v_from > v_sub.end_date or v_from > p_horizon;
             v_to := least(v_end, coalesce(v_sub.end_date, v_end));
             if not exists (select from dues.invoice_line l
-                            where l.subscription_id = v_sub.class_subscription_id and l.period_of = v_start
+                            where l.class_subscription_id = v_sub.class_subscription_id and l.period_of = v_start
                               and l.kind = 'period' and not l.void) then
-                v_amount := dues.dues_amount(p_member_id, v_sub.class_id, v_start);
+                v_amount := dues.period_amount(p_member_id, v_sub.class_id, v_start);
                 v_piece := dues.period_piece(v_amount, v_terms.currency, v_start, v_end, v_from, v_to);
                 if v_piece > 0 then
-                    insert into dues.invoice_line (invoice_id, kind, class_id, subscription_id, description,
+                    insert into dues.invoice_line (invoice_id, kind, class_id, class_subscription_id, description,
                                                    period_of, period_start, period_end, due_date, amount, period_amount)
                     values (dues.invoice_draft(p_member_id, dues.class_provider(v_sub.class_id), v_terms.currency, p_run_id),
                             'period', v_sub.class_id, v_sub.class_subscription_id,

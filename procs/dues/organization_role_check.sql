@@ -1,4 +1,4 @@
--- An organisation role is held on a member of kind organization, by a person.
+-- An organization role is held on a member of kind organization, by a person.
 create or replace function dues.organization_role_check()
 returns trigger
 language plpgsql
@@ -7,7 +7,7 @@ as $$
 begin
     if not exists (select from dues.member m where m.id = new.organization_id and m.kind = 'organization') then
         raise exception 'member % is not an organization: roles are held on organizations', new.organization_id
-            using errcode = 'DU013';
+            using errcode = 'DU01G';
     end if;
     return new;
 end

@@ -12,7 +12,7 @@ declare
 begin
     if pg_catalog.jsonb_typeof(v_params) <> 'object' then
         raise exception 'parameters must be a JSON object, got %', v_params
-            using errcode = 'DU013';
+            using errcode = 'DU01K';
     end if;
     v_params := pg_catalog.jsonb_strip_nulls(v_params);
 

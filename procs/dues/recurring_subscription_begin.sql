@@ -28,8 +28,8 @@ begin
             using errcode = 'DUB10',
                   hint = 'start after it ends, cancel it, or use another service order';
     end;
-    if v_terms.setup_fee > 0 and dues.dues_amount(new.member_id, new.class_id, new.start_date) > 0 then
-        insert into dues.charge (member_id, class_id, subscription_id, kind, description, amount, currency, due_date)
+    if v_terms.setup_fee > 0 and dues.period_amount(new.member_id, new.class_id, new.start_date) > 0 then
+        insert into dues.charge (member_id, class_id, class_subscription_id, kind, description, amount, currency, due_date)
         values (new.member_id, new.class_id, new.id, 'setup_fee',
                 'Setup fee: ' || (select c.title from dues.class c where c.id = new.class_id),
                 v_terms.setup_fee, v_terms.currency, new.start_date);

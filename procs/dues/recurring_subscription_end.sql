@@ -1,6 +1,6 @@
 -- Ends a recurring subscription on a day (its last day covered): invoiced days after it are credited back to the member
--- (exactly the part of each period's amount they cost), the credit settles open invoices, and the memberships the
--- subscription gave end with it. Returns the subscription.
+-- (exactly the part of each period's amount they cost), the credit settles open invoices, and the group memberships
+-- the subscription gave end with it. Returns the subscription.
 create or replace function dues.recurring_subscription_end(p_sub dues.recurring_subscription, p_end date, p_on date)
 returns dues.recurring_subscription
 language plpgsql
@@ -18,7 +18,7 @@ begin
         select l.*, i.member_id
           from dues.invoice_line l
           join dues.invoice i on i.id = l.invoice_id
-         where l.subscription_id = p_sub.class_subscription_id and l.kind = 'period' and not l.void
+         where l.class_subscription_id = p_sub.class_subscription_id and l.kind = 'period' and not l.void
            and l.period_end > p_end
          order by l.period_start
     loop
@@ -48,12 +48,12 @@ begin
      where r.class_subscription_id = p_sub.class_subscription_id
     returning r.* into v_sub;
 
-    -- the memberships it gave (directly or by a reinstatement) end after its last day
+    -- the group memberships it gave (directly or by a reinstatement) end after its last day
     update dues.group_membership gm
        set during = pg_catalog.daterange(pg_catalog.lower(gm.during), p_end + 1)
      where gm.member_id = p_sub.member_id
        and (gm.class_subscription_id = p_sub.class_subscription_id
-            or gm.id in (select sm.group_membership_id from dues.standing_membership sm
+            or gm.id in (select sm.group_membership_id from dues.standing_group_membership sm
                           where sm.action = 'restored' and sm.class_subscription_id = p_sub.class_subscription_id))
        and pg_catalog.lower(gm.during) <= p_end
        and (pg_catalog.upper_inf(gm.during) or pg_catalog.upper(gm.during) > p_end + 1);

@@ -1,4 +1,4 @@
--- Reinstatement: gives back, from the day on, the memberships the member's last suspension ended, as far as their
+-- Reinstatement: gives back, from the day on, the group memberships the member's last suspension ended, as far as their
 -- subscriptions still run (a subscription cancelled meanwhile gives nothing back); returns how many.
 create or replace function dues.standing_restore_groups(p_member_id bigint, p_change_id bigint, p_today date)
 returns int
@@ -16,7 +16,7 @@ begin
                (select r.end_date from dues.recurring_subscription r where r.class_subscription_id = sm.class_subscription_id) as recurring_end,
                exists (select from dues.recurring_subscription r where r.class_subscription_id = sm.class_subscription_id) as recurring,
                (select cs.end_date from dues.class_subscription cs where cs.id = sm.class_subscription_id) as subscription_end
-          from dues.standing_membership sm
+          from dues.standing_group_membership sm
           join dues.group_membership gm on gm.id = sm.group_membership_id
          where sm.action = 'ended'
            and sm.standing_change_id = (select pg_catalog.max(sc.id) from dues.standing_change sc
@@ -34,7 +34,7 @@ begin
         insert into dues.group_membership (group_id, member_id, during)
         values (v_ended.group_id, p_member_id, pg_catalog.daterange(p_today, v_upper))
         returning id into v_new;
-        insert into dues.standing_membership (standing_change_id, group_membership_id, action, during_before, class_subscription_id)
+        insert into dues.standing_group_membership (standing_change_id, group_membership_id, action, during_before, class_subscription_id)
         values (p_change_id, v_new, 'restored', v_ended.during_before, v_ended.class_subscription_id);
         v_count := v_count + 1;
     end loop;

@@ -12,13 +12,13 @@ begin
     for v_membership in
         select gm.id, gm.during, coalesce(gm.class_subscription_id, sm.class_subscription_id) as class_subscription_id
           from dues.group_membership gm
-          left join dues.standing_membership sm on sm.group_membership_id = gm.id and sm.action = 'restored'
+          left join dues.standing_group_membership sm on sm.group_membership_id = gm.id and sm.action = 'restored'
          where gm.member_id = p_member_id and gm.during @> p_today
            and (gm.class_subscription_id is not null or sm.id is not null)
          order by gm.id
            for update of gm
     loop
-        insert into dues.standing_membership (standing_change_id, group_membership_id, action, during_before, class_subscription_id)
+        insert into dues.standing_group_membership (standing_change_id, group_membership_id, action, during_before, class_subscription_id)
         values (p_change_id, v_membership.id, 'ended', v_membership.during, v_membership.class_subscription_id);
         -- a membership that began this very day keeps that one day (a range is never empty)
         update dues.group_membership gm

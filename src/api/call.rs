@@ -5,7 +5,7 @@
 //! report errors the same way.
 
 use super::catalog::{Arg, Catalog, Function, Shape};
-use super::error::ApiError;
+use super::error::{ApiError, Shell};
 use deadpool_postgres::Client;
 use futures_util::future::join4;
 
@@ -66,22 +66,6 @@ pub struct Answer {
     pub replayed: bool,
 }
 
-/// Errors the shell itself reports, before or around PostgreSQL.
-pub mod codes {
-    pub const MALFORMED_JSON: &str = "DUH00";
-    pub const NOT_AN_OBJECT: &str = "DUH01";
-    pub const UNKNOWN_ARGUMENT: &str = "DUH02";
-    pub const MISSING_ARGUMENT: &str = "DUH03";
-    pub const BAD_VALUE: &str = "DUH04";
-    pub const NOT_READ_ONLY: &str = "DUH05";
-    pub const CONTENT_TYPE: &str = "DUH06";
-    pub const TOO_LARGE: &str = "DUH07";
-    pub const METHOD: &str = "DUH08";
-    pub const NO_FUNCTION: &str = "DUH09";
-    pub const NOT_FOUND: &str = "DUH10";
-    pub const BAD_TOKEN: &str = "DUH11";
-}
-
 /// Finds the function, checks the arguments, and builds the SQL: pure.
 pub fn plan<'c>(catalog: &'c Catalog, call: &Call) -> Result<(&'c Function, String), ApiError> {
     let Some(f) = catalog.function(&call.function) else {
@@ -93,13 +77,12 @@ pub fn plan<'c>(catalog: &'c Catalog, call: &Call) -> Result<(&'c Function, Stri
         } else {
             format!("no function api.{}", call.function)
         };
-        return Err(ApiError::new(404, codes::NO_FUNCTION, why)
+        return Err(ApiError::shell(Shell::NoFunction, why)
             .with_hint("GET /openapi.json lists the functions"));
     };
     if call.read_only && !f.read_only {
-        return Err(ApiError::new(
-            405,
-            codes::NOT_READ_ONLY,
+        return Err(ApiError::shell(
+            Shell::NotReadOnly,
             format!("api.{} changes data: call it with POST", f.name),
         ));
     }
@@ -118,9 +101,8 @@ pub fn plan<'c>(catalog: &'c Catalog, call: &Call) -> Result<(&'c Function, Stri
             .join(", ")
     };
     if let Some(unknown) = call.keys.iter().find(|k| f.arg(k).is_none()) {
-        return Err(ApiError::new(
-            400,
-            codes::UNKNOWN_ARGUMENT,
+        return Err(ApiError::shell(
+            Shell::UnknownArgument,
             format!("api.{} has no argument {unknown:?}", f.name),
         )
         .with_hint(format!("expected: {}", expected())));
@@ -132,9 +114,8 @@ pub fn plan<'c>(catalog: &'c Catalog, call: &Call) -> Result<(&'c Function, Stri
         .map(|a| a.name.as_str())
         .collect();
     if !missing.is_empty() {
-        return Err(ApiError::new(
-            400,
-            codes::MISSING_ARGUMENT,
+        return Err(ApiError::shell(
+            Shell::MissingArgument,
             format!("api.{} needs {}", f.name, missing.join(", ")),
         )
         .with_hint(format!("expected: {}", expected())));
@@ -389,7 +370,7 @@ async fn explain_value_error(
                 .as_db_error()
                 .map(|d| d.message().to_string())
                 .unwrap_or_else(|| e.to_string());
-            return ApiError::new(400, codes::BAD_VALUE, format!("argument {}: {msg}", a.name))
+            return ApiError::shell(Shell::BadValue, format!("argument {}: {msg}", a.name))
                 .with_hint(format!("{} is {}", a.name, a.type_name));
         }
     }
@@ -465,10 +446,16 @@ mod tests {
             &call(&["p_member_id", "p_amount", "x); drop table y; --"], false),
         )
         .unwrap_err();
-        assert_eq!((e.status, e.code.as_str()), (400, codes::UNKNOWN_ARGUMENT));
+        assert_eq!(
+            (e.status, e.code.as_str()),
+            (400, Shell::UnknownArgument.code())
+        );
         assert!(e.hint.unwrap().contains("p_member_id bigint"));
         let e = plan(&c, &call(&["p_member_id"], false)).unwrap_err();
-        assert_eq!((e.status, e.code.as_str()), (400, codes::MISSING_ARGUMENT));
+        assert_eq!(
+            (e.status, e.code.as_str()),
+            (400, Shell::MissingArgument.code())
+        );
         assert!(e.message.contains("p_amount"));
         let e = plan(&c, &call(&["p_member_id", "p_amount"], true)).unwrap_err();
         assert_eq!(e.status, 405);

@@ -6,6 +6,96 @@
 use serde::Serialize;
 use std::collections::HashMap;
 
+/// The errors the shell reports itself, before or around PostgreSQL: each
+/// has its one code and its one status, chosen here and nowhere else.
+/// docs/errors.md lists them (tests/error_codes.rs holds it to this table).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shell {
+    /// The body is not valid JSON, did not arrive in time, or a bad `Idempotency-Key`.
+    MalformedJson,
+    /// The body is not a JSON object.
+    NotAnObject,
+    /// An argument the function does not have, or one given twice.
+    UnknownArgument,
+    /// A required argument is missing.
+    MissingArgument,
+    /// A value does not convert to its argument's type.
+    BadValue,
+    /// `GET` of a function that changes data.
+    NotReadOnly,
+    /// A `POST` body that is not `application/json`.
+    ContentType,
+    /// A body over the limit.
+    TooLarge,
+    /// A method other than GET and POST.
+    Method,
+    /// No such function in schema `api` (or one with several signatures).
+    NoFunction,
+    /// No such endpoint.
+    NotFound,
+    /// An `Authorization` header that is not `Bearer <token>`.
+    BadToken,
+    /// A fault of dues or the database: the caller learns only the request id.
+    Internal,
+    /// No database connection in time, or PostgreSQL is down.
+    Unavailable,
+}
+
+impl Shell {
+    pub const ALL: [Shell; 14] = [
+        Shell::MalformedJson,
+        Shell::NotAnObject,
+        Shell::UnknownArgument,
+        Shell::MissingArgument,
+        Shell::BadValue,
+        Shell::NotReadOnly,
+        Shell::ContentType,
+        Shell::TooLarge,
+        Shell::Method,
+        Shell::NoFunction,
+        Shell::NotFound,
+        Shell::BadToken,
+        Shell::Internal,
+        Shell::Unavailable,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Shell::MalformedJson => "DUH00",
+            Shell::NotAnObject => "DUH01",
+            Shell::UnknownArgument => "DUH02",
+            Shell::MissingArgument => "DUH03",
+            Shell::BadValue => "DUH04",
+            Shell::NotReadOnly => "DUH05",
+            Shell::ContentType => "DUH06",
+            Shell::TooLarge => "DUH07",
+            Shell::Method => "DUH08",
+            Shell::NoFunction => "DUH09",
+            Shell::NotFound => "DUH10",
+            Shell::BadToken => "DUH11",
+            Shell::Internal => "DU500",
+            Shell::Unavailable => "DU503",
+        }
+    }
+
+    pub fn status(self) -> u16 {
+        match self {
+            Shell::MalformedJson
+            | Shell::NotAnObject
+            | Shell::UnknownArgument
+            | Shell::MissingArgument
+            | Shell::BadValue => 400,
+            Shell::BadToken => 401,
+            Shell::NoFunction | Shell::NotFound => 404,
+            Shell::NotReadOnly | Shell::Method => 405,
+            Shell::TooLarge => 413,
+            Shell::ContentType => 415,
+            Shell::Internal => 500,
+            Shell::Unavailable => 503,
+        }
+    }
+}
+
 /// What the caller gets back: `{"code", "message", "details", "hint"}`.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct ApiError {
@@ -28,6 +118,11 @@ impl ApiError {
         }
     }
 
+    /// One of the shell's own errors, with its code and status.
+    pub fn shell(kind: Shell, message: impl Into<String>) -> ApiError {
+        ApiError::new(kind.status(), kind.code(), message)
+    }
+
     pub fn with_hint(mut self, hint: impl Into<String>) -> ApiError {
         self.hint = Some(hint.into());
         self
@@ -47,17 +142,19 @@ impl ApiError {
 
     /// A failure of dues itself: the caller learns only the request id.
     pub fn internal(request_id: &str) -> ApiError {
-        ApiError::new(
-            500,
-            "DU500",
+        ApiError::shell(
+            Shell::Internal,
             format!("internal error (request {request_id})"),
         )
     }
 
     /// No database connection could be had in time, or the server is down.
     pub fn unavailable(why: &str) -> ApiError {
-        ApiError::new(503, "DU503", format!("the database is unavailable: {why}"))
-            .with_hint("retry later")
+        ApiError::shell(
+            Shell::Unavailable,
+            format!("the database is unavailable: {why}"),
+        )
+        .with_hint("retry later")
     }
 
     /// Turns a PostgreSQL error into the caller's error. `authenticated`

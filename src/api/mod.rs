@@ -7,4 +7,4 @@ pub mod error;
 
 pub use call::{Answer, Call, Caller};
 pub use catalog::Catalog;
-pub use error::ApiError;
+pub use error::{ApiError, Shell};

@@ -9,7 +9,8 @@ mod request;
 
 pub use request::{json_args, query_args};
 
-use crate::api::call::{self, codes};
+use crate::api::call;
+use crate::api::error::Shell;
 use crate::api::{Answer, ApiError, Catalog};
 use crate::database::Database;
 use crate::error::{Error, Result};
@@ -375,7 +376,7 @@ async fn route(
         _ => (
             "(other)".into(),
             error(
-                &ApiError::new(404, codes::NOT_FOUND, format!("no endpoint {path}"))
+                &ApiError::shell(Shell::NotFound, format!("no endpoint {path}"))
                     .with_hint("functions are at /rpc/{name}; see /openapi.json"),
             ),
         ),
@@ -472,9 +473,8 @@ async fn access_check(state: &State, req: Request<Incoming>, request_id: &str) -
         Err(e) => return error(&e),
     };
     let Ok(body) = String::from_utf8(body) else {
-        return error(&ApiError::new(
-            400,
-            codes::MALFORMED_JSON,
+        return error(&ApiError::shell(
+            Shell::MalformedJson,
             "the body is not UTF-8",
         ));
     };

@@ -1,7 +1,7 @@
 //! Parsing a request (pure but for reading the body): who calls, which
 //! function, with which arguments. Every malformed request is a 4xx here.
 
-use crate::api::call::codes;
+use crate::api::error::Shell;
 use crate::api::{ApiError, Call, Caller};
 use http_body_util::{BodyExt, Limited};
 use hyper::body::Incoming;
@@ -15,9 +15,8 @@ pub fn caller(headers: &HeaderMap) -> Result<Caller, ApiError> {
         return Ok(Caller::Anonymous);
     };
     let bad = || {
-        ApiError::new(
-            401,
-            codes::BAD_TOKEN,
+        ApiError::shell(
+            Shell::BadToken,
             "the Authorization header is not \"Bearer <token>\"",
         )
     };
@@ -42,9 +41,8 @@ pub async fn call(req: Request<Incoming>, name: &str, body_limit: usize) -> Resu
                 .filter(|k| !k.is_empty() && k.len() <= 255)
                 .map(str::to_string)
                 .ok_or_else(|| {
-                    ApiError::new(
-                        400,
-                        codes::MALFORMED_JSON,
+                    ApiError::shell(
+                        Shell::MalformedJson,
                         "Idempotency-Key must be 1 to 255 visible characters",
                     )
                 })
@@ -84,7 +82,7 @@ pub async fn call(req: Request<Incoming>, name: &str, body_limit: usize) -> Resu
 }
 
 pub fn method_not_allowed() -> ApiError {
-    ApiError::new(405, codes::METHOD, "only GET and POST are allowed").with_hint("Allow: GET, POST")
+    ApiError::shell(Shell::Method, "only GET and POST are allowed").with_hint("Allow: GET, POST")
 }
 
 fn check_content_type(headers: &HeaderMap) -> Result<(), ApiError> {
@@ -96,9 +94,8 @@ fn check_content_type(headers: &HeaderMap) -> Result<(), ApiError> {
     if mime.eq_ignore_ascii_case("application/json") {
         Ok(())
     } else {
-        Err(ApiError::new(
-            415,
-            codes::CONTENT_TYPE,
+        Err(ApiError::shell(
+            Shell::ContentType,
             format!(
                 "the body must be application/json, not {:?}",
                 if ct.is_empty() { "nothing" } else { ct }
@@ -119,9 +116,8 @@ pub const BODY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30)
 async fn read_body(req: Request<Incoming>, limit: usize) -> Result<Vec<u8>, ApiError> {
     use hyper::body::Body;
     let too_large = || {
-        ApiError::new(
-            413,
-            codes::TOO_LARGE,
+        ApiError::shell(
+            Shell::TooLarge,
             format!("the body is larger than {limit} bytes"),
         )
     };
@@ -132,9 +128,8 @@ async fn read_body(req: Request<Incoming>, limit: usize) -> Result<Vec<u8>, ApiE
     let collected =
         tokio::time::timeout(BODY_TIMEOUT, Limited::new(req.into_body(), limit).collect()).await;
     let Ok(collected) = collected else {
-        return Err(ApiError::new(
-            400,
-            codes::MALFORMED_JSON,
+        return Err(ApiError::shell(
+            Shell::MalformedJson,
             format!(
                 "the body did not arrive within {} s",
                 BODY_TIMEOUT.as_secs()
@@ -144,9 +139,8 @@ async fn read_body(req: Request<Incoming>, limit: usize) -> Result<Vec<u8>, ApiE
     match collected {
         Ok(collected) => Ok(collected.to_bytes().to_vec()),
         Err(e) if e.is::<http_body_util::LengthLimitError>() => Err(too_large()),
-        Err(e) => Err(ApiError::new(
-            400,
-            codes::MALFORMED_JSON,
+        Err(e) => Err(ApiError::shell(
+            Shell::MalformedJson,
             format!("the body could not be read: {e}"),
         )),
     }
@@ -158,25 +152,22 @@ pub fn json_args(body: &[u8]) -> Result<(String, Vec<String>), ApiError> {
         return Ok(("{}".into(), Vec::new()));
     }
     let value: serde_json::Value = serde_json::from_slice(body).map_err(|e| {
-        ApiError::new(
-            400,
-            codes::MALFORMED_JSON,
+        ApiError::shell(
+            Shell::MalformedJson,
             format!("the body is not valid JSON: {e}"),
         )
     })?;
     let serde_json::Value::Object(map) = value else {
-        return Err(ApiError::new(
-            400,
-            codes::NOT_AN_OBJECT,
+        return Err(ApiError::shell(
+            Shell::NotAnObject,
             "the body must be a JSON object of named arguments",
         ));
     };
     // serde_json accepted it, so it is UTF-8; PostgreSQL reads the numbers exactly
     let text = String::from_utf8_lossy(body).into_owned();
     if text.contains("\\u0000") {
-        return Err(ApiError::new(
-            400,
-            codes::MALFORMED_JSON,
+        return Err(ApiError::shell(
+            Shell::MalformedJson,
             "the body contains a \\u0000 character, which PostgreSQL cannot store",
         ));
     }
@@ -188,16 +179,14 @@ pub fn query_args(query: &str) -> Result<(String, Vec<String>), ApiError> {
     let mut map = serde_json::Map::new();
     for (k, v) in form_urlencoded::parse(query.as_bytes()) {
         if map.contains_key(k.as_ref()) {
-            return Err(ApiError::new(
-                400,
-                codes::UNKNOWN_ARGUMENT,
+            return Err(ApiError::shell(
+                Shell::UnknownArgument,
                 format!("argument {k:?} is given twice"),
             ));
         }
         if v.contains('\0') {
-            return Err(ApiError::new(
-                400,
-                codes::BAD_VALUE,
+            return Err(ApiError::shell(
+                Shell::BadValue,
                 format!("argument {k:?} contains a NUL character"),
             ));
         }
@@ -220,7 +209,10 @@ mod tests {
             "numbers keep their digits"
         );
         assert_eq!(keys, vec!["amount", "member_id"]);
-        assert_eq!(json_args(b"[1,2]").unwrap_err().code, codes::NOT_AN_OBJECT);
+        assert_eq!(
+            json_args(b"[1,2]").unwrap_err().code,
+            Shell::NotAnObject.code()
+        );
         assert_eq!(json_args(b"{\"a\":").unwrap_err().status, 400);
         assert_eq!(json_args(b"\xff\xfe").unwrap_err().status, 400);
         let deep = "[".repeat(10_000);

@@ -82,7 +82,7 @@ create or replace function tests.fx_order(p_member_id bigint, p_class_id bigint,
 returns bigint
 language sql
 as $$
-    select (api.subscription_request(p_member_id, p_class_id, p_params)).id
+    select (api.class_subscription_request(p_member_id, p_class_id, p_params)).id
 $$;
 
 -- A manual payment without external reference; returns the payment id.
@@ -101,7 +101,7 @@ returns bigint
 language plpgsql
 as $$
 declare
-    v_order dues.subscription_order := api.subscription_request(p_member_id, p_class_id, p_params);
+    v_order dues.subscription_order := api.class_subscription_request(p_member_id, p_class_id, p_params);
 begin
     if v_order.amount > 0 then
         perform api.register_payment(p_member_id, v_order.amount, v_order.currency);
@@ -241,7 +241,7 @@ as $$
     returning *
 $$;
 
--- A role (manager or contributor) of a member on an organisation; returns its id.
+-- A role (manager or contributor) of a member on an organization; returns its id.
 create or replace function tests.fx_organization_role(p_member_id bigint, p_organization_id bigint, p_role text)
 returns bigint
 language sql
@@ -270,7 +270,7 @@ as $$
     select id from dues."group" where key = p_key
 $$;
 
--- Today in the organisation's time zone (what the procedures call today).
+-- Today in the organization's time zone (what the procedures call today).
 create or replace function tests.fx_today()
 returns date
 language sql
@@ -472,7 +472,7 @@ $$;
 
 -- Recurring billing (docs/billing.md) ------------------------------------------------------------------------------
 
--- A provider: a new organisation registered with api.provider_register; returns its member id.
+-- A provider: a new organization registered with api.provider_register; returns its member id.
 create or replace function tests.fx_provider(p_broker boolean default false)
 returns bigint
 language sql
@@ -503,15 +503,15 @@ create or replace function tests.fx_day(p_month int, p_day int, p_years int defa
 returns date
 language sql
 as $$
-    select make_date(extract(year from current_date)::int + 1 + p_years, p_month, p_day)
+    select make_date(extract(year from tests.fx_today())::int + 1 + p_years, p_month, p_day)
 $$;
 
--- Subscribes a member to a recurring class from a day (api.subscription_start); returns the subscription id.
+-- Subscribes a member to a recurring class from a day (api.recurring_subscription_start); returns the subscription id.
 create or replace function tests.fx_subscribe(p_member_id bigint, p_class_id bigint, p_start date, p_params jsonb default '{}')
 returns bigint
 language sql
 as $$
-    select (api.subscription_start(p_member_id, p_class_id, jsonb_build_object('start_date', p_start) || p_params)).class_subscription_id
+    select (api.recurring_subscription_start(p_member_id, p_class_id, jsonb_build_object('start_date', p_start) || p_params)).class_subscription_id
 $$;
 
 -- Runs the collector at noon (UTC) of a day; returns its summary.
@@ -622,7 +622,7 @@ returns bigint
 language sql
 as $$
     select (api.storage_slot_create(
-                (api.storage_type_create('fx_slot_type_' || n, 'Shelf ' || n, p_term, p_reminder_before)).id,
+                (api.storage_slot_type_create('fx_slot_type_' || n, 'Shelf ' || n, p_term, p_reminder_before)).id,
                 'FX-' || n, 'basement')).id
       from nextval('tests.fx_seq') n
 $$;

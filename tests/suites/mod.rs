@@ -391,7 +391,7 @@ pub fn concurrency_on(
                     let roll = rng.below(100);
                     let (function, body, key) = if roll < 20 {
                         (
-                            "subscription_request",
+                            "class_subscription_request",
                             format!(r#"{{"member_id":{member},"class_id":{class}}}"#),
                             None,
                         )
@@ -446,7 +446,7 @@ pub fn concurrency_on(
                     }
                     let id = id_of(&r);
                     match function {
-                        "subscription_request" => {
+                        "class_subscription_request" => {
                             let id = id.expect("order id");
                             log.requested.push(id);
                             orders.lock().unwrap().push(id);

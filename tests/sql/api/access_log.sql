@@ -27,7 +27,7 @@ begin
                            format($q$values ('stranger-fx'::text), (%L)$q$, v_bobb), 'an item''s accesses on a day');
     return next results_eq(format('select badge from api.access_log(null, null, %L, 1) where device_id = %s', '2026-03-03', v_device.id),
                            $q$values ('stranger-fx'::text)$q$, 'at most limit rows');
-    return next throws_ok('select * from api.access_log(null, null, null, 0)', 'DU013', 'limit must be a positive number, got 0',
+    return next throws_ok('select * from api.access_log(null, null, null, 0)', 'DU01E', 'limit must be a positive number, got 0',
                           'limit is positive');
 end
 $$;

@@ -59,7 +59,7 @@ begin
                            $q$values ('first'::text)$q$, 'filtered by table');
     return next results_eq(format('select why from api.audit_log(%s, null, 1)', v_member),
                            $q$values ('second'::text)$q$, 'at most limit rows');
-    return next throws_ok('select * from api.audit_log(null, null, 0)', 'DU013', 'limit must be a positive number, got 0',
+    return next throws_ok('select * from api.audit_log(null, null, 0)', 'DU01E', null,
                           'limit is positive');
 end
 $$;

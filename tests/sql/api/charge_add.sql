@@ -38,7 +38,7 @@ begin
                           'charge amount must be positive, got 0', 'a zero charge is refused');
     return next throws_ok(format('select api.charge_add(%s, %s, 1.001, %L)', v_master, v_class, 'x'), 'DU023', null,
                           'a third decimal is refused');
-    return next throws_ok(format('select api.charge_add(%s, %s, 1, %L)', v_master, v_class, ' '), 'DU013',
+    return next throws_ok(format('select api.charge_add(%s, %s, 1, %L)', v_master, v_class, ' '), 'DU017',
                           'description must not be blank', 'a blank description is refused');
     return next throws_ok(format('select api.charge_add(%s, -1, 1, %L)', v_master, 'x'), 'DU002', 'class -1 not found',
                           'an unknown class is refused');

@@ -13,7 +13,7 @@ begin
     return next is((api.class_set_provider(v_class, null)).provider_id, null::bigint, 'null: back to the broker');
     return next throws_ok(format('select api.class_set_provider(%s, %s)', v_class, v_org), 'DUB05',
                           format('member %s is not a provider', v_org), 'a member that is not a provider is refused');
-    return next throws_ok(format('select api.class_set_provider(-1, %s)', v_provider), 'DU002', 'class -1 not found',
+    return next throws_ok(format('select api.class_set_provider(-1, %s)', v_provider), 'DU002', null,
                           'an unknown class is refused');
 end
 $$;

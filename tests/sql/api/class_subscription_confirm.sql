@@ -35,7 +35,7 @@ as $$
 declare
     v_member bigint := tests.fx_member();
     v_class  bigint := tests.fx_class('fixed_term', '{"price": 12, "months": 2}');
-    v_start  date   := current_date + 3;
+    v_start  date   := tests.fx_today() + 3;
     v_order  bigint := tests.fx_confirmed_order(v_member, v_class, jsonb_build_object('start_date', v_start));
     v_sub    dues.class_subscription := api.class_subscription_confirm(v_order);
 begin
@@ -98,10 +98,10 @@ begin
     perform api.order_cancel(v_cancelled);
     v_before := tests.fx_state();
     return next throws_ok(format('select api.class_subscription_confirm(%s)', v_closed),
-                          'DU031', format('order %s is closed, only a confirmed order can become a subscription', v_closed),
+                          'DU031', null,
                           'an order cannot be turned into a subscription twice');
     return next throws_ok(format('select api.class_subscription_confirm(%s)', v_cancelled),
-                          'DU031', format('order %s is cancelled, only a confirmed order can become a subscription', v_cancelled),
+                          'DU031', null,
                           'a cancelled order cannot become a subscription');
     return next is(tests.fx_state(), v_before, 'the refusals moved no money');
     return next is(tests.fx_member_balance(v_member), 10::numeric, 'the cancelled order''s credit is still the member''s');

@@ -40,13 +40,15 @@ declare
 begin
     return next throws_ok(format('select api.contact_add(%s, %L, %L)', v_member, 'billing', 'No mail'), 'DU014', null,
                           'a billing contact needs an e-mail address');
-    return next throws_ok(format('select api.contact_add(%s, %L, %L)', v_member, 'cook', 'Chef'), 'DU013',
+    return next throws_ok(format('select api.contact_add(%s, %L, %L)', v_member, 'cook', 'Chef'), 'DU019',
                           'role must be billing, technical, administrative or other, got cook', 'an unknown role is refused');
-    return next throws_ok(format('select api.contact_add(%s, %L, %L, %L)', v_member, 'other', 'X', 'not-an-address'), 'DU013', null,
+    return next throws_ok(format('select api.contact_add(%s, %L, %L, %L)', v_member, 'other', 'X', 'not-an-address'), 'DU018', null,
                           'a bad e-mail address is refused');
-    return next throws_ok(format('select api.contact_add(%s, %L, %L)', v_member, 'other', ' '), 'DU013', 'name must not be blank',
+    return next throws_ok(format('select api.contact_add(%s, %L, %L)', v_member, 'other', ' '), 'DU017', null,
                           'a blank name is refused');
-    return next throws_ok('select api.contact_remove(-1)', 'DUB04', 'contact -1 not found', 'an unknown contact is refused');
+    return next throws_ok(format('select api.contact_add(%s, %L, %L, phone => %L)', v_member, 'other', 'X', ' '), 'DU017', null,
+                          'a blank phone number is refused (left out, it is none)');
+    return next throws_ok('select api.contact_remove(-1)', 'DUB04', null, 'an unknown contact is refused');
     perform tests.fx_as_member(v_other);
     return next throws_ok(format('select api.contact_add(%s, %L, %L)', v_member, 'other', 'X'), '42501', null,
                           'another member cannot add contacts');

@@ -24,7 +24,7 @@ begin
     perform tests.fx_collect(tests.fx_day(6, 1));
     return next is(tests.fx_standing(v_member), 'good', 'a written-off invoice does not count against the standing');
     return next throws_ok(format('select api.invoice_write_off(%s)', v_id), 'DUB11',
-                          format('invoice %s is uncollectible, only an open invoice can be written off', v_id),
+                          null,
                           'it cannot be written off twice');
 end
 $$;
@@ -42,8 +42,8 @@ begin
     perform tests.fx_collect(tests.fx_day(1, 1));
     v_id := (tests.fx_invoice_ids(v_member))[1];
     v_before := tests.fx_state();
-    return next throws_ok('select api.invoice_write_off(-1)', 'DUB01', 'invoice -1 not found', 'an unknown invoice is refused');
-    return next throws_ok('select api.invoice_write_off(null)', 'DU014', 'argument invoice_id is required', 'a null id is refused');
+    return next throws_ok('select api.invoice_write_off(-1)', 'DUB01', null, 'an unknown invoice is refused');
+    return next throws_ok('select api.invoice_write_off(null)', 'DU014', null, 'a null id is refused');
     perform tests.fx_as_member(v_member);
     return next throws_ok(format('select api.invoice_write_off(%s)', v_id), '42501', null, 'a member cannot write off its invoice');
     perform tests.fx_as_staff();

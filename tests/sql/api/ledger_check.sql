@@ -129,7 +129,7 @@ begin
     return next is(v_found, '{invoice_total}'::text[], 'a total that is not the sum of the lines is found');
     begin
         insert into dues.settlement (invoice_id, kind, amount, settled_on, ledger_transaction_id)
-        select v_id, 'credit', 5, current_date, issue_transaction_id from dues.invoice where id = v_id;
+        select v_id, 'credit', 5, tests.fx_today(), issue_transaction_id from dues.invoice where id = v_id;
         v_found := array(select kind from api.ledger_check());
         raise exception 'undo';
     exception when raise_exception then

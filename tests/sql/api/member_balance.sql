@@ -41,7 +41,7 @@ returns setof text
 language plpgsql
 as $$
 begin
-    return next throws_ok('select * from api.member_balance(-1)', 'DU001', 'member -1 not found', 'an unknown member is refused');
-    return next throws_ok('select * from api.member_balance(null)', 'DU014', 'argument member_id is required', 'a null member is refused');
+    return next throws_ok('select * from api.member_balance(-1)', 'DU001', null, 'an unknown member is refused');
+    return next throws_ok('select * from api.member_balance(null)', 'DU014', null, 'a null member is refused');
 end
 $$;

@@ -57,19 +57,19 @@ begin
     return next throws_ok(format('select api.member_link(%s, %s)', v_c, v_c), 'DU111',
                           format('member %s cannot be linked to itself', v_c), 'a member cannot be its own master');
     return next throws_ok(format('select api.member_link(%s, %s)', v_b, v_c), 'DU111',
-                          format('member %s is already linked to member %s', v_b, v_a), 'a member has one master');
+                          null, 'a member has one master');
     return next throws_ok(format('select api.member_link(%s, %s)', v_c, v_b), 'DU111',
-                          format('member %s is linked to member %s: a master cannot be linked itself', v_b, v_a),
+                          null,
                           'a linked member cannot be a master');
     return next throws_ok(format('select api.member_link(%s, %s)', v_a, v_c), 'DU111',
-                          format('member %s has linked members: it cannot be linked to another', v_a),
+                          null,
                           'a master cannot become linked');
     return next throws_ok(format('select api.member_unlink(%s)', v_c), 'DU111',
-                          format('member %s is not linked to a master', v_c), 'unlinking a member that is not linked');
-    return next throws_ok(format('select api.member_link(%s, -1)', v_c), 'DU001', 'member -1 not found', 'an unknown master');
-    return next throws_ok(format('select api.member_link(%s, null)', v_c), 'DU014', 'argument master_id is required', 'a null master');
+                          null, 'unlinking a member that is not linked');
+    return next throws_ok(format('select api.member_link(%s, -1)', v_c), 'DU001', null, 'an unknown master');
+    return next throws_ok(format('select api.member_link(%s, null)', v_c), 'DU014', null, 'a null master');
     perform tests.fx_as_member(v_c);
-    return next throws_ok(format('select api.member_link(%s, %s)', v_c, v_a), '42501', 'only staff may do this',
+    return next throws_ok(format('select api.member_link(%s, %s)', v_c, v_a), '42501', null,
                           'a member cannot link itself');
     return next is(tests.fx_state(), v_before, 'nothing changed');
 end

@@ -153,7 +153,8 @@ begin
     for i in 3 .. 5 loop
         perform api.member_paypal_email_set(v_member, 'n' || i || '.' || v_first);
     end loop;
-    return next throws_ok(format('select api.member_paypal_email_set(%s, %L)', v_member, 'sixth' || v_first), 'DU116', null,
+    return next throws_ok(format('select api.member_paypal_email_set(%s, %L)', v_member, 'sixth' || v_first), 'DU116',
+                          format('member %s asked to confirm a PayPal e-mail 5 times in the last day', v_member),
                           'a sixth request in a day is refused (setting paypal_email_claims_per_day)');
     return next is((api.member_paypal_email_set(v_member, null)).paypal_email, null, 'clearing needs no code');
 end
@@ -174,7 +175,7 @@ begin
     return next throws_ok(format('select api.member_paypal_email_set(%s, %L)', v_member, v_pp), '42501', null,
                           'nor ask for it');
     perform tests.fx_as_member(v_member);
-    return next throws_ok(format('select api.member_paypal_email_confirm(%s, null)', v_member), 'DU014', 'argument code is required',
+    return next throws_ok(format('select api.member_paypal_email_confirm(%s, null)', v_member), 'DU014', null,
                           'a null code is refused');
     perform api.member_paypal_email_set(v_member, 'pending' || v_pp);
     perform tests.fx_as_staff();

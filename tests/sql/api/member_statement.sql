@@ -26,7 +26,7 @@ begin
     return next is((select invoice_number from api.member_statement(v_member) where kind = 'invoice'),
                    (select number from dues.invoice where member_id = v_member), 'the invoice line names the invoice');
     return next throws_ok(format('select * from api.member_statement(%s, %L, %L)', v_member, tests.fx_day(2, 1), tests.fx_day(1, 1)),
-                          'DU013', null, 'reversed dates are refused');
-    return next throws_ok('select * from api.member_statement(-1)', 'DU001', 'member -1 not found', 'an unknown member is refused');
+                          'DU01C', null, 'reversed dates are refused');
+    return next throws_ok('select * from api.member_statement(-1)', 'DU001', null, 'an unknown member is refused');
 end
 $$;

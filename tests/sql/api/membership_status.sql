@@ -29,6 +29,6 @@ declare
 begin
     return next is((api.membership_status(v_member)).status, null, 'no status');
     return next is((api.membership_status(v_member)).join_date, null, 'no dates');
-    return next throws_ok('select api.membership_status(null)', 'DU014', 'argument member_id is required', 'a null member');
+    return next throws_ok('select api.membership_status(null)', 'DU014', null, 'a null member');
 end
 $$;

@@ -7,7 +7,7 @@ as $$
 declare
     v_member bigint := tests.fx_joined_member();
 begin
-    return next is((api.membership_waive(v_member, true, 'honorary member')).waived, true, 'the dues are waived');
+    return next is((api.membership_waive(v_member, true, 'honorary member')).waived, true, 'its payments are waived');
     return next is((select why from dues.audit_log where table_name = 'membership' and member_id = v_member and action = 'update'),
                    'honorary member', 'with why in the audit log');
     return next is((api.membership_waive(v_member, true)).waived, true, 'waiving twice is harmless');
@@ -25,12 +25,12 @@ declare
     v_plain  bigint := tests.fx_member();
     v_before jsonb := tests.fx_state();
 begin
-    return next throws_ok(format('select api.membership_waive(%s, null)', v_member), 'DU014', 'argument waived is required', 'a null waiver');
-    return next throws_ok('select api.membership_waive(-1, true)', 'DU001', 'member -1 not found', 'an unknown member');
+    return next throws_ok(format('select api.membership_waive(%s, null)', v_member), 'DU014', null, 'a null waiver');
+    return next throws_ok('select api.membership_waive(-1, true)', 'DU001', null, 'an unknown member');
     return next throws_ok(format('select api.membership_waive(%s, true)', v_plain), 'DU113', null,
                           'a member without a membership');
     perform tests.fx_as_member(v_member);
-    return next throws_ok(format('select api.membership_waive(%s, true)', v_member), '42501', 'only staff may do this',
+    return next throws_ok(format('select api.membership_waive(%s, true)', v_member), '42501', null,
                           'a member cannot waive its own dues');
     perform tests.fx_as_staff();
     return next is(tests.fx_state(), v_before, 'nothing changed');

@@ -20,7 +20,7 @@ begin
     return next is(tests.fx_balance(v_processor), v_before + 20, 'the money went back through PayPal');
     return next is(api.payment_refund(v_payment.id, 20, 'PP-R-1'), v_refund, 'a replay returns the first refund');
     return next is((api.payment_refund(v_payment.id)).amount, 30.00::numeric(14,2), 'without amount, what is left is refunded');
-    return next throws_ok(format('select api.payment_refund(%s)', v_payment.id), 'DU020', 'refund amount must be positive, got 0.00',
+    return next throws_ok(format('select api.payment_refund(%s)', v_payment.id), 'DU020', null,
                           'nothing is left to refund');
 end
 $$;

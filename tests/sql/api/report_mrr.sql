@@ -14,7 +14,7 @@ begin
     perform tests.fx_subscribe(tests.fx_member(), v_monthly, tests.fx_day(1, 15));
     perform tests.fx_subscribe(tests.fx_member(), v_yearly, tests.fx_day(2, 1));
     perform tests.fx_subscribe(tests.fx_member(), v_weekly, tests.fx_day(2, 10));
-    perform api.dues_set(v_free, v_monthly, 0, tests.fx_day(1, 1));
+    perform api.period_amount_set(v_free, v_monthly, 0, tests.fx_day(1, 1));
     perform tests.fx_subscribe(v_free, v_monthly, tests.fx_day(1, 1));
     return next results_eq(format('select month, subscriptions, mrr from api.report_mrr(%L, %L) where currency = %L',
                                   tests.fx_day(1, 1), tests.fx_day(3, 31), 'EUR'),

@@ -8,12 +8,12 @@ declare
     v_org    bigint := tests.fx_member('Org', 'organization');
     v_person bigint := tests.fx_member('Pia');
 begin
-    return next throws_ok('select * from api.role_list()', 'DU013', null, 'a target is needed');
-    return next throws_ok(format('select * from api.role_list(%s, 1)', v_org), 'DU013', null, 'only one');
-    return next throws_ok('select * from api.role_list(-1)', 'DU001', 'member -1 not found', 'an unknown organisation is refused');
-    return next throws_ok('select * from api.role_list(service_order_id => -1)', 'DUB03', 'service order -1 not found',
+    return next throws_ok('select * from api.role_list()', 'DU01F', null, 'a target is needed');
+    return next throws_ok(format('select * from api.role_list(%s, 1)', v_org), 'DU01F', null, 'only one');
+    return next throws_ok('select * from api.role_list(-1)', 'DU001', null, 'an unknown organization is refused');
+    return next throws_ok('select * from api.role_list(service_order_id => -1)', 'DUB03', null,
                           'an unknown service order is refused');
     perform tests.fx_as_member(v_person);
-    return next throws_ok(format('select * from api.role_list(%s)', v_org), '42501', null, 'an outsider cannot list an organisation''s roles');
+    return next throws_ok(format('select * from api.role_list(%s)', v_org), '42501', null, 'an outsider cannot list an organization''s roles');
 end
 $$;

@@ -1,6 +1,6 @@
 -- Tests of api.role_revoke.
 
--- Tests of users' roles on organisations and service orders: api.role_grant, api.role_revoke, api.role_list.
+-- Tests of users' roles on organizations and service orders: api.role_grant, api.role_revoke, api.role_list.
 
 create or replace function tests.test_roles__every_change_is_recorded()
 returns setof text
@@ -20,5 +20,7 @@ begin
                    '{contributor:true,manager:true}'::text[], 'the history: contributor, replaced by manager, revoked');
     return next throws_ok(format('select api.role_revoke(%s, %s)', v_user, v_org), 'DUB07',
                           format('member %s holds no role on organization %s', v_user, v_org), 'revoking a role not held is refused');
+    return next throws_ok(format('select api.role_revoke(%s)', v_user), 'DU01F', null, 'a revocation needs a target');
+    return next throws_ok(format('select api.role_revoke(%s, %s, 1)', v_user, v_org), 'DU01F', null, 'and only one');
 end
 $$;

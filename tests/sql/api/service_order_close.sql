@@ -17,12 +17,12 @@ begin
     return next is((v_so.member_id, v_so.name), (v_member, 'Main site'::text), 'the service order is made, its name trimmed');
     v_sub := tests.fx_subscribe(v_member, v_class, tests.fx_day(1, 1), jsonb_build_object('service_order_id', v_so.id));
     perform api.role_grant(v_user, 'contributor', service_order_id => v_so.id);
-    return next is((select (subscriptions -> 0 ->> 'subscription_id', roles -> 0 ->> 'member_id') from api.service_order_list(v_member)),
+    return next is((select (subscriptions -> 0 ->> 'class_subscription_id', roles -> 0 ->> 'member_id') from api.service_order_list(v_member)),
                    (v_sub::text, v_user::text), 'the list shows its subscription and its user');
     return next throws_ok(format('select api.service_order_close(%s)', v_so.id), 'DUB15', null,
                           'a service order with a running subscription stays open');
-    perform api.subscription_cancel(v_sub, tests.fx_day(1, 1));
-    update dues.recurring_subscription set end_date = current_date - 1, start_date = current_date - 1, anchor_date = current_date - 1
+    perform api.recurring_subscription_cancel(v_sub, tests.fx_day(1, 1));
+    update dues.recurring_subscription set end_date = tests.fx_today() - 1, start_date = tests.fx_today() - 1, anchor_date = tests.fx_today() - 1
      where class_subscription_id = v_sub;
     return next ok((api.service_order_close(v_so.id)).closed_at is not null, 'once its subscriptions ended it can be closed');
     return next is((select count(*)::int from dues.service_order_role where service_order_id = v_so.id and revoked_at is null), 0,

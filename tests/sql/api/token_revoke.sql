@@ -11,10 +11,10 @@ declare
 begin
     perform tests.fx_as_member(v_member);
     return next throws_ok(format('select api.token_revoke(%s)', v_token.id),
-                          '42501', 'only staff may do this', 'a member cannot revoke a token, not even its own');
+                          '42501', null, 'a member cannot revoke a token, not even its own');
     perform tests.fx_as_anonymous();
     return next throws_ok(format('select api.token_revoke(%s)', v_token.id),
-                          '42501', 'only staff may do this', 'a request without a token cannot revoke one');
+                          '42501', null, 'a request without a token cannot revoke one');
     return next is(tests.fx_state(), v_before, 'the refused calls revoked nothing');
 end
 $$;
@@ -36,7 +36,7 @@ begin
     return next is((v_stored.revoked_at, v_stored.revoked_by), (now(), 'treasurer'::text),
                    'when and by whom the token was revoked is recorded');
     return next throws_ok(format('select dues.authenticate(%L)', v_token.token_hash),
-                          '28000', 'invalid, expired or revoked token', 'the revoked token no longer authenticates');
+                          '28000', null, 'the revoked token no longer authenticates');
     return next is(tests.fx_caller_after(format('select dues.authenticate(%L)', v_other.token_hash)) ->> 'member_id',
                    v_member::text, 'the member''s other token still authenticates');
 end
@@ -76,7 +76,7 @@ returns setof text
 language plpgsql
 as $$
 begin
-    return next throws_ok('select api.token_revoke(null)', 'DU014', 'argument token_id is required',
+    return next throws_ok('select api.token_revoke(null)', 'DU014', null,
                           'a null token is a missing argument, as for every api function, not a token not found');
 end
 $$;

@@ -6,7 +6,7 @@ declare
     v_id bigint := dues.ipn_receive(tests.fx_ipn_body('subscr_signup', 'a@example.org'), '{}');
 begin
     return next throws_ok(format('select dues.ipn_process(%s)', v_id), 'DU101',
-                          format('payment notification %s is not verified (state received)', v_id),
+                          null,
                           'only a message PayPal verified is processed');
 end
 $$;
@@ -390,7 +390,9 @@ declare
 begin
     v_bad := tests.fx_ipn(tests.fx_ipn_body('subscr_payment', tests.fx_email(v_member), tests.fx_txn(), array['mc_gross', '25,00']));
     return next is(tests.fx_ipn_state(v_bad), 'failed', 'an amount PayPal never sends fails the message');
-    return next is((select error from dues.ipn_message where id = v_bad), 'DU013: mc_gross 25,00 is not an amount', 'the error is kept');
+    return next is((select error from dues.ipn_message where id = v_bad), 'DU102: mc_gross 25,00 is not an amount', 'the error is kept');
+    v_bad := tests.fx_ipn(tests.fx_ipn_body('subscr_payment', tests.fx_email(v_member), tests.fx_txn(), array['txn_id', '']));
+    return next matches((select error from dues.ipn_message where id = v_bad), '^DU102: ', 'so does a payment without txn_id');
     perform tests.fx_ipn(tests.fx_ipn_body('subscr_payment', tests.fx_email(v_member), v_txn));
     v_reused := tests.fx_ipn(tests.fx_ipn_body('subscr_payment', tests.fx_email(v_other), v_txn));
     return next is(tests.fx_ipn_state(v_reused), 'failed', 'a txn_id already paid by another member fails');

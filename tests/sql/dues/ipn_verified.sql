@@ -55,10 +55,10 @@ as $$
 declare
     v_before jsonb := tests.fx_state();
 begin
-    return next throws_ok($q$select dues.ipn_verified(-1, 'VERIFIED')$q$, 'DU100', 'payment notification -1 not found', 'an unknown id');
-    return next throws_ok($q$select dues.ipn_verification_failed(-1, 'x', now())$q$, 'DU100', 'payment notification -1 not found',
+    return next throws_ok($q$select dues.ipn_verified(-1, 'VERIFIED')$q$, 'DU100', null, 'an unknown id');
+    return next throws_ok($q$select dues.ipn_verification_failed(-1, 'x', now())$q$, 'DU100', null,
                           'an unknown id, failing');
-    return next throws_ok($q$select dues.ipn_verified(null, 'VERIFIED')$q$, 'DU014', 'argument id is required', 'a null id');
+    return next throws_ok($q$select dues.ipn_verified(null, 'VERIFIED')$q$, 'DU014', null, 'a null id');
     return next is(tests.fx_state(), v_before, 'nothing changed');
 end
 $$;

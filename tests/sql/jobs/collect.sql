@@ -124,8 +124,8 @@ begin
     update dues.recurring_subscription set billed_until = null where class_subscription_id = v_sub;
     perform tests.fx_collect(tests.fx_day(1, 2));
     return next is(cardinality(tests.fx_invoice_ids(v_member)), 1, 'a period already billed is skipped');
-    select * into v_line from dues.invoice_line where subscription_id = v_sub;
-    return next throws_ok(format($q$insert into dues.invoice_line (invoice_id, kind, class_id, subscription_id, description, period_of,
+    select * into v_line from dues.invoice_line where class_subscription_id = v_sub;
+    return next throws_ok(format($q$insert into dues.invoice_line (invoice_id, kind, class_id, class_subscription_id, description, period_of,
                                     period_start, period_end, due_date, amount, period_amount)
                                     values (%s, 'period', %s, %s, 'again', %L, %L, %L, %L, 30, 30)$q$,
                                  v_line.invoice_id, v_line.class_id, v_sub, v_line.period_of, v_line.period_start, v_line.period_end,

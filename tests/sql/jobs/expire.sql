@@ -172,7 +172,7 @@ begin
     perform api.membership_waive(v_member, true, 'honorary member');
     perform jobs.expire(now() + interval '45 days');
     perform jobs.expire(now() + interval '200 days');
-    return next is((api.membership_status(v_member)).waived, true, 'the dues are waived');
+    return next is((api.membership_status(v_member)).waived, true, 'its payments are waived');
     return next is((api.membership_status(v_member)).status, 'current', 'its status does not move');
     return next ok(tests.fx_in_group(v_member, 'members', tests.fx_today() + 200), 'it stays in members');
     return next is_empty(format('select * from tests.fx_outbox(%L, %L)', 'membership_reminder', tests.fx_email(v_member)),

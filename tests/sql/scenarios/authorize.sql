@@ -13,9 +13,9 @@ declare
     v_subscription dues.class_subscription;
 begin
     perform tests.fx_as_member(v_member);
-    v_order := api.subscription_request(v_member, v_class);
+    v_order := api.class_subscription_request(v_member, v_class);
     return next is(v_order.state, 'opened'::dues.order_state, 'the member opens an order for itself');
-    v_spare := api.subscription_request(v_member, v_class);
+    v_spare := api.class_subscription_request(v_member, v_class);
     perform tests.fx_as_staff();
     perform tests.fx_pay(v_member, 30);
     perform tests.fx_as_member(v_member);
@@ -28,7 +28,7 @@ begin
     return next results_eq(format('select balance, reserved, available from api.member_balance(%s)', v_member),
                            $q$values (0::numeric(14,2), 0::numeric(14,2), 0::numeric(14,2))$q$,
                            'the member reads its balance: the payment was spent');
-    return next results_eq(format('select subscription_id from api.member_subscriptions(%s)', v_member),
+    return next results_eq(format('select class_subscription_id from api.class_subscription_list(%s)', v_member),
                            format('values (%s::bigint)', v_subscription.id),
                            'the member reads its subscriptions');
     return next is((select confirmed_by from dues.subscription_order where id = v_order.id), 'member ' || v_member,
@@ -50,19 +50,19 @@ begin
     perform tests.fx_organization_role(v_manager, v_org, 'manager');
     perform tests.fx_organization_role(v_contributor, v_org, 'contributor');
     perform tests.fx_as_member(v_manager);
-    v_order := api.subscription_request(v_org, v_class);
-    return next is(v_order.member_id, v_org, 'a manager opens an order for its organisation');
+    v_order := api.class_subscription_request(v_org, v_class);
+    return next is(v_order.member_id, v_org, 'a manager opens an order for its organization');
     return next is((api.order_confirm(v_order.id)).state, 'confirmed'::dues.order_state,
-                   'a manager confirms its organisation''s order');
+                   'a manager confirms its organization''s order');
     perform tests.fx_as_member(v_contributor);
-    return next throws_ok(format('select api.subscription_request(%s, %s)', v_org, v_class),
-                          '42501', format('not allowed to act for member %s', v_org),
-                          'a contributor cannot open an order for its organisation');
+    return next throws_ok(format('select api.class_subscription_request(%s, %s)', v_org, v_class),
+                          '42501', null,
+                          'a contributor cannot open an order for its organization');
     return next throws_ok(format('select api.class_subscription_confirm(%s)', v_order.id),
-                          '42501', format('not allowed to act on order %s', v_order.id),
-                          'a contributor cannot turn its organisation''s order into a subscription');
+                          '42501', null,
+                          'a contributor cannot turn its organization''s order into a subscription');
     return next results_eq(format('select reserved from api.member_balance(%s)', v_org),
                            $q$values (0::numeric(14,2))$q$,
-                           'a contributor reads its organisation''s balance');
+                           'a contributor reads its organization''s balance');
 end
 $$;

@@ -1,5 +1,5 @@
 -- Stories of recurring billing told by moving the collector's clock (jobs.collect(now)): a monthly member over fourteen
--- months, an annual class, a fixed-length plan that ends, a dues override of 0, a linked member, a suspension and a
+-- months, an annual class, a fixed-length plan that ends, a period amount of 0, a linked member, a suspension and a
 -- reinstatement. Every date is in next year (tests.fx_day), so start dates are never in the past. The teardown checks
 -- api.ledger_check() after each story.
 
@@ -138,7 +138,7 @@ begin
     return next is((select array_agg(kind || ' ' || amount order by id) from dues.invoice_line
                      where invoice_id = (tests.fx_invoice_ids(v_member))[1]),
                    '{"period 240.00","setup_fee 15.00"}'::text[], 'the first invoice carries the year and the setup fee');
-    return next is((select (period_start, period_end) from dues.invoice_line where subscription_id = v_sub and kind = 'period'),
+    return next is((select (period_start, period_end) from dues.invoice_line where class_subscription_id = v_sub and kind = 'period'),
                    (tests.fx_day(3, 15), tests.fx_day(3, 14, 1)), 'the year runs to the day before its anniversary');
     perform tests.fx_pay(v_member, 255);
     for v_month in 4 .. 12 loop
@@ -187,7 +187,7 @@ begin
 end
 $$;
 
-create or replace function tests.test_billing_scenarios__a_dues_override_of_zero_issues_nothing()
+create or replace function tests.test_billing_scenarios__a_period_amount_of_zero_issues_nothing()
 returns setof text
 language plpgsql
 as $$
@@ -196,7 +196,7 @@ declare
     v_member bigint := tests.fx_member('Zed Zero');
     v_sub    bigint;
 begin
-    perform api.dues_set(v_member, v_class, 0, tests.fx_day(1, 1));
+    perform api.period_amount_set(v_member, v_class, 0, tests.fx_day(1, 1));
     v_sub := tests.fx_subscribe(v_member, v_class, tests.fx_day(2, 1));
     for v_month in 1 .. 6 loop
         perform tests.fx_collect(tests.fx_day(v_month, 20));
@@ -207,9 +207,9 @@ begin
     return next is(tests.fx_standing(v_member), 'good', 'the member is in good standing');
     return next ok(exists (select from api.class_students(v_class, tests.fx_day(6, 30)) where member_id = v_member),
                    'and a student');
-    perform api.dues_set(v_member, v_class, 12.50, tests.fx_day(8, 1));
+    perform api.period_amount_set(v_member, v_class, 12.50, tests.fx_day(8, 1));
     perform tests.fx_collect(tests.fx_day(7, 20));
-    return next is(tests.fx_invoice_totals(v_member), '{12.50}'::numeric[], 'from August the member pays its own dues of 12.50');
+    return next is(tests.fx_invoice_totals(v_member), '{12.50}'::numeric[], 'from August the member pays its own period amount of 12.50');
 end
 $$;
 
@@ -233,7 +233,7 @@ begin
     return next is(tests.fx_invoice_ids(v_child), '{}'::bigint[], 'the linked member has no invoice');
     return next is(tests.fx_standing(v_master), 'at_risk', 'its master is at risk (January unpaid for over sixty days)');
     return next is(tests.fx_standing(v_child), 'at_risk', 'the linked member follows its master''s standing');
-    return next is((select (standing, follows_member_id, amount_due) from api.member_standing(v_child, tests.fx_day(3, 15))),
+    return next is((select (standing, master_id, amount_due) from api.member_standing(v_child, tests.fx_day(3, 15))),
                    ('at_risk'::text, v_master, 90.00::numeric(14,2)), 'member_standing of the linked member answers for its master');
     return next is((select count(*)::int from dues.outbox where template = 'standing_at_risk'
                        and (data ->> 'member_id')::bigint in (v_master, v_child)),
@@ -267,7 +267,7 @@ begin
     perform tests.fx_collect(tests.fx_day(4, 5));
     return next is(tests.fx_standing(v_member), 'suspended', 'over ninety days late the member is suspended');
     v_change := (select max(id) from dues.standing_change where member_id = v_member);
-    return next is((select count(*)::int from dues.standing_membership where standing_change_id = v_change and action = 'ended'), 2,
+    return next is((select count(*)::int from dues.standing_group_membership where standing_change_id = v_change and action = 'ended'), 2,
                    'the two memberships its subscriptions gave were ended');
     return next is((select array_agg(g.group_id order by g.group_id) from api.member_groups(v_member, tests.fx_day(4, 5)) g),
                    null::bigint[], 'the suspended member belongs to no group');

@@ -10,14 +10,14 @@ declare
     v_before jsonb := tests.fx_state();
 begin
     perform tests.fx_as_member(v_member);
-    return next throws_ok('select api.item_create(''x_fx'')', '42501', 'only staff may do this', 'creating items');
-    return next throws_ok('select api.device_create(''x-fx'')', '42501', 'only staff may do this', 'creating devices');
-    return next throws_ok(format('select api.badge_assign(%s, ''b-fx'')', v_member), '42501', 'only staff may do this', 'giving badges');
+    return next throws_ok('select api.item_create(''x_fx'')', '42501', null, 'creating items');
+    return next throws_ok('select api.device_create(''x-fx'')', '42501', null, 'creating devices');
+    return next throws_ok(format('select api.badge_assign(%s, ''b-fx'')', v_member), '42501', null, 'giving badges');
     return next throws_ok(format('select api.access_grant(%s, %s)', tests.fx_group_id('members'), v_door.id), '42501',
-                          'only staff may do this', 'granting access');
+                          null, 'granting access');
     return next throws_ok(format('select api.certification_grant(%s, %s)', v_member, v_door.id), '42501',
-                          'only staff may do this', 'certifying');
-    return next throws_ok(format('select * from api.access_log(%s)', v_member), '42501', 'only staff may do this', 'reading the access log');
+                          null, 'certifying');
+    return next throws_ok(format('select * from api.access_log(%s)', v_member), '42501', null, 'reading the access log');
     return next is(tests.fx_state(), v_before, 'nothing changed');
 end
 $$;

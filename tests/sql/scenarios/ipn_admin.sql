@@ -9,9 +9,9 @@ declare
     v_id     bigint := tests.fx_ipn(tests.fx_ipn_body('subscr_signup', 'nobody@example.org'));
 begin
     perform tests.fx_as_member(v_member);
-    return next throws_ok('select * from api.ipn_list()', '42501', 'only staff may do this', 'a member cannot list notifications');
-    return next throws_ok(format('select api.ipn_get(%s)', v_id), '42501', 'only staff may do this', 'nor read one');
-    return next throws_ok(format('select api.ipn_reprocess(%s)', v_id), '42501', 'only staff may do this', 'nor re-process one');
+    return next throws_ok('select * from api.ipn_list()', '42501', null, 'a member cannot list notifications');
+    return next throws_ok(format('select api.ipn_get(%s)', v_id), '42501', null, 'nor read one');
+    return next throws_ok(format('select api.ipn_reprocess(%s)', v_id), '42501', null, 'nor re-process one');
     return next is(tests.fx_ipn_state(v_id), 'unmatched', 'which is left as it was');
 end
 $$;

@@ -31,17 +31,17 @@ declare
     v_a bigint := tests.fx_account('USD', true);
     v_b bigint := tests.fx_account('USD', true);
 begin
-    return next throws_like(
+    return next throws_ok(
         format('select tests.fx_raw_transaction(array[%s, %s], array[-5, 4]::numeric[]); set constraints all immediate', v_a, v_b),
-        '% does not balance: its USD postings sum to -1.00',
+        'DU040', null,
         'raw postings that do not sum to zero are refused by the deferred trigger');
-    return next throws_like(
+    return next throws_ok(
         format('select tests.fx_raw_transaction(array[%s], array[5]::numeric[]); set constraints all immediate', v_a),
-        '% has 1 posting(s), it needs at least 2',
+        'DU040', null,
         'a raw transaction of one posting is refused by the deferred trigger');
-    return next throws_like(
+    return next throws_ok(
         'insert into dues.ledger_transaction (kind) values (''raw''); set constraints all immediate',
-        '% has 0 posting(s), it needs at least 2',
+        'DU040', null,
         'a raw transaction without postings is refused by the deferred trigger');
     return next lives_ok(
         format('select tests.fx_raw_transaction(array[%s, %s], array[-5, 5]::numeric[], true); set constraints all immediate', v_a, v_b),
@@ -80,7 +80,7 @@ begin
                           'DU041', 'UPDATE on dues.ledger_posting is refused: ledger rows are immutable',
                           'postings cannot be updated');
     return next throws_ok(format('delete from dues.ledger_posting where transaction_id = %s', v_tx),
-                          'DU041', 'DELETE on dues.ledger_posting is refused: ledger rows are immutable',
+                          'DU041', null,
                           'postings cannot be deleted');
     return next is(tests.fx_balance(v_b), 3::numeric, 'the transfer is still there');
 end
@@ -113,7 +113,7 @@ begin
     return next throws_ok(format('delete from dues.ledger_account where id = %s', v_a),
                           'DU041', null, 'accounts cannot be deleted');
     return next throws_ok(format('update dues.ledger_account set currency = %L where id = %s', 'EUR', v_a),
-                          'DU041', format('ledger account %s cannot change its id or currency', v_a),
+                          'DU041', null,
                           'an account keeps its currency');
 end
 $$;

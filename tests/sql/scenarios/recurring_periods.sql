@@ -1,5 +1,5 @@
 -- Tests of the period arithmetic of recurring billing: dues.period_start, dues.period_index, dues.period_piece
--- (exact proration by days) and dues.dues_amount.
+-- (exact proration by days) and dues.period_amount.
 
 create or replace function tests.test_recurring_periods__count_from_the_anchor_without_drift()
 returns setof text
@@ -59,7 +59,7 @@ begin
 end
 $$;
 
-create or replace function tests.test_recurring_periods__dues_come_from_the_newest_override()
+create or replace function tests.test_recurring_periods__the_period_amount_is_the_newest_override()
 returns setof text
 language plpgsql
 as $$
@@ -67,12 +67,12 @@ declare
     v_class  bigint := tests.fx_recurring_class();
     v_member bigint := tests.fx_member();
 begin
-    return next is(dues.dues_amount(v_member, v_class, '2027-01-01'), 30.00::numeric, 'without override: the class amount');
-    perform api.dues_set(v_member, v_class, 12, '2027-03-01');
-    perform api.dues_set(v_member, v_class, null, '2027-06-01');
-    return next is(dues.dues_amount(v_member, v_class, '2027-02-28'), 30.00::numeric, 'before the override takes effect');
-    return next is(dues.dues_amount(v_member, v_class, '2027-03-01'), 12.00::numeric, 'from its first day');
-    return next is(dues.dues_amount(v_member, v_class, '2027-06-01'), 30.00::numeric, 'an override of null returns to the class amount');
-    return next is(dues.dues_amount(tests.fx_member(), v_class, '2027-03-01'), 30.00::numeric, 'another member pays the class amount');
+    return next is(dues.period_amount(v_member, v_class, '2027-01-01'), 30.00::numeric, 'without override: the class amount');
+    perform api.period_amount_set(v_member, v_class, 12, '2027-03-01');
+    perform api.period_amount_set(v_member, v_class, null, '2027-06-01');
+    return next is(dues.period_amount(v_member, v_class, '2027-02-28'), 30.00::numeric, 'before the override takes effect');
+    return next is(dues.period_amount(v_member, v_class, '2027-03-01'), 12.00::numeric, 'from its first day');
+    return next is(dues.period_amount(v_member, v_class, '2027-06-01'), 30.00::numeric, 'an override of null returns to the class amount');
+    return next is(dues.period_amount(tests.fx_member(), v_class, '2027-03-01'), 30.00::numeric, 'another member pays the class amount');
 end
 $$;

@@ -36,7 +36,7 @@ begin
         'a method with the agreed signature is accepted');
     return next throws_ok(
         $q$update dues.subscription_rule set class_check = 'rules.class_subscribe_wrong' where name = 'right'$q$,
-        'DU060', 'class_check rules.class_subscribe_wrong of rule right must be a function in schema rules (p_class_params jsonb) returns void',
+        'DU060', null,
         'a class check with the wrong signature is refused');
 end
 $$;
@@ -58,9 +58,11 @@ begin
     insert into dues.subscription_parameter_template (rule, name, type, scope, required, description)
     values ('broken', 'amount', 'integer', 'request', true, 'anything');
     v_class := tests.fx_class('broken');
-    return next throws_ok(format('select api.subscription_request(%s, %s, %L)', v_member, v_class, '{"amount": 5}'),
-                          'DU061', null, 'an end date before the start date is refused');
-    return next throws_ok(format('select api.subscription_request(%s, %s, %L)', v_member, v_class, '{"amount": -5}'),
+    return next throws_ok(format('select api.class_subscription_request(%s, %s, %L)', v_member, v_class, '{"amount": 5}'),
+                          'DU061',
+                          format('rule broken returned an invalid result (5,%s,%s)', tests.fx_today(), tests.fx_today() - 1),
+                          'an end date before the start date is refused');
+    return next throws_ok(format('select api.class_subscription_request(%s, %s, %L)', v_member, v_class, '{"amount": -5}'),
                           'DU061', null, 'a negative amount is refused');
 end
 $$;

@@ -16,17 +16,17 @@ begin
                                       amount numeric, start_date date, end_date date) on commit drop;
     -- a DBA adding a rule adds its line here
     insert into flow_case values
-        ('free',           '{}',                                  '{}',                   0,     current_date, null),
-        ('single_payment', '{"price": "25.00"}',                  '{}',                   25,    current_date, null),
-        ('fixed_term',     '{"price": 90, "months": 3}',          jsonb_build_object('start_date', current_date + 1),
-                                                                                          90,    current_date + 1,
-                                                                                                 (current_date + 1 + interval '3 months')::date - 1),
-        ('sliding_scale',  '{"minimum": 5, "maximum": 50}',       '{"amount": 17.5}',     17.5,  current_date, null),
+        ('free',           '{}',                                  '{}',                   0,     tests.fx_today(), null),
+        ('single_payment', '{"price": "25.00"}',                  '{}',                   25,    tests.fx_today(), null),
+        ('fixed_term',     '{"price": 90, "months": 3}',          jsonb_build_object('start_date', tests.fx_today() + 1),
+                                                                                          90,    tests.fx_today() + 1,
+                                                                                                 (tests.fx_today() + 1 + interval '3 months')::date - 1),
+        ('sliding_scale',  '{"minimum": 5, "maximum": 50}',       '{"amount": 17.5}',     17.5,  tests.fx_today(), null),
         ('per_session',    '{"price_per_session": 8, "min_sessions": 1, "max_sessions": 20}',
-                                                                  '{"sessions": 5}',      40,    current_date, null),
+                                                                  '{"sessions": 5}',      40,    tests.fx_today(), null),
         ('recurring',      '{"period": "month", "amount": 20, "renewal": "fixed", "periods": 3}',
-                                                                  '{}',                   0,     current_date,
-                                                                                                 (current_date + interval '3 months')::date - 1);
+                                                                  '{}',                   0,     tests.fx_today(),
+                                                                                                 (tests.fx_today() + interval '3 months')::date - 1);
 
     return next is_empty('select name from dues.subscription_rule except select rule from flow_case',
                          'every registered rule has a case in this test');
@@ -35,7 +35,7 @@ begin
         v_member := tests.fx_member('Flow ' || v_case.rule);
         v_class := tests.fx_class(v_case.rule, v_case.class_params);
 
-        v_order := api.subscription_request(v_member, v_class, v_case.request_params);
+        v_order := api.class_subscription_request(v_member, v_class, v_case.request_params);
         return next is((v_order.amount, v_order.start_date, v_order.end_date),
                        (v_case.amount::numeric(14,2), v_case.start_date, v_case.end_date),
                        v_case.rule || ': the rule priced and dated the order');
@@ -56,7 +56,7 @@ begin
         return next results_eq(format('select member_id from api.class_students(%s, %L)', v_class, v_case.start_date),
                                format('values (%s::bigint)', v_member),
                                v_case.rule || ': the member is a student from the first day');
-        return next is((select count(*) from api.member_subscriptions(v_member) s where s.subscription_id = v_sub.id),
+        return next is((select count(*) from api.class_subscription_list(v_member) s where s.class_subscription_id = v_sub.id),
                        1::bigint, v_case.rule || ': the subscription is listed for the member');
     end loop;
 end

@@ -41,11 +41,11 @@ begin
     return next throws_ok(format('select api.service_order_create(%s, %L)', v_member, repeat('s', 201)), 'DU016', null,
                           'a service order name of 201 characters is refused');
     return next throws_ok(format('select api.storage_renewal_request(%s, %L)', v_slot, repeat('n', 4001)), 'DU016',
-                          'note is 4001 characters long, at most 4000 are allowed', 'a renewal note of 4 001 characters is refused');
+                          null, 'a renewal note of 4 001 characters is refused');
     return next lives_ok(format('select api.storage_renewal_request(%s, %L)', v_slot, repeat('n', 4000)),
                          'a note of 4 000 characters is taken');
     return next throws_ok(format('select api.membership_resign(%s, why => %L)', v_member, repeat('w', 4001)), 'DU016',
-                          'why is 4001 characters long, at most 4000 are allowed',
+                          null,
                           'a reason of 4 001 characters is refused (it would be kept in the audit log)');
     return next is((select end_date from dues.membership where member_id = v_member), null, 'and the member has not resigned');
 end
@@ -76,7 +76,7 @@ declare
 begin
     update dues.setting set value = '10' where name = 'text_limit_name';
     return next throws_ok(format('select api.service_order_create(%s, %L)', v_member, 'eleven char'), 'DU016',
-                          'name is 11 characters long, at most 10 are allowed', 'a lower text_limit_name refuses 11 characters');
+                          null, 'a lower text_limit_name refuses 11 characters');
     return next lives_ok(format('select api.service_order_create(%s, %L)', v_member, 'ten chars!'), 'and takes 10');
     update dues.setting set value = '5000' where name = 'text_limit_note';
     return next lives_ok(format('select api.contact_add(%s, %L, %L, postal_address => %L)', v_member, 'other', 'Ann',

@@ -1,6 +1,6 @@
 -- Opens an order for a member and a class, priced and dated by the class's rule as of p_today; the caller has checked
 -- that it may act for the member.
-create or replace function dues.subscription_open(p_member_id bigint, p_class_id bigint, p_params jsonb, p_today date)
+create or replace function dues.order_open(p_member_id bigint, p_class_id bigint, p_params jsonb, p_today date)
 returns dues.subscription_order
 language plpgsql
 set search_path = ''

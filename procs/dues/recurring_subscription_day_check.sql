@@ -1,6 +1,6 @@
 -- Refuses a day before today (dues.local_date) unless the caller is staff and gives a reason: a member gets DUB19,
 -- staff without why DU014. Records why for the audit log of the rest of the transaction.
-create or replace function dues.subscription_day_check(p_day date, p_what text, p_why text)
+create or replace function dues.recurring_subscription_day_check(p_day date, p_what text, p_why text)
 returns void
 language plpgsql
 set search_path = ''

@@ -1,6 +1,6 @@
--- Tests of api.subscription_start.
+-- Tests of api.recurring_subscription_start.
 
-create or replace function tests.test_subscription_start__subscribes_in_one_call()
+create or replace function tests.test_recurring_subscription_start__subscribes_in_one_call()
 returns setof text
 language plpgsql
 as $$
@@ -9,7 +9,7 @@ declare
     v_member bigint := tests.fx_member();
     v_sub    dues.recurring_subscription;
 begin
-    v_sub := api.subscription_start(v_member, v_class, jsonb_build_object('start_date', tests.fx_day(3, 1)));
+    v_sub := api.recurring_subscription_start(v_member, v_class, jsonb_build_object('start_date', tests.fx_day(3, 1)));
     return next is((v_sub.member_id, v_sub.class_id, v_sub.start_date, v_sub.end_date, v_sub.billed_until),
                    (v_member, v_class, tests.fx_day(3, 1), tests.fx_day(3, 28), null::date),
                    'four weekly periods from 1 March, nothing billed yet');
@@ -20,7 +20,7 @@ begin
 end
 $$;
 
-create or replace function tests.test_subscription_start__refuses_bad_arguments()
+create or replace function tests.test_recurring_subscription_start__refuses_bad_arguments()
 returns setof text
 language plpgsql
 as $$
@@ -30,24 +30,24 @@ declare
     v_member bigint := tests.fx_member();
     v_before jsonb  := tests.fx_state();
 begin
-    return next throws_ok(format('select api.subscription_start(%s, %s)', v_member, v_single), 'DUB16',
-                          format('class %s has rule single_payment, not recurring: subscribe with subscription_request', v_single),
+    return next throws_ok(format('select api.recurring_subscription_start(%s, %s)', v_member, v_single), 'DUB16',
+                          format('class %s has rule single_payment, not recurring: subscribe with class_subscription_request', v_single),
                           'a class that is not recurring is refused');
-    return next throws_ok(format('select api.subscription_start(-1, %s)', v_class), 'DU001', 'member -1 not found',
+    return next throws_ok(format('select api.recurring_subscription_start(-1, %s)', v_class), 'DU001', null,
                           'an unknown member is refused');
-    return next throws_ok(format('select api.subscription_start(%s, -1)', v_member), 'DU002', 'class -1 not found',
+    return next throws_ok(format('select api.recurring_subscription_start(%s, -1)', v_member), 'DU002', null,
                           'an unknown class is refused');
-    return next throws_ok(format('select api.subscription_start(%s, null)', v_member), 'DU014', 'argument class_id is required',
+    return next throws_ok(format('select api.recurring_subscription_start(%s, null)', v_member), 'DU014', null,
                           'a null class is refused');
-    return next throws_ok(format('select api.subscription_start(%s, %s, %L)', v_member, v_class, '{"start_date": "2000-01-01"}'),
+    return next throws_ok(format('select api.recurring_subscription_start(%s, %s, %L)', v_member, v_class, '{"start_date": "2000-01-01"}'),
                           'DU012', null, 'a start date in the past is refused');
-    return next throws_ok(format('select api.subscription_start(%s, %s, %L)', v_member, v_class, '{"colour": "red"}'),
+    return next throws_ok(format('select api.recurring_subscription_start(%s, %s, %L)', v_member, v_class, '{"colour": "red"}'),
                           'DU011', null, 'an unknown parameter is refused');
     return next is(tests.fx_state(), v_before, 'nothing changed');
 end
 $$;
 
-create or replace function tests.test_subscription_start__refuses_other_callers()
+create or replace function tests.test_recurring_subscription_start__refuses_other_callers()
 returns setof text
 language plpgsql
 as $$
@@ -58,10 +58,10 @@ declare
     v_before jsonb  := tests.fx_state();
 begin
     perform tests.fx_as_member(v_other);
-    return next throws_ok(format('select api.subscription_start(%s, %s)', v_member, v_class), '42501',
-                          format('not allowed to act for member %s', v_member), 'another member cannot subscribe someone');
+    return next throws_ok(format('select api.recurring_subscription_start(%s, %s)', v_member, v_class), '42501',
+                          null, 'another member cannot subscribe someone');
     perform tests.fx_as_member(v_member);
-    return next lives_ok(format('select api.subscription_start(%s, %s)', v_member, v_class), 'a member may subscribe itself');
+    return next lives_ok(format('select api.recurring_subscription_start(%s, %s)', v_member, v_class), 'a member may subscribe itself');
     perform tests.fx_as_staff();
     return next is((select count(*)::int from dues.recurring_subscription where member_id = v_member), 1, 'once');
 end

@@ -1,15 +1,15 @@
--- What a member pays for the period of a recurring class starting on a day: its newest dues override in effect, else the class amount.
-create or replace function dues.dues_amount(p_member_id bigint, p_class_id bigint, p_on date)
+-- What a member pays for the period of a recurring class starting on a day: its newest period amount override in effect, else the class amount.
+create or replace function dues.period_amount(p_member_id bigint, p_class_id bigint, p_on date)
 returns numeric
 language plpgsql
 stable
 set search_path = ''
 as $$
 declare
-    v_override dues.dues_override;
+    v_override dues.period_amount_override;
 begin
     select o.* into v_override
-      from dues.dues_override o
+      from dues.period_amount_override o
      where o.member_id = p_member_id and o.class_id = p_class_id and o.effective_from <= p_on
      order by o.effective_from desc, o.id desc
      limit 1;

@@ -1,5 +1,5 @@
--- Starts a recurring subscription in one call: subscription_request, order_confirm and class_subscription_confirm.
-create or replace function api.subscription_start(member_id bigint, class_id bigint, params jsonb default '{}')
+-- Starts a recurring subscription in one call: class_subscription_request, order_confirm and class_subscription_confirm.
+create or replace function api.recurring_subscription_start(member_id bigint, class_id bigint, params jsonb default '{}')
 returns dues.recurring_subscription
 language plpgsql
 security definer
@@ -11,14 +11,16 @@ declare
     v_cs    dues.class_subscription;
     v_sub   dues.recurring_subscription;
 begin
-    perform dues.authorize_member(subscription_start.member_id, 'pay');
-    perform dues.member_get(subscription_start.member_id);
-    v_class := dues.class_get(subscription_start.class_id);
+    perform dues.authorize_member(recurring_subscription_start.member_id, 'pay');
+    perform dues.member_get(recurring_subscription_start.member_id);
+    v_class := dues.class_get(recurring_subscription_start.class_id);
     if v_class.rule <> 'recurring' then
-        raise exception 'class % has rule %, not recurring: subscribe with subscription_request', v_class.id, v_class.rule
+        raise exception 'class % has rule %, not recurring: subscribe with class_subscription_request', v_class.id,
+                        v_class.rule
             using errcode = 'DUB16';
     end if;
-    v_order := api.subscription_request(subscription_start.member_id, v_class.id, subscription_start.params);
+    v_order := api.class_subscription_request(recurring_subscription_start.member_id, v_class.id,
+                                              recurring_subscription_start.params);
     perform api.order_confirm(v_order.id);
     v_cs := api.class_subscription_confirm(v_order.id);
     select r.* into strict v_sub from dues.recurring_subscription r where r.class_subscription_id = v_cs.id;
@@ -26,8 +28,8 @@ begin
 end
 $$;
 
-comment on function api.subscription_start(bigint, bigint, jsonb) is
-$$Subscribes a member to a recurring class (rule "recurring") in one call: the same as subscription_request, order_confirm and
+comment on function api.recurring_subscription_start(bigint, bigint, jsonb) is
+$$Subscribes a member to a recurring class (rule "recurring") in one call: the same as class_subscription_request, order_confirm and
 class_subscription_confirm (the order costs nothing: the collector invoices the setup fee and every period). params are the rule's
 request parameters: {"start_date": "YYYY-MM-DD"} (default today, not in the past) and {"service_order_id": N} (one of the member's
 open service orders). Returns the recurring subscription (class_subscription_id, member_id, class_id, service_order_id, start_date,
@@ -36,4 +38,4 @@ Errors: DU014 member_id or class_id is null, DU001 unknown member, DU002 unknown
 DU012 a start date in the past, DUB03 unknown service order, DUB18 closed service order, DUB12 the member is linked (its master is billed),
 DUB10 it would overlap another subscription of the member to the class in the same service order, 42501 not allowed.$$;
 
-grant execute on function api.subscription_start(bigint, bigint, jsonb) to dues_member, dues_staff;
+grant execute on function api.recurring_subscription_start(bigint, bigint, jsonb) to dues_member, dues_staff;

@@ -1,6 +1,6 @@
 -- The member's class subscriptions, oldest first.
-create or replace function api.member_subscriptions(member_id bigint)
-returns table (subscription_id bigint, class_id bigint, class_title text, start_date date, end_date date,
+create or replace function api.class_subscription_list(member_id bigint)
+returns table (class_subscription_id bigint, class_id bigint, class_title text, start_date date, end_date date,
                order_id bigint, amount numeric(14,2), currency char(3), created_at timestamptz)
 language plpgsql
 stable
@@ -10,8 +10,8 @@ as $$
 declare
     v_member dues.member;
 begin
-    perform dues.authorize_member(member_subscriptions.member_id, 'use');
-    v_member := dues.member_get(member_subscriptions.member_id);
+    perform dues.authorize_member(class_subscription_list.member_id, 'use');
+    v_member := dues.member_get(class_subscription_list.member_id);
     return query
         select s.id, c.id, c.title, s.start_date, s.end_date, o.id, o.amount, o.currency, s.created_at
           from dues.class_subscription s
@@ -22,9 +22,9 @@ begin
 end
 $$;
 
-comment on function api.member_subscriptions(bigint) is
-$$Lists every class subscription of a member, past, current and future, oldest start first: the subscription id, the class (id and title),
+comment on function api.class_subscription_list(bigint) is
+$$Lists every class subscription of a member, past, current and future, oldest start first: its id (class_subscription_id), the class (id and title),
 the dates covered (start_date and end_date inclusive; end_date null means open-ended), the order it came from and the amount paid for it.
 Errors: DU014 member_id is null, DU001 unknown member.$$;
 
-grant execute on function api.member_subscriptions(bigint) to dues_member, dues_staff;
+grant execute on function api.class_subscription_list(bigint) to dues_member, dues_staff;

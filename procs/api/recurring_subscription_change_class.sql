@@ -1,12 +1,14 @@
 -- Moves a recurring subscription to another recurring class from a day on, prorating the period it happens in.
-create or replace function api.subscription_change_class(subscription_id bigint, class_id bigint, on_date date, why text default null)
+create or replace function api.recurring_subscription_change_class(class_subscription_id bigint, class_id bigint, on_date date,
+                                                                   why text default null)
 returns dues.recurring_subscription
 language plpgsql
 security definer
 set search_path = ''
 as $$
 declare
-    v_old    dues.recurring_subscription := dues.recurring_subscription_lock(subscription_change_class.subscription_id, 'pay');
+    v_old    dues.recurring_subscription :=
+                 dues.recurring_subscription_lock(recurring_subscription_change_class.class_subscription_id, 'pay');
     v_class  dues.class;
     v_terms  dues.recurring_terms;
     v_new_t  dues.recurring_terms;
@@ -16,42 +18,45 @@ declare
     v_cs     dues.class_subscription;
     v_new    dues.recurring_subscription;
 begin
-    perform dues.require_argument('class_id', subscription_change_class.class_id is null);
-    perform dues.require_argument('on_date', subscription_change_class.on_date is null);
-    perform dues.subscription_day_check(subscription_change_class.on_date, 'change class', subscription_change_class.why);
-    v_class := dues.class_get(subscription_change_class.class_id);
+    perform dues.require_argument('class_id', recurring_subscription_change_class.class_id is null);
+    perform dues.require_argument('on_date', recurring_subscription_change_class.on_date is null);
+    perform dues.recurring_subscription_day_check(recurring_subscription_change_class.on_date, 'change class',
+                                                  recurring_subscription_change_class.why);
+    v_class := dues.class_get(recurring_subscription_change_class.class_id);
     v_new_t := dues.recurring_terms(v_class.id);
     v_terms := dues.recurring_terms(v_old.class_id);
     if v_old.ended_at is not null then
         raise exception 'subscription % was cancelled: its last day is %', v_old.class_subscription_id, v_old.end_date
             using errcode = 'DUB15';
     end if;
-    if subscription_change_class.on_date <= v_old.start_date or subscription_change_class.on_date > v_old.end_date then
+    if recurring_subscription_change_class.on_date <= v_old.start_date
+       or recurring_subscription_change_class.on_date > v_old.end_date then
         raise exception 'subscription % runs from % to %: it cannot change class on %', v_old.class_subscription_id,
-                        v_old.start_date, coalesce(v_old.end_date::text, 'open end'), subscription_change_class.on_date
+                        v_old.start_date, coalesce(v_old.end_date::text, 'open end'), recurring_subscription_change_class.on_date
             using errcode = 'DUB15',
                   hint = 'a change takes effect after the first day; to change on the first day, cancel and start anew';
     end if;
 
-    perform dues.recurring_subscription_end(v_old, subscription_change_class.on_date - 1, dues.local_date(pg_catalog.now()));
+    perform dues.recurring_subscription_end(v_old, recurring_subscription_change_class.on_date - 1,
+                                            dues.local_date(pg_catalog.now()));
 
     -- the new subscription's periods line up with the old one's: its first piece runs to the end of the old period
     v_anchor := dues.period_start(v_old.anchor_date, v_terms.period, v_terms.period_count,
                                   dues.period_index(v_old.anchor_date, v_terms.period, v_terms.period_count,
-                                                    subscription_change_class.on_date) + 1);
-    if dues.period_start(v_anchor, v_new_t.period, v_new_t.period_count, -1) > subscription_change_class.on_date
-       or subscription_change_class.on_date = dues.period_start(v_anchor, v_terms.period, v_terms.period_count, -1) then
+                                                    recurring_subscription_change_class.on_date) + 1);
+    if dues.period_start(v_anchor, v_new_t.period, v_new_t.period_count, -1) > recurring_subscription_change_class.on_date
+       or recurring_subscription_change_class.on_date = dues.period_start(v_anchor, v_terms.period, v_terms.period_count, -1) then
         -- on the first day of an old period, or when the rest of the old period is longer than a new one
-        v_anchor := subscription_change_class.on_date;
+        v_anchor := recurring_subscription_change_class.on_date;
     end if;
 
-    v_params := pg_catalog.jsonb_build_object('start_date', subscription_change_class.on_date);
+    v_params := pg_catalog.jsonb_build_object('start_date', recurring_subscription_change_class.on_date);
     if v_old.service_order_id is not null then
         v_params := v_params || pg_catalog.jsonb_build_object('service_order_id', v_old.service_order_id);
     end if;
-    -- as api.subscription_start, on the day of the change (staff's may be in the past: checked above)
-    v_order := dues.subscription_open(v_old.member_id, v_class.id, v_params,
-                                      least(current_date, subscription_change_class.on_date));
+    -- as api.recurring_subscription_start, on the day of the change (staff's may be in the past: checked above)
+    v_order := dues.order_open(v_old.member_id, v_class.id, v_params,
+                               least(dues.local_date(pg_catalog.now()), recurring_subscription_change_class.on_date));
     perform api.order_confirm(v_order.id);
     v_cs := api.class_subscription_confirm(v_order.id);
     update dues.recurring_subscription r
@@ -65,8 +70,8 @@ begin
 end
 $$;
 
-comment on function api.subscription_change_class(bigint, bigint, date, text) is
-$$Changes a recurring subscription to another recurring class from on_date: the old subscription ends on the day before (its invoiced
+comment on function api.recurring_subscription_change_class(bigint, bigint, date, text) is
+$$Changes a recurring subscription (class_subscription_id) to another recurring class (class_id) from on_date: the old subscription ends on the day before (its invoiced
 days from on_date on are credited back, by days, exactly), and a new subscription to the class starts on on_date in the same service
 order. The new one's first piece runs to the end of the old period and is charged for those days only (prorated by days from the new
 class's amount); its later periods line up with the old ones. When the rest of the old period is longer than a period of the new class,
@@ -76,4 +81,4 @@ Errors: DU014 an argument is null, or staff gave an on_date before today without
 DUB16 a class that is not recurring, DUB15 the subscription was cancelled, or on_date is not after its first day or is after its last,
 DUB19 a member's on_date before today, 42501 not allowed.$$;
 
-grant execute on function api.subscription_change_class(bigint, bigint, date, text) to dues_member, dues_staff;
+grant execute on function api.recurring_subscription_change_class(bigint, bigint, date, text) to dues_member, dues_staff;
