@@ -3,6 +3,7 @@
 //! is the thin shell that applies them, tests them and serves them.
 
 pub mod api;
+pub mod backup;
 pub mod cli;
 pub mod cluster;
 mod cluster_home;
@@ -13,11 +14,13 @@ pub mod fingerprint;
 pub mod http;
 pub mod jobs;
 pub mod lint;
+pub mod manifest;
 pub mod migrate;
 pub mod paypal;
 pub mod pg_log;
 mod pg_programs;
 pub mod pool;
+pub mod restore;
 pub mod scratch;
 pub mod signals;
 pub mod sqlscan;

@@ -64,6 +64,17 @@ pub enum Command {
         #[command(subcommand)]
         action: TokenAction,
     },
+    /// Write a consistent copy of the database (pg_dump) and its manifest into a new folder.
+    Backup {
+        /// The folder to write; default: dues-backup-<UTC time> here.
+        #[arg(long, value_name = "DIR")]
+        to: Option<PathBuf>,
+    },
+    /// Restore a backup into an empty database (--home or --database-url), migrate, compare.
+    Restore {
+        /// The backup's folder.
+        from: PathBuf,
+    },
     /// Manage the embedded cluster.
     Db {
         #[command(subcommand)]

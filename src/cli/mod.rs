@@ -71,5 +71,7 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Worker(a) => commands::worker(&db, a).await,
         Command::Jobs { action } => commands::jobs(&db, action).await,
         Command::Db { action } => db::run(&db, action).await,
+        Command::Backup { to } => crate::backup::run(&db, to).await,
+        Command::Restore { from } => crate::restore::run(&db, &from).await,
     }
 }
