@@ -206,3 +206,22 @@ create or replace trigger storage_slot_type_forbid_truncate before truncate on d
     for each statement execute function dues.forbid_delete();
 create or replace trigger storage_slot_forbid_truncate before truncate on dues.storage_slot
     for each statement execute function dues.forbid_delete();
+
+-- webhooks: deliveries as received, their events, their history and members' provider ids are kept (ids end, events
+-- change state; the raw delivery never changes)
+create or replace trigger webhook_message_forbid_delete before delete on dues.webhook_message
+    for each row execute function dues.forbid_delete();
+create or replace trigger webhook_message_forbid_truncate before truncate on dues.webhook_message
+    for each statement execute function dues.forbid_delete();
+create or replace trigger webhook_event_forbid_delete before delete on dues.webhook_event
+    for each row execute function dues.forbid_delete();
+create or replace trigger webhook_event_forbid_truncate before truncate on dues.webhook_event
+    for each statement execute function dues.forbid_delete();
+create or replace trigger webhook_log_forbid_delete before update or delete on dues.webhook_log
+    for each row execute function dues.forbid_delete();
+create or replace trigger webhook_log_forbid_truncate before truncate on dues.webhook_log
+    for each statement execute function dues.forbid_delete();
+create or replace trigger member_provider_ref_forbid_delete before delete on dues.member_provider_ref
+    for each row execute function dues.forbid_delete();
+create or replace trigger member_provider_ref_forbid_truncate before truncate on dues.member_provider_ref
+    for each statement execute function dues.forbid_delete();

@@ -94,7 +94,7 @@ begin
         when v_type = 'subscr_cancel' then
             perform dues.outbox_enqueue('email', 'subscr_cancel_confirm', v_member.email,
                 pg_catalog.jsonb_build_object('name', v_member.name, 'email', v_member.email, 'member_id', v_member.id,
-                                              'subscr_id', f ->> 'subscr_id'));
+                                              'subscr_id', f ->> 'subscr_id', 'provider', 'PayPal'));
             v_count := dues.board_notify('subscription cancelled',
                                          pg_catalog.format('%s cancelled the PayPal subscription %s. Access stays until the paid time runs out.',
                                                            v_member.name, f ->> 'subscr_id'),
@@ -105,7 +105,7 @@ begin
         when v_type = 'subscr_failed' then
             perform dues.outbox_enqueue('email', 'payment_failed', v_member.email,
                 pg_catalog.jsonb_build_object('name', v_member.name, 'email', v_member.email, 'member_id', v_member.id,
-                                              'subscr_id', f ->> 'subscr_id'));
+                                              'subscr_id', f ->> 'subscr_id', 'provider', 'PayPal'));
             v_count := dues.board_notify('subscription payment failed',
                                          pg_catalog.format('PayPal could not collect the payment of %s (subscription %s).',
                                                            v_member.name, f ->> 'subscr_id'),
