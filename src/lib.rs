@@ -11,6 +11,7 @@ pub mod database;
 pub mod deliver;
 pub mod error;
 pub mod fingerprint;
+pub mod gateway;
 pub mod http;
 pub mod jobs;
 pub mod lint;

@@ -1,4 +1,5 @@
-//! `dues worker`: delivers the outbox, verifies payment notifications, and
+//! `dues worker`: delivers the outbox, verifies payment notifications and
+//! webhooks (and reads what their events need from the providers' APIs), and
 //! runs the scheduled jobs when they are due. Every step claims its work in
 //! SQL (SKIP LOCKED and leases), so several workers share it and a row is
 //! handled once; a worker killed mid-way leaves its claims to expire.
@@ -118,10 +119,33 @@ pub async fn round(pool: &Pool, carriers: &Carriers, settings: &Settings) -> Res
             tracing::warn!(error = %e, "payment notifications not processed");
             0
         });
+    r.notifications += webhooks(pool, settings.batch).await;
     let (sent, failed) = deliver_outbox(pool, carriers, settings).await?;
     r.sent = sent;
     r.failed = failed;
     Ok(r)
+}
+
+/// The webhooks of Stripe, GoCardless and PayPal (REST) that could not be
+/// verified when they arrived, then the provider resources events wait for.
+async fn webhooks(pool: &Pool, batch: i32) -> usize {
+    static GATEWAY: std::sync::OnceLock<Option<crate::gateway::Gateway>> = std::sync::OnceLock::new();
+    let Some(gateway) = GATEWAY.get_or_init(|| {
+        crate::gateway::Gateway::new()
+            .map_err(|e| tracing::error!(error = %e, "no HTTP client: webhooks are not verified"))
+            .ok()
+    }) else {
+        return 0;
+    };
+    let verified = gateway.process_pending(pool, batch).await.unwrap_or_else(|e| {
+        tracing::warn!(error = %e, "webhooks not verified");
+        0
+    });
+    let fetched = gateway.fetch_pending(pool, batch).await.unwrap_or_else(|e| {
+        tracing::warn!(error = %e, "provider resources not fetched");
+        0
+    });
+    verified + fetched
 }
 
 async fn run_due_jobs(pool: &Pool) -> Result<usize> {

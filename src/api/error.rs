@@ -68,6 +68,13 @@ pub enum ApiError {
     /// A body that is not a payment notification for our receiver, from an
     /// address that sent one less than a minute ago.
     ForeignNotification(u64),
+    /// A webhook whose signature is not the provider's (400; GoCardless asks for 498: [`ApiError::GoCardlessSignature`]).
+    WebhookSignature,
+    /// A GoCardless webhook whose signature is not GoCardless'.
+    GoCardlessSignature,
+    /// A webhook stored but not verified now (its secret is unset, the certificate could not be fetched): 503, so
+    /// that the provider sends it again.
+    WebhookNotVerified,
     /// No database connection within the pool's wait.
     Busy,
     /// PostgreSQL is down or the connection was lost.
@@ -111,8 +118,10 @@ impl ApiError {
             TooLarge(_) => 413,
             ContentType(_) => 415,
             RateLimited(_) | ForeignNotification(_) => 429,
+            WebhookSignature => 400,
+            GoCardlessSignature => 498,
             Internal(_) => 500,
-            Busy | Unavailable(_) => 503,
+            Busy | Unavailable(_) | WebhookNotVerified => 503,
             Database(r) => r.status,
         }
     }
@@ -143,6 +152,9 @@ impl ApiError {
             MetricsToken => "DUH19",
             RateLimited(_) => "DUH20",
             ForeignNotification(_) => "DUH21",
+            WebhookSignature => "DU600",
+            GoCardlessSignature => "DU601",
+            WebhookNotVerified => "DU602",
             Internal(_) => "DU500",
             Busy | Unavailable(_) => "DU503",
             Database(r) => &r.code,
@@ -188,6 +200,12 @@ impl ApiError {
                 "not a payment notification for this receiver; one such body per minute is kept"
                     .into()
             }
+            WebhookSignature | GoCardlessSignature => {
+                "the signature is not valid: the delivery is kept as invalid and has no effect".into()
+            }
+            WebhookNotVerified => {
+                "the delivery is stored but cannot be verified now; it has no effect until it is".into()
+            }
             Busy => "the database is unavailable: every database connection is busy".into(),
             Unavailable(why) => format!("the database is unavailable: {why}"),
             Internal(request_id) => format!("internal error (request {request_id})"),
@@ -211,7 +229,7 @@ impl ApiError {
             NoEndpoint(_) => Some("functions are at /rpc/{name}; see /openapi.json".into()),
             KeyNeedsToken => Some("send Authorization: Bearer <token>, or no key".into()),
             RateLimited(s) | ForeignNotification(s) => Some(format!("retry after {s} s")),
-            Busy | Unavailable(_) => Some("retry later".into()),
+            Busy | Unavailable(_) | WebhookNotVerified => Some("retry later".into()),
             Database(r) => r.hint.clone(),
             _ => None,
         }
@@ -305,6 +323,9 @@ impl ApiError {
             MetricsToken,
             RateLimited(0),
             ForeignNotification(0),
+            WebhookSignature,
+            GoCardlessSignature,
+            WebhookNotVerified,
             Busy,
             Unavailable(s()),
             Internal(s()),

@@ -108,6 +108,10 @@ pub struct ServeArgs {
     /// Requests to /webhooks/paypal one client address may send per minute (429 past it; 0: no limit).
     #[arg(long, default_value_t = Serve::default().paypal_rate)]
     pub paypal_rate: u32,
+    /// Requests to /webhooks/stripe, /webhooks/gocardless and /webhooks/paypal-rest one client address may send per
+    /// minute (429 past it; 0: no limit).
+    #[arg(long, default_value_t = Serve::default().webhook_rate)]
+    pub webhook_rate: u32,
     /// The bearer token GET /metrics asks for (without it, /metrics is open).
     #[arg(long, env = "DUES_METRICS_TOKEN", hide_env_values = true)]
     pub metrics_token: Option<String>,

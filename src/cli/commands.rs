@@ -24,6 +24,7 @@ pub async fn serve(db: &Database, a: ServeArgs) -> Result<()> {
         body_limit: a.body_limit,
         paypal_body_limit: a.paypal_body_limit,
         paypal_rate: a.paypal_rate,
+        webhook_rate: a.webhook_rate,
         metrics_token: a.metrics_token.filter(|t| !t.is_empty()),
         ..http::Settings::default()
     };

@@ -1,9 +1,11 @@
 //! `dues serve`: the HTTP face of the api functions. `server` accepts
 //! connections, `route` picks the endpoint, `rpc` runs a call stage by stage
-//! (request → caller → plan → connection → execute → render), `admin` and
-//! `webhooks` are the other endpoints.
+//! (request → caller → plan → connection → execute → render), `admin`,
+//! `webhooks` (PayPal IPN, access checks) and `gateway` (the webhooks of
+//! Stripe, GoCardless and PayPal's REST notifications) are the other endpoints.
 
 mod admin;
+mod gateway;
 mod limit;
 mod metrics;
 mod openapi;

@@ -3,6 +3,7 @@
 use super::render::{self, Body};
 use super::server::State;
 use crate::api::ApiError;
+use crate::gateway::Provider;
 use hyper::body::Incoming;
 use hyper::header::HeaderValue;
 use hyper::{Method, Request, Response};
@@ -68,11 +69,24 @@ async fn route(
             "(paypal)".into(),
             super::webhooks::paypal(state, req, peer.ip()).await,
         ),
+        "/webhooks/stripe" if post => (
+            "(stripe)".into(),
+            super::gateway::receive(state, req, peer.ip(), Provider::Stripe).await,
+        ),
+        "/webhooks/gocardless" if post => (
+            "(gocardless)".into(),
+            super::gateway::receive(state, req, peer.ip(), Provider::GoCardless).await,
+        ),
+        "/webhooks/paypal-rest" if post => (
+            "(paypal-rest)".into(),
+            super::gateway::receive(state, req, peer.ip(), Provider::PayPal).await,
+        ),
         "/access/check" if post => (
             "(access)".into(),
             super::webhooks::access_check(state, req, request_id).await,
         ),
-        "/health" | "/metrics" | "/openapi.json" | "/webhooks/paypal" | "/access/check" => {
+        "/health" | "/metrics" | "/openapi.json" | "/webhooks/paypal" | "/access/check"
+        | "/webhooks/stripe" | "/webhooks/gocardless" | "/webhooks/paypal-rest" => {
             ("(other)".into(), render::error(&ApiError::Method))
         }
         p if p.starts_with("/rpc/") => {

@@ -28,6 +28,8 @@ pub struct Settings {
     pub paypal_body_limit: usize,
     /// Requests to `/webhooks/paypal` one client address may send per minute (429 past it).
     pub paypal_rate: u32,
+    /// Requests to the webhooks of Stripe, GoCardless and PayPal (REST) one client address may send per minute.
+    pub webhook_rate: u32,
     /// The bearer token `GET /metrics` asks for (none: open).
     pub metrics_token: Option<String>,
     /// How often expired idempotency answers are removed.
@@ -43,6 +45,7 @@ impl Default for Settings {
             header_timeout: Duration::from_secs(10),
             paypal_body_limit: 32 << 10,
             paypal_rate: 600,
+            webhook_rate: 600,
             metrics_token: None,
             expire_every: Duration::from_secs(3600),
         }
@@ -59,6 +62,10 @@ pub struct State {
     pub settings: Settings,
     /// Requests to `/webhooks/paypal` per client address.
     pub paypal_limiter: Limiter,
+    /// Requests to the other providers' webhooks per client address.
+    pub webhook_limiter: Limiter,
+    /// Verifies the other providers' webhooks (and fetches what their events need).
+    pub gateway: Arc<crate::gateway::Gateway>,
     next_id: AtomicU64,
     id_prefix: String,
 }
@@ -94,6 +101,11 @@ pub async fn serve(db: &Database, settings: Settings) -> Result<()> {
         live: Arc::new(Live::default()),
         metrics: Metrics::default(),
         paypal_limiter: Limiter::new(settings.paypal_rate, Duration::from_secs(60)),
+        webhook_limiter: Limiter::new(settings.webhook_rate, Duration::from_secs(60)),
+        gateway: Arc::new(
+            crate::gateway::Gateway::new()
+                .map_err(|e| Error::Failed(format!("HTTP client: {e}")))?,
+        ),
         next_id: AtomicU64::new(1),
         id_prefix: format!(
             "{:x}",
