@@ -129,7 +129,8 @@ pub async fn round(pool: &Pool, carriers: &Carriers, settings: &Settings) -> Res
 /// The webhooks of Stripe, GoCardless and PayPal (REST) that could not be
 /// verified when they arrived, then the provider resources events wait for.
 async fn webhooks(pool: &Pool, batch: i32) -> usize {
-    static GATEWAY: std::sync::OnceLock<Option<crate::gateway::Gateway>> = std::sync::OnceLock::new();
+    static GATEWAY: std::sync::OnceLock<Option<crate::gateway::Gateway>> =
+        std::sync::OnceLock::new();
     let Some(gateway) = GATEWAY.get_or_init(|| {
         crate::gateway::Gateway::new()
             .map_err(|e| tracing::error!(error = %e, "no HTTP client: webhooks are not verified"))
@@ -137,14 +138,20 @@ async fn webhooks(pool: &Pool, batch: i32) -> usize {
     }) else {
         return 0;
     };
-    let verified = gateway.process_pending(pool, batch).await.unwrap_or_else(|e| {
-        tracing::warn!(error = %e, "webhooks not verified");
-        0
-    });
-    let fetched = gateway.fetch_pending(pool, batch).await.unwrap_or_else(|e| {
-        tracing::warn!(error = %e, "provider resources not fetched");
-        0
-    });
+    let verified = gateway
+        .process_pending(pool, batch)
+        .await
+        .unwrap_or_else(|e| {
+            tracing::warn!(error = %e, "webhooks not verified");
+            0
+        });
+    let fetched = gateway
+        .fetch_pending(pool, batch)
+        .await
+        .unwrap_or_else(|e| {
+            tracing::warn!(error = %e, "provider resources not fetched");
+            0
+        });
     verified + fetched
 }
 

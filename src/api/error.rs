@@ -201,10 +201,12 @@ impl ApiError {
                     .into()
             }
             WebhookSignature | GoCardlessSignature => {
-                "the signature is not valid: the delivery is kept as invalid and has no effect".into()
+                "the signature is not valid: the delivery is kept as invalid and has no effect"
+                    .into()
             }
             WebhookNotVerified => {
-                "the delivery is stored but cannot be verified now; it has no effect until it is".into()
+                "the delivery is stored but cannot be verified now; it has no effect until it is"
+                    .into()
             }
             Busy => "the database is unavailable: every database connection is busy".into(),
             Unavailable(why) => format!("the database is unavailable: {why}"),

@@ -41,7 +41,9 @@ pub async fn fetch(
         return Err("setting gocardless_api_key is not set".into());
     }
     if !(base.starts_with("https://") || base.starts_with("http://")) {
-        return Err(format!("setting gocardless_api_url {base:?} is not an http(s) URL"));
+        return Err(format!(
+            "setting gocardless_api_url {base:?} is not an http(s) URL"
+        ));
     }
     let url = format!("{base}/{path}");
     let resp = http
@@ -72,7 +74,9 @@ pub async fn fetch(
 fn without_url(e: &reqwest::Error) -> String {
     let mut s = e.to_string();
     if let Some(url) = e.url() {
-        s = s.replace(&format!(" ({url})"), "").replace(url.as_str(), "");
+        s = s
+            .replace(&format!(" ({url})"), "")
+            .replace(url.as_str(), "");
     }
     s
 }

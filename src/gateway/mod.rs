@@ -177,7 +177,10 @@ impl Gateway {
             .map(String::as_str)
             .unwrap_or("");
         if secret.is_empty() {
-            return Verdict::Unverifiable(format!("setting {} is not set", provider.secret_setting()));
+            return Verdict::Unverifiable(format!(
+                "setting {} is not set",
+                provider.secret_setting()
+            ));
         }
         let header = |name: &str| headers.get(name).and_then(|v| v.as_str());
         let checked = match provider {
@@ -186,7 +189,13 @@ impl Gateway {
                     .get("stripe_webhook_tolerance_seconds")
                     .and_then(|v| v.parse().ok())
                     .unwrap_or(300);
-                stripe::verify(secret, header("stripe-signature"), body, received_at, tolerance)
+                stripe::verify(
+                    secret,
+                    header("stripe-signature"),
+                    body,
+                    received_at,
+                    tolerance,
+                )
             }
             Provider::GoCardless => gocardless::verify(secret, header("webhook-signature"), body),
             Provider::PayPal => {
@@ -197,7 +206,10 @@ impl Gateway {
                     cert_url: header("paypal-cert-url"),
                     algorithm: header("paypal-auth-algo"),
                 };
-                let hosts = settings.get("paypal_cert_hosts").map(String::as_str).unwrap_or("");
+                let hosts = settings
+                    .get("paypal_cert_hosts")
+                    .map(String::as_str)
+                    .unwrap_or("");
                 match self
                     .certs
                     .verify(&self.http, &transmission, secret, hosts, body)
@@ -231,7 +243,9 @@ impl Gateway {
         for &id in &ids {
             match self.verify_stored(pool, id).await {
                 Ok(outcome) => log(id, &outcome),
-                Err(e) => tracing::warn!(webhook = id, error = %e, "webhook not verified; it stays for a retry"),
+                Err(e) => {
+                    tracing::warn!(webhook = id, error = %e, "webhook not verified; it stays for a retry")
+                }
             }
         }
         Ok(ids.len())
@@ -240,6 +254,19 @@ impl Gateway {
     /// Reads from the providers' APIs the resources events wait for, and records them (the events waiting for
     /// them are processed again in SQL); returns how many were asked for.
     pub async fn fetch_pending(&self, pool: &Pool, batch: i32) -> Result<usize, Error> {
+        // an event may need one resource after another (a payment, then its mandate, then its customer)
+        let mut total = 0;
+        for _ in 0..4 {
+            let n = self.fetch_round(pool, batch).await?;
+            total += n;
+            if n == 0 {
+                break;
+            }
+        }
+        Ok(total)
+    }
+
+    async fn fetch_round(&self, pool: &Pool, batch: i32) -> Result<usize, Error> {
         let (key, pending) = {
             let client = operator(pool).await?;
             let key: String = client
@@ -258,7 +285,8 @@ impl Gateway {
             (key, pending)
         };
         for row in &pending {
-            let (provider, path, base): (String, String, String) = (row.get(0), row.get(1), row.get(2));
+            let (provider, path, base): (String, String, String) =
+                (row.get(0), row.get(1), row.get(2));
             let fetched = gocardless::fetch(&self.http, &base, &key, &path).await;
             let client = operator(pool).await?;
             match fetched {

@@ -97,7 +97,9 @@ impl CertCache {
         let (Some(id), Some(time), Some(signature), Some(cert_url)) =
             (t.id, t.time, t.signature, t.cert_url)
         else {
-            return Err(invalid("a PAYPAL-TRANSMISSION-ID, -TIME, -SIG or PAYPAL-CERT-URL header is missing"));
+            return Err(invalid(
+                "a PAYPAL-TRANSMISSION-ID, -TIME, -SIG or PAYPAL-CERT-URL header is missing",
+            ));
         };
         if !t
             .algorithm
@@ -116,12 +118,9 @@ impl CertCache {
         }
         let key = self.key(http, cert_url).await?;
         let message = signed_message(id.trim(), time.trim(), webhook_id, body);
-        ring::signature::UnparsedPublicKey::new(
-            &ring::signature::RSA_PKCS1_2048_8192_SHA256,
-            &key,
-        )
-        .verify(message.as_bytes(), &signature)
-        .map_err(|_| invalid("the signature does not match"))
+        ring::signature::UnparsedPublicKey::new(&ring::signature::RSA_PKCS1_2048_8192_SHA256, &key)
+            .verify(message.as_bytes(), &signature)
+            .map_err(|_| invalid("the signature does not match"))
     }
 
     /// The RSA public key (PKCS#1 DER) of the certificate at `url`.
@@ -149,8 +148,8 @@ impl CertCache {
         let bytes = super::read_limited(resp, CERT_LIMIT)
             .await
             .map_err(|e| Failure::Unverifiable(format!("certificate {url}: {e}")))?;
-        let key = public_key(&bytes)
-            .map_err(|e| Failure::Invalid(format!("certificate {url}: {e}")))?;
+        let key =
+            public_key(&bytes).map_err(|e| Failure::Invalid(format!("certificate {url}: {e}")))?;
         if let Ok(mut keys) = self.keys.lock() {
             if keys.len() >= CERTS_KEPT {
                 keys.clear();
@@ -196,10 +195,19 @@ mod tests {
     #[test]
     fn certificates_come_only_from_allowed_hosts() {
         let d = "*.paypal.com";
-        assert!(cert_url_allowed("https://api.paypal.com/v1/notifications/certs/CERT-1", d));
+        assert!(cert_url_allowed(
+            "https://api.paypal.com/v1/notifications/certs/CERT-1",
+            d
+        ));
         assert!(cert_url_allowed("https://API.sandbox.PayPal.com/c", d));
-        assert!(!cert_url_allowed("http://api.paypal.com/c", d), "not over HTTPS");
-        assert!(!cert_url_allowed("https://api.paypal.com:8443/c", d), "another port");
+        assert!(
+            !cert_url_allowed("http://api.paypal.com/c", d),
+            "not over HTTPS"
+        );
+        assert!(
+            !cert_url_allowed("https://api.paypal.com:8443/c", d),
+            "another port"
+        );
         assert!(!cert_url_allowed("https://paypal.com.evil.example/c", d));
         assert!(!cert_url_allowed("https://evilpaypal.com/c", d));
         assert!(!cert_url_allowed("https://user@api.paypal.com/c", d));
@@ -210,6 +218,9 @@ mod tests {
         assert!(!cert_url_allowed("http://127.0.0.1:8124/cert.pem", t));
         assert!(!cert_url_allowed("https://127.0.0.1:8123/cert.pem", t));
         assert!(!cert_url_allowed("http://127.0.0.1/cert.pem", t));
-        assert!(!cert_url_allowed("https://api.paypal.com/c", ""), "nothing allowed");
+        assert!(
+            !cert_url_allowed("https://api.paypal.com/c", ""),
+            "nothing allowed"
+        );
     }
 }

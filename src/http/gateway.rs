@@ -47,7 +47,12 @@ pub async fn receive(
             ));
         }
     };
-    tracing::info!(provider = provider.name(), webhook = id, bytes = body.len(), "webhook stored");
+    tracing::info!(
+        provider = provider.name(),
+        webhook = id,
+        bytes = body.len(),
+        "webhook stored"
+    );
     let outcome = match state.gateway.verify_stored(&state.pool, id).await {
         Ok(outcome) => outcome,
         Err(e) => {
@@ -83,6 +88,10 @@ fn accepted(provider: Provider) -> Response<Body> {
         *r.status_mut() = StatusCode::NO_CONTENT;
         r
     } else {
-        render::text(StatusCode::OK, "application/json", r#"{"received":true}"#.into())
+        render::text(
+            StatusCode::OK,
+            "application/json",
+            r#"{"received":true}"#.into(),
+        )
     }
 }

@@ -85,10 +85,14 @@ async fn route(
             "(access)".into(),
             super::webhooks::access_check(state, req, request_id).await,
         ),
-        "/health" | "/metrics" | "/openapi.json" | "/webhooks/paypal" | "/access/check"
-        | "/webhooks/stripe" | "/webhooks/gocardless" | "/webhooks/paypal-rest" => {
-            ("(other)".into(), render::error(&ApiError::Method))
-        }
+        "/health"
+        | "/metrics"
+        | "/openapi.json"
+        | "/webhooks/paypal"
+        | "/access/check"
+        | "/webhooks/stripe"
+        | "/webhooks/gocardless"
+        | "/webhooks/paypal-rest" => ("(other)".into(), render::error(&ApiError::Method)),
         p if p.starts_with("/rpc/") => {
             let name = p.trim_start_matches("/rpc/");
             let label = if state.live.catalog().functions.contains_key(name) {
