@@ -119,11 +119,13 @@ fn worker_once(s: &Server) {
 /// A loopback HTTP server answering GETs from `routes` (path → status, body);
 /// records each request's path and Authorization header.
 type Routes = Arc<Mutex<HashMap<String, (u16, String)>>>;
-fn api_server(routes: Routes) -> (String, Arc<Mutex<Vec<(String, String)>>>) {
+/// The (path, Authorization) of each request a server received.
+type Requests = Arc<Mutex<Vec<(String, String)>>>;
+fn api_server(routes: Routes) -> (String, Requests) {
     use std::io::{BufRead, BufReader, Write};
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
-    let seen: Arc<Mutex<Vec<(String, String)>>> = Default::default();
+    let seen: Requests = Default::default();
     let log = seen.clone();
     std::thread::spawn(move || {
         for stream in listener.incoming().flatten() {

@@ -386,7 +386,7 @@ pub fn waits(outcome: &Outcome) -> bool {
 
 /// The bytes of a hex string (either case); None when it is not one.
 pub fn hex_decode(s: &str) -> Option<Vec<u8>> {
-    if s.len() % 2 != 0 {
+    if !s.len().is_multiple_of(2) {
         return None;
     }
     (0..s.len())
