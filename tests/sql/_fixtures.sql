@@ -626,3 +626,61 @@ as $$
                 'FX-' || n, 'basement')).id
       from nextval('tests.fx_seq') n
 $$;
+
+-- Webhooks of payment providers (docs/payments.md) ------------------------------------------------------------------
+
+-- An id no other test uses, for a provider's event, payment, customer or mandate.
+create or replace function tests.fx_ref(p_prefix text)
+returns text
+language sql
+as $$
+    select p_prefix || nextval('tests.fx_seq')
+$$;
+
+-- A Stripe event of a type, with its data.object.
+create or replace function tests.fx_stripe_event(p_id text, p_type text, p_object jsonb)
+returns jsonb
+language sql
+as $$
+    select jsonb_build_object('id', p_id, 'object', 'event', 'type', p_type, 'data', jsonb_build_object('object', p_object))
+$$;
+
+-- Stores a delivery and records its signature as valid (which keeps and processes its events); returns
+-- dues.webhook_verified's summary with the delivery's id (message_id).
+create or replace function tests.fx_webhook(p_provider text, p_body jsonb)
+returns jsonb
+language plpgsql
+as $$
+declare
+    v_id bigint := dues.webhook_intake(p_provider, convert_to(p_body::text, 'UTF8'), '{"content-type": "application/json"}',
+                                       '127.0.0.1');
+begin
+    return dues.webhook_verified(v_id, true) || jsonb_build_object('message_id', v_id);
+end
+$$;
+
+-- The event a provider sent with this id.
+create or replace function tests.fx_webhook_event(p_provider text, p_event_id text)
+returns dues.webhook_event
+language sql
+as $$
+    select * from dues.webhook_event where provider = p_provider and event_id = p_event_id
+$$;
+
+-- A Stripe checkout session paid by an e-mail address (cents in USD), as an event; returns the event's row.
+create or replace function tests.fx_stripe_paid(p_email text, p_cents int, p_payment_intent text default null,
+                                                p_customer text default null)
+returns dues.webhook_event
+language plpgsql
+as $$
+declare
+    v_id text := tests.fx_ref('evt_');
+begin
+    perform tests.fx_webhook('stripe', tests.fx_stripe_event(v_id, 'checkout.session.completed',
+        jsonb_build_object('id', tests.fx_ref('cs_'), 'mode', 'payment', 'payment_status', 'paid', 'amount_total', p_cents,
+                           'currency', 'usd', 'customer', coalesce(p_customer, tests.fx_ref('cus_')),
+                           'customer_details', jsonb_build_object('email', p_email),
+                           'payment_intent', coalesce(p_payment_intent, tests.fx_ref('pi_')))));
+    return tests.fx_webhook_event('stripe', v_id);
+end
+$$;
