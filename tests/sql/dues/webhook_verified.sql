@@ -71,8 +71,7 @@ begin
     return next is((select count(*) from dues.webhook_event where message_id = v_id), 0::bigint, 'keeps none of its events');
     v_id := dues.webhook_intake('paypal', '\xff'::bytea, '{}', null);
     return next is(dues.webhook_verified(v_id, true) ->> 'state', 'malformed', 'a body that is not UTF-8');
-    return next throws_ok($q$select * from dues.webhook_events_read('stripe', convert_to('{}', 'UTF8'))$q$, 'DU605',
-                          'a stripe webhook event has no id or no type', 'an event without id');
+    return next throws_ok($q$select * from dues.webhook_events_read('stripe', convert_to('{}', 'UTF8'))$q$, 'DU605', null, 'an event without id');
 end
 $$;
 
