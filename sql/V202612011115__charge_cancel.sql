@@ -1,12 +1,16 @@
 -- api.charge_cancel: a cancelled charge is never billed again (a line already made stays on its invoice; voiding that
 -- invoice does not bill it again).
 
-alter table dues.charge
-    add column cancelled_at timestamptz,
-    add column cancelled_by text,
-    add constraint charge_cancelled check ((cancelled_at is null) = (cancelled_by is null));
-comment on column dues.charge.cancelled_at is
-    'When staff cancelled the charge (api.charge_cancel): the collector never bills it again, also after its invoice is voided.';
+-- A charge is history (never updated): its cancellation is a row of its own.
+create table dues.charge_cancellation (
+    charge_id    bigint      primary key references dues.charge,
+    cancelled_at timestamptz not null default now(),
+    cancelled_by text        not null default dues.actor(),
+    why          text
+);
+comment on table dues.charge_cancellation is
+    'Charges staff cancelled (api.charge_cancel), when, by whom and why: the collector never bills them again, also after '
+    'the invoice one was on is voided.';
 
 insert into dues.error_code (sqlstate, http_status, title) values
     ('DU30D', 404, 'charge not found'),

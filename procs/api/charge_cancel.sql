@@ -6,7 +6,8 @@ security definer
 set search_path = ''
 as $$
 declare
-    v_charge dues.charge;
+    v_charge    dues.charge;
+    v_cancelled timestamptz;
 begin
     perform dues.authorize_staff();
     perform dues.require_argument('charge_id', charge_cancel.charge_id is null);
@@ -15,18 +16,15 @@ begin
         raise exception 'charge % not found', charge_cancel.charge_id
             using errcode = 'DU30D';
     end if;
-    -- the member's billing lock, as the collector takes it before billing the charge
+    -- the member's billing lock, which the collector holds while it bills the member's charges
     perform dues.member_lock(v_charge.member_id);
-    select c.* into v_charge from dues.charge c where c.id = charge_cancel.charge_id for update;
-    if v_charge.cancelled_at is not null then
-        raise exception 'charge % was cancelled at %', v_charge.id, v_charge.cancelled_at
+    select k.cancelled_at into v_cancelled from dues.charge_cancellation k where k.charge_id = v_charge.id;
+    if v_cancelled is not null then
+        raise exception 'charge % was cancelled at %', v_charge.id, v_cancelled
             using errcode = 'DU30E';
     end if;
     perform dues.audit_why(charge_cancel.why);
-    update dues.charge c
-       set cancelled_at = pg_catalog.now(), cancelled_by = dues.actor()
-     where c.id = v_charge.id
-    returning c.* into v_charge;
+    insert into dues.charge_cancellation (charge_id, why) values (v_charge.id, charge_cancel.why);
     perform dues.audit_why(null);
     return dues.charge_view(v_charge);
 end

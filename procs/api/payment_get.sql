@@ -41,15 +41,21 @@ begin
     created_at := v_payment.created_at;
     created_by := v_payment.created_by;
     ipn_message_id := (select pg_catalog.min(m.id) from dues.ipn_message m where m.payment_id = v_payment.id);
-    -- register_payment settles the member's open invoices with the new credit in the transaction that registers it: the
-    -- settlements of that moment
+    -- register_payment settles the member's open invoices with the new credit in the transaction that registers it, under
+    -- the member's lock: the settlements booked after the payment, in that transaction, before any later payment of the member
     settled := coalesce((select pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object(
                                     'invoice_id', s.invoice_id, 'number', i.number, 'amount', s.amount,
                                     'settled_on', s.settled_on) order by s.id)
                            from dues.settlement s
                            join dues.invoice i on i.id = s.invoice_id
                           where s.kind = 'credit' and s.created_at = v_payment.created_at
-                            and i.member_id = v_payment.member_id and i.currency = v_payment.currency), '[]');
+                            and i.member_id = v_payment.member_id and i.currency = v_payment.currency
+                            and s.ledger_transaction_id > v_payment.ledger_transaction_id
+                            and s.ledger_transaction_id < coalesce(
+                                    (select pg_catalog.min(p.ledger_transaction_id) from dues.payment p
+                                      where p.member_id = v_payment.member_id
+                                        and p.ledger_transaction_id > v_payment.ledger_transaction_id),
+                                    9223372036854775807)), '[]');
     refunds := coalesce((select pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object(
                                     'refund_id', r.id, 'amount', r.amount, 'external_ref', r.external_ref, 'reason', r.reason,
                                     'refunded_on', r.refunded_on, 'created_at', r.created_at) order by r.id)

@@ -85,8 +85,8 @@ create or replace trigger class_audit after update of title, description, closed
     for each row execute function dues.audit_row();
 create or replace trigger class_subscription_parameter_audit after insert or update on dues.class_subscription_parameter
     for each row execute function dues.audit_row('class_id');
-create or replace trigger charge_cancel_audit after update of cancelled_at on dues.charge
-    for each row execute function dues.audit_row();
+create or replace trigger charge_cancellation_audit after insert on dues.charge_cancellation
+    for each row execute function dues.audit_row('charge_id');
 create or replace trigger outbox_retry_audit after update of state on dues.outbox
     for each row when (old.state = 'dead' and new.state <> 'dead')
     execute function dues.audit_row('id', 'data');

@@ -8,7 +8,7 @@ as $$
 declare
     v_cancelled timestamptz;
 begin
-    select c.cancelled_at into v_cancelled from dues.charge c where c.id = new.charge_id;
+    select k.cancelled_at into v_cancelled from dues.charge_cancellation k where k.charge_id = new.charge_id;
     if v_cancelled is not null then
         raise exception 'charge % was cancelled at %: it is never billed', new.charge_id, v_cancelled
             using errcode = 'DU30E';

@@ -12,7 +12,8 @@ begin
     for v_charge in
         select c.*
           from dues.charge c
-         where c.member_id = p_member_id and c.due_date <= p_horizon and c.cancelled_at is null
+         where c.member_id = p_member_id and c.due_date <= p_horizon
+           and not exists (select from dues.charge_cancellation k where k.charge_id = c.id)
            and not exists (select from dues.invoice_line l where l.charge_id = c.id and not l.void)
          order by c.due_date, c.id
     loop

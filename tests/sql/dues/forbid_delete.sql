@@ -13,7 +13,7 @@ declare
     -- empty, counters, and credentials
     v_not_history text[] := array['access_nonce', 'api_token', 'collect_queue', 'currency', 'error_code', 'idempotency',
                                   'invoice_counter', 'job_schedule', 'membership_status_rule', 'message_template',
-                                  'parameter_type', 'payment_method', 'setting', 'subscription_parameter_template',
+                                  'parameter_type', 'payment_method', 'setting', 'setting_type', 'subscription_parameter_template',
                                   'subscription_rule'];
     v_refusing regproc[] := array['dues.forbid_delete', 'dues.ledger_immutable', 'dues.ledger_account_guard']::regproc[];
 begin
