@@ -31,3 +31,19 @@ begin
     return next ok((select bool_and(to_jsonb(s)::text not like '%sk_live_123%') from api.setting_list() s), 'nowhere');
 end
 $$;
+
+create or replace function tests.test_setting_list__every_setting_declares_its_type_and_fits_it()
+returns setof text
+language plpgsql
+as $$
+begin
+    return next is_empty($q$select name from dues.setting where type is null or coalesce(btrim(description), '') = ''$q$,
+                         'every setting has a declared type and says what it is for (a migration adding one declares it)');
+    return next is_empty($q$select name from dues.setting s where not dues.setting_valid(s)$q$,
+                         'and every value fits its type');
+    return next is_empty($q$select t.name from dues.setting_type t
+                             where not exists (select from dues.setting s where s.type = t.name)
+                               and t.name not in ('text')$q$,
+                         'every type but text is used by a setting');
+end
+$$;
