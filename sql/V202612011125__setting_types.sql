@@ -89,7 +89,11 @@ update dues.setting s
     ('max_amount', 'amount', 0.01, 999999999999.99, false,
      'Largest single amount accepted (a payment, refund, charge, price or period amount), in every currency without its own'),
     ('access_nonce_retention_days', 'integer', 1, 3650, false,
-     'How long the nonces of devices'' access checks are kept to refuse replays, in days')
+     'How long the nonces of devices'' access checks are kept to refuse replays, in days'),
+    ('idempotency_max_keys', 'integer', 1, 1000000, false,
+     'How many answers to requests with an Idempotency-Key one caller may hold at once'),
+    ('ipn_junk_retention_days', 'integer', 1, 3650, false,
+     'How long payment notifications that led nowhere (invalid, or not for us) are kept, in days')
   ) as d(name, type, minimum, maximum, optional, description)
  where s.name = d.name;
 

@@ -3,6 +3,7 @@
 //! is the thin shell that applies them, tests them and serves them.
 
 pub mod api;
+pub mod backup;
 pub mod cli;
 pub mod cluster;
 mod cluster_home;
@@ -13,11 +14,15 @@ pub mod fingerprint;
 pub mod http;
 pub mod jobs;
 pub mod lint;
+pub mod manifest;
 pub mod migrate;
 pub mod paypal;
 pub mod pg_log;
 mod pg_programs;
+pub mod pool;
+pub mod restore;
 pub mod scratch;
+pub mod signals;
 pub mod sqlscan;
 pub mod sqltest;
 pub mod tap;
@@ -29,8 +34,12 @@ pub use error::{Error, Result};
 /// Lower-case hex SHA-256 of `bytes`.
 pub fn hex_digest(bytes: &[u8]) -> String {
     use sha2::{Digest, Sha256};
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let digest = Sha256::digest(bytes);
+    let mut out = String::with_capacity(2 * digest.len());
+    for b in digest.iter() {
+        out.push(HEX[(b >> 4) as usize] as char);
+        out.push(HEX[(b & 15) as usize] as char);
+    }
+    out
 }

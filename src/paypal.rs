@@ -1,27 +1,88 @@
 //! PayPal IPN: receiving (store the raw message and commit before anything
 //! else), and verifying (post it back unaltered, prefixed with
-//! `cmd=_notify-validate`, and accept only `VERIFIED`). What a verified
-//! message means is decided in SQL (`dues.ipn_verified`).
+//! `cmd=_notify-validate`, and accept only `VERIFIED`). What a message is
+//! (one for our receiver, or something else kept once a minute per sender)
+//! and what a verified one means are decided in SQL (`dues.ipn_intake`,
+//! `dues.ipn_verified`).
 
-use deadpool_postgres::Pool;
+use crate::pool::{operator, OperatorError, Pool};
 use tokio_postgres::types::Json;
 
-/// Stores a received message as-is; returns its id. Committed on return.
-pub async fn receive(pool: &Pool, body: &[u8], headers: &serde_json::Value) -> Result<i64, String> {
-    let client = pool.get().await.map_err(|e| e.to_string())?;
-    let row = client
-        .query_one(
-            "select dues.ipn_receive($1::bytea, $2::jsonb)",
-            &[&body, &Json(headers)],
-        )
-        .await
-        .map_err(|e| crate::error::describe_pg(&e))?;
-    Ok(row.get(0))
+/// What went wrong with a notification.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("{0}")]
+    Database(#[from] OperatorError),
+    #[error("verification server {url}: {source}")]
+    Unreachable { url: String, source: reqwest::Error },
+    #[error("verification server {url} answered {status}: {answer:?}")]
+    Answer {
+        url: String,
+        status: reqwest::StatusCode,
+        answer: String,
+    },
 }
 
-/// Asks the verification server about one message: Ok("VERIFIED"|"INVALID"),
-/// or Err when it did not answer one of those.
-pub async fn verify(http: &reqwest::Client, url: &str, body: &[u8]) -> Result<String, String> {
+impl From<tokio_postgres::Error> for Error {
+    fn from(e: tokio_postgres::Error) -> Error {
+        Error::Database(OperatorError::Db(e))
+    }
+}
+
+/// What became of a received body.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Received {
+    /// A notification for our receiver, to be verified.
+    Pending(i64),
+    /// Something else, kept without effect and never verified.
+    Rejected(i64),
+    /// Something else from a sender whose last such body came less than a minute ago: not kept.
+    NotStored,
+}
+
+/// PayPal's answer to a verification.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    Verified,
+    Invalid,
+}
+
+impl Verdict {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Verified => "VERIFIED",
+            Verdict::Invalid => "INVALID",
+        }
+    }
+}
+
+/// Stores a received body as it came, from `sender`. Committed on return.
+pub async fn receive(
+    pool: &Pool,
+    body: &[u8],
+    headers: &serde_json::Value,
+    sender: &str,
+) -> Result<Received, Error> {
+    let client = operator(pool).await?;
+    let row = client
+        .query_opt(
+            "select id, state from dues.ipn_intake($1::bytea, $2::jsonb, $3::text)",
+            &[&body, &Json(headers), &sender],
+        )
+        .await?;
+    Ok(match row {
+        None => Received::NotStored,
+        Some(r) if r.get::<_, String>(1) == "received" => Received::Pending(r.get(0)),
+        Some(r) => Received::Rejected(r.get(0)),
+    })
+}
+
+/// Asks the verification server about one message.
+pub async fn verify(http: &reqwest::Client, url: &str, body: &[u8]) -> Result<Verdict, Error> {
+    let unreachable = |source| Error::Unreachable {
+        url: url.to_string(),
+        source,
+    };
     let mut payload = b"cmd=_notify-validate&".to_vec();
     payload.extend_from_slice(body);
     let resp = http
@@ -30,73 +91,80 @@ pub async fn verify(http: &reqwest::Client, url: &str, body: &[u8]) -> Result<St
         .body(payload)
         .send()
         .await
-        .map_err(|e| format!("verification server {url}: {e}"))?;
+        .map_err(unreachable)?;
     let status = resp.status();
-    let text = resp
-        .text()
-        .await
-        .map_err(|e| format!("verification server {url}: {e}"))?;
+    let text = resp.text().await.map_err(unreachable)?;
     match text.trim() {
-        "VERIFIED" | "INVALID" if status.is_success() => Ok(text.trim().to_string()),
-        other => Err(format!(
-            "verification server {url} answered {status}: {:?}",
-            other.chars().take(100).collect::<String>()
-        )),
+        "VERIFIED" if status.is_success() => Ok(Verdict::Verified),
+        "INVALID" if status.is_success() => Ok(Verdict::Invalid),
+        other => Err(Error::Answer {
+            url: url.to_string(),
+            status,
+            answer: other.chars().take(100).collect(),
+        }),
     }
 }
 
 /// Verifies and processes the messages waiting for it (claimed in SQL, so
 /// two processes never verify the same one); returns how many were handled.
+/// No connection is held while the verification server is asked.
 pub async fn process_pending(
     pool: &Pool,
     http: &reqwest::Client,
     batch: i32,
-) -> Result<usize, String> {
-    // no connection is held while the verification server is asked
+) -> Result<usize, Error> {
     let (url, pending) = {
-        let client = pool.get().await.map_err(|e| e.to_string())?;
+        let client = operator(pool).await?;
         let url: String = client
             .query_one(
                 "select coalesce((select value from dues.setting where name = 'paypal_verify_url'), \
                  'https://ipnpb.paypal.com/cgi-bin/webscr')",
                 &[],
             )
-            .await
-            .map_err(|e| crate::error::describe_pg(&e))?
+            .await?
             .get(0);
         let pending = client
             .query(
                 "select id, body from dues.ipn_pending(now(), $1)",
                 &[&batch],
             )
-            .await
-            .map_err(|e| crate::error::describe_pg(&e))?;
+            .await?;
         (url, pending)
     };
     for row in &pending {
         let id: i64 = row.get(0);
         let body: Vec<u8> = row.get(1);
         let outcome = verify(http, &url, &body).await;
-        let client = pool.get().await.map_err(|e| e.to_string())?;
-        let recorded = match &outcome {
-            Ok(result) => client
-                .query_one("select dues.ipn_verified($1, $2)", &[&id, result])
-                .await
-                .map(|r| r.get::<_, Option<String>>(0).unwrap_or_default()),
-            Err(e) => client
-                .execute(
-                    "select dues.ipn_verification_failed($1, $2, now())",
-                    &[&id, e],
-                )
-                .await
-                .map(|_| "unverified".to_string()),
-        };
-        match recorded {
+        match record(pool, id, &outcome).await {
             Ok(state) => tracing::info!(ipn = id, %state, "IPN message handled"),
             Err(e) => {
-                tracing::warn!(ipn = id, error = %crate::error::describe_pg(&e), "IPN message not handled; it stays for a retry")
+                tracing::warn!(ipn = id, error = %e, "IPN message not handled; it stays for a retry")
             }
         }
     }
     Ok(pending.len())
+}
+
+/// Records PayPal's verdict (and processes a verified message), or the failed verification.
+async fn record(pool: &Pool, id: i64, outcome: &Result<Verdict, Error>) -> Result<String, Error> {
+    let client = operator(pool).await?;
+    Ok(match outcome {
+        Ok(verdict) => client
+            .query_one(
+                "select dues.ipn_verified($1, $2)",
+                &[&id, &verdict.as_str()],
+            )
+            .await?
+            .get::<_, Option<String>>(0)
+            .unwrap_or_default(),
+        Err(e) => {
+            client
+                .execute(
+                    "select dues.ipn_verification_failed($1, $2, now())",
+                    &[&id, &e.to_string()],
+                )
+                .await?;
+            "unverified".to_string()
+        }
+    })
 }

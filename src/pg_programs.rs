@@ -1,5 +1,6 @@
-//! PostgreSQL's server programs (initdb, pg_ctl, postgres) the embedded
-//! cluster runs: where they are and which version.
+//! PostgreSQL's programs: the server programs (initdb, pg_ctl, postgres) the
+//! embedded cluster runs, and pg_dump and pg_restore for backups: where they
+//! are and which version.
 
 use crate::error::{Error, Result};
 use std::fs;
@@ -12,31 +13,7 @@ pub const MIN_MAJOR: u32 = 15;
 /// `PG_BINDIR`, then `PATH`, then `pg_config --bindir`, then the newest
 /// `/usr/lib/postgresql/*/bin`.
 pub fn find_bindir() -> Result<PathBuf> {
-    let mut candidates: Vec<PathBuf> = Vec::new();
-    if let Some(d) = std::env::var_os("PG_BINDIR") {
-        candidates.push(PathBuf::from(d));
-    }
-    if let Some(path) = std::env::var_os("PATH") {
-        candidates.extend(std::env::split_paths(&path));
-    }
-    if let Ok(out) = Command::new("pg_config").arg("--bindir").output() {
-        if out.status.success() {
-            candidates.push(PathBuf::from(String::from_utf8_lossy(&out.stdout).trim()));
-        }
-    }
-    let mut versioned: Vec<(u32, PathBuf)> = fs::read_dir("/usr/lib/postgresql")
-        .map(|rd| {
-            rd.filter_map(|e| e.ok())
-                .filter_map(|e| {
-                    let v = e.file_name().to_string_lossy().parse::<u32>().ok()?;
-                    Some((v, e.path().join("bin")))
-                })
-                .collect()
-        })
-        .unwrap_or_default();
-    versioned.sort_by_key(|(major, _)| std::cmp::Reverse(*major));
-    candidates.extend(versioned.into_iter().map(|(_, p)| p));
-
+    let candidates = candidates();
     let mut too_old = Vec::new();
     for dir in candidates {
         let complete = ["initdb", "pg_ctl", "postgres"]
@@ -61,6 +38,80 @@ pub fn find_bindir() -> Result<PathBuf> {
     Err(Error::Cluster(msg))
 }
 
+/// Folders that may hold PostgreSQL's programs, in the order they are tried:
+/// `PG_BINDIR`, `PATH`, `pg_config --bindir`, the newest `/usr/lib/postgresql/*/bin` first.
+fn candidates() -> Vec<PathBuf> {
+    let mut candidates: Vec<PathBuf> = Vec::new();
+    if let Some(d) = std::env::var_os("PG_BINDIR") {
+        candidates.push(PathBuf::from(d));
+    }
+    if let Some(path) = std::env::var_os("PATH") {
+        candidates.extend(std::env::split_paths(&path));
+    }
+    if let Ok(out) = Command::new("pg_config").arg("--bindir").output() {
+        if out.status.success() {
+            candidates.push(PathBuf::from(String::from_utf8_lossy(&out.stdout).trim()));
+        }
+    }
+    let mut versioned: Vec<(u32, PathBuf)> = fs::read_dir("/usr/lib/postgresql")
+        .map(|rd| {
+            rd.filter_map(|e| e.ok())
+                .filter_map(|e| {
+                    let v = e.file_name().to_string_lossy().parse::<u32>().ok()?;
+                    Some((v, e.path().join("bin")))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    versioned.sort_by_key(|(major, _)| std::cmp::Reverse(*major));
+    candidates.extend(versioned.into_iter().map(|(_, p)| p));
+    candidates
+}
+
+/// The folder holding pg_dump and pg_restore of major version `server_major`
+/// or newer (pg_dump refuses an older one's server, and pg_restore reads only
+/// archives of its own version or older), searched like [`find_bindir`];
+/// returns it with `pg_dump --version`.
+pub fn find_dump_bindir(server_major: u32) -> Result<(PathBuf, String)> {
+    let mut too_old = Vec::new();
+    for dir in candidates() {
+        if !["pg_dump", "pg_restore"]
+            .iter()
+            .all(|p| dir.join(p).is_file())
+        {
+            continue;
+        }
+        // Debian's /usr/bin/pg_dump is a wrapper choosing a version at each
+        // run; the versioned folder it points to comes later in the list
+        let wrapper = fs::canonicalize(dir.join("pg_dump"))
+            .is_ok_and(|p| p.file_name().is_some_and(|n| n == "pg_wrapper"));
+        if wrapper {
+            continue;
+        }
+        let version = Command::new(dir.join("pg_dump"))
+            .arg("--version")
+            .output()
+            .ok()
+            .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string());
+        match version.as_deref().and_then(major_of) {
+            Some(m) if m >= server_major => return Ok((dir, version.unwrap_or_default())),
+            _ => too_old.push(format!(
+                "{} ({})",
+                dir.display(),
+                version.unwrap_or_else(|| "no version".into())
+            )),
+        }
+    }
+    let mut msg = format!(
+        "pg_dump and pg_restore of PostgreSQL {server_major} or newer (the server's version) not found: \
+         install them (Debian: apt-get install postgresql-client-{server_major}) or set PG_BINDIR"
+    );
+    if !too_old.is_empty() {
+        msg.push_str(&format!(" (too old: {})", too_old.join(", ")));
+    }
+    Err(Error::Failed(msg))
+}
+
 /// `postgres --version`, e.g. "postgres (PostgreSQL) 15.20 (Debian 15.20-0+deb12u1)".
 pub(crate) fn server_version(bindir: &Path) -> Option<String> {
     let out = Command::new(bindir.join("postgres"))
@@ -70,7 +121,8 @@ pub(crate) fn server_version(bindir: &Path) -> Option<String> {
     Some(String::from_utf8_lossy(&out.stdout).trim().to_string())
 }
 
-fn major_of(version: &str) -> Option<u32> {
+/// The major version in `postgres --version` or `pg_dump --version`.
+pub(crate) fn major_of(version: &str) -> Option<u32> {
     let after = version.split(") ").nth(1)?;
     let digits: String = after.chars().take_while(|c| c.is_ascii_digit()).collect();
     digits.parse().ok()
@@ -88,6 +140,10 @@ mod tests {
         );
         assert_eq!(major_of("postgres (PostgreSQL) 17beta1"), Some(17));
         assert_eq!(major_of("postgres (PostgreSQL) 16.4"), Some(16));
+        assert_eq!(
+            major_of("pg_dump (PostgreSQL) 16.4 (Debian 16.4-1.pgdg120+2)"),
+            Some(16)
+        );
         assert_eq!(major_of("garbage"), None);
     }
 }

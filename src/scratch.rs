@@ -99,21 +99,7 @@ async fn ensure_template(
         return Ok(());
     }
     require_extension(admin, "pgtap", "pgtap").await?;
-    let stale = admin
-        .query(
-            "select datname from pg_database where datname like $1",
-            &[&format!("{TEMPLATE_PREFIX}%")],
-        )
-        .await?;
-    for row in stale {
-        let name: String = row.get(0);
-        if let Err(e) = admin
-            .batch_execute(&format!("drop database if exists {name}"))
-            .await
-        {
-            tracing::debug!(database = name, error = %e, "stale template kept: in use");
-        }
-    }
+    drop_stale_templates(admin).await?;
     admin
         .batch_execute(&format!("create database {template}"))
         .await?;
@@ -148,7 +134,32 @@ async fn ensure_template(
     admin
         .batch_execute(&format!("comment on database {template} is 'complete'"))
         .await?;
-    // a connection that was just closed may still be leaving: wait until the copy can start
+    wait_until_unused(admin, template).await
+}
+
+/// Drops the templates of other migration streams (those in use stay).
+async fn drop_stale_templates(admin: &tokio_postgres::Client) -> Result<()> {
+    let stale = admin
+        .query(
+            "select datname from pg_database where datname like $1",
+            &[&format!("{TEMPLATE_PREFIX}%")],
+        )
+        .await?;
+    for row in stale {
+        let name: String = row.get(0);
+        if let Err(e) = admin
+            .batch_execute(&format!("drop database if exists {name}"))
+            .await
+        {
+            tracing::debug!(database = name, error = %e, "stale template kept: in use");
+        }
+    }
+    Ok(())
+}
+
+/// A connection that was just closed may still be leaving: waits (a second
+/// at most) until a copy of the template can start.
+async fn wait_until_unused(admin: &tokio_postgres::Client, template: &str) -> Result<()> {
     for _ in 0..50 {
         let busy = admin
             .query_opt(

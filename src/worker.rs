@@ -6,7 +6,8 @@
 use crate::database::Database;
 use crate::deliver::{Carriers, Outgoing};
 use crate::error::{Error, Result};
-use deadpool_postgres::Pool;
+use crate::pool::{operator, Pool, PoolSettings};
+use futures_util::stream::{FuturesUnordered, StreamExt};
 use std::time::Duration;
 
 /// How `dues worker` is tuned.
@@ -26,6 +27,19 @@ pub struct Settings {
     pub name: String,
 }
 
+impl Default for Settings {
+    fn default() -> Settings {
+        Settings {
+            poll: Duration::from_secs(1),
+            batch: 50,
+            smtp_url: "smtp://127.0.0.1:25".into(),
+            timeout: Duration::from_secs(30),
+            once: false,
+            name: String::new(),
+        }
+    }
+}
+
 /// What one round did.
 #[derive(Debug, Default, Clone, Copy)]
 pub struct Round {
@@ -43,10 +57,18 @@ impl Round {
 
 /// Runs rounds until SIGTERM/SIGINT (or once).
 pub async fn run(db: &Database, settings: Settings) -> Result<()> {
-    let pool = crate::http::pool(db, 4, Duration::from_secs(10), Duration::from_secs(300))?;
-    let carriers = Carriers::new(&settings.smtp_url, settings.timeout).map_err(Error::Usage)?;
+    let pool = crate::pool::pool(
+        db,
+        &PoolSettings {
+            size: 4,
+            wait: Duration::from_secs(10),
+            statement_timeout: Duration::from_secs(300),
+        },
+    )?;
+    let carriers = Carriers::new(&settings.smtp_url, settings.timeout)
+        .map_err(|e| Error::Usage(e.to_string()))?;
     tracing::info!(worker = %settings.name, database = %db.describe(), "worker started");
-    let mut shutdown = std::pin::pin!(crate::http::shutdown_signal());
+    let mut shutdown = std::pin::pin!(crate::signals::shutdown());
     loop {
         let round = tokio::select! {
             r = round(&pool, &carriers, &settings) => r,
@@ -103,7 +125,7 @@ pub async fn round(pool: &Pool, carriers: &Carriers, settings: &Settings) -> Res
 }
 
 async fn run_due_jobs(pool: &Pool) -> Result<usize> {
-    let client = pool.get().await.map_err(pool_error)?;
+    let client = operator(pool).await?;
     let due: Vec<String> = client
         .query("select dues.job_claim(now())", &[])
         .await?
@@ -125,37 +147,22 @@ async fn run_due_jobs(pool: &Pool) -> Result<usize> {
     Ok(due.len())
 }
 
-/// Claims due messages, delivers them concurrently, records each outcome.
+/// Claims due messages, delivers them concurrently, and records each outcome
+/// as it comes. A connection is taken to claim and to record, never held
+/// while a message is on its way.
 async fn deliver_outbox(
     pool: &Pool,
     carriers: &Carriers,
     settings: &Settings,
 ) -> Result<(usize, usize)> {
-    let client = pool.get().await.map_err(pool_error)?;
-    let rows = client
-        .query(
-            "select id, kind, recipient, subject, body_text, body_html, data, mail_from \
-             from dues.outbox_claim($1, $2, now())",
-            &[&settings.name, &settings.batch],
-        )
-        .await?;
-    let messages: Vec<Outgoing> = rows
+    let messages = claim(pool, settings).await?;
+    let mut deliveries: FuturesUnordered<_> = messages
         .iter()
-        .map(|r| Outgoing {
-            id: r.get(0),
-            kind: r.get(1),
-            recipient: r.get(2),
-            subject: r.get(3),
-            body_text: r.get(4),
-            body_html: r.get(5),
-            data: r.get(6),
-            mail_from: r.get(7),
-        })
+        .map(|m| async move { (m, carriers.deliver(m).await) })
         .collect();
-    let outcomes =
-        futures_util::future::join_all(messages.iter().map(|m| carriers.deliver(m))).await;
     let (mut sent, mut failed) = (0, 0);
-    for (m, outcome) in messages.iter().zip(outcomes) {
+    while let Some((m, outcome)) = deliveries.next().await {
+        let client = operator(pool).await?;
         match outcome {
             Ok(()) => {
                 client
@@ -167,6 +174,7 @@ async fn deliver_outbox(
                 sent += 1;
             }
             Err(why) => {
+                let why = why.to_string();
                 let state: String = client
                     .query_one(
                         "select dues.outbox_failed($1, $2, $3, now())",
@@ -182,6 +190,27 @@ async fn deliver_outbox(
     Ok((sent, failed))
 }
 
-fn pool_error(e: deadpool_postgres::PoolError) -> Error {
-    Error::Failed(format!("no database connection: {e}"))
+/// Leases up to a batch of due messages to this worker.
+async fn claim(pool: &Pool, settings: &Settings) -> Result<Vec<Outgoing>> {
+    let client = operator(pool).await?;
+    let rows = client
+        .query(
+            "select id, kind, recipient, subject, body_text, body_html, data, mail_from \
+             from dues.outbox_claim($1, $2, now())",
+            &[&settings.name, &settings.batch],
+        )
+        .await?;
+    Ok(rows
+        .iter()
+        .map(|r| Outgoing {
+            id: r.get(0),
+            kind: r.get(1),
+            recipient: r.get(2),
+            subject: r.get(3),
+            body_text: r.get(4),
+            body_html: r.get(5),
+            data: r.get(6),
+            mail_from: r.get(7),
+        })
+        .collect())
 }

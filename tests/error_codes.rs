@@ -1,12 +1,12 @@
 //! Errors by code: docs/errors.md lists exactly the rows of `dues.error_code`
 //! of a migrated database (code, HTTP status, title) and exactly the shell's
-//! own codes of `dues::api::Shell` (code, status); the pgTAP suites assert
+//! own codes of `dues::api::ApiError` (code, status); the pgTAP suites assert
 //! codes, never wording, but for one test per code that shows its message.
 
 mod common;
 
 use common::*;
-use dues::api::Shell;
+use dues::api::ApiError;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
@@ -107,7 +107,7 @@ fn docs_errors_md_lists_exactly_the_rows_of_error_code() {
 fn docs_errors_md_lists_exactly_the_shells_own_codes() {
     let rows = doc_rows(
         "## What the HTTP layer answers",
-        Some("Errors the HTTP layer finds"),
+        Some("Errors the shell finds itself"),
     );
     let documented: BTreeSet<(String, String)> =
         rows.iter().map(|r| (r[0].clone(), r[1].clone())).collect();
@@ -116,13 +116,13 @@ fn docs_errors_md_lists_exactly_the_shells_own_codes() {
         rows.len(),
         "a code listed twice: {rows:?}"
     );
-    let shell: BTreeSet<(String, String)> = Shell::ALL
+    let shell: BTreeSet<(String, String)> = ApiError::every_shell_failure()
         .iter()
         .map(|s| (s.code().to_string(), s.status().to_string()))
         .collect();
     assert_eq!(
         documented, shell,
-        "docs/errors.md (left) and dues::api::Shell (right) differ"
+        "docs/errors.md (left) and the shell's ApiError (right) differ"
     );
 }
 

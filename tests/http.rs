@@ -327,9 +327,14 @@ fn tokens_decide_who_may_do_what() {
 
     // anonymous callers reach only what is granted to them
     assert_eq!(get(a, "/rpc/rule_list", None).status, 200);
+    // what they may not call is, to them, a function that does not exist
     let r = get(a, &format!("/rpc/member_balance?member_id={ann}"), None);
-    assert_eq!((r.status, r.json()["code"].clone()), (401, json!("42501")));
-    assert_eq!(r.header("www-authenticate"), Some("Bearer"));
+    let none = get(a, "/rpc/no_such_function?member_id=1", None);
+    assert_eq!((r.status, r.json()["code"].clone()), (404, json!("DUH09")));
+    assert_eq!(
+        r.body.replace("member_balance", "X"),
+        none.body.replace("no_such_function", "X")
+    );
     // bad tokens
     assert_eq!(
         get(a, "/rpc/rule_list", Some("dues_not_a_real_token")).status,
@@ -355,6 +360,8 @@ fn tokens_decide_who_may_do_what() {
         200
     );
     exec(&s.db.url, "update dues.api_token set expires_at = now() - interval '1 second' where expires_at is not null");
+    // dues trusts the database's word on a token for a second at most
+    std::thread::sleep(std::time::Duration::from_millis(1100));
     assert_eq!(
         get(
             a,
@@ -443,9 +450,10 @@ fn tokens_decide_who_may_do_what() {
         .status,
         403
     );
+    // staff's functions do not exist for a member
     assert_eq!(
         get(a, "/rpc/report_receivables", Some(&ann_token)).status,
-        403
+        404
     );
     // members may not register money received, create members or tokens
     let r = post(
@@ -454,10 +462,15 @@ fn tokens_decide_who_may_do_what() {
         Some(&ann_token),
         &format!(r#"{{"member_id":{ann},"amount":100}}"#),
     );
-    assert_eq!(r.status, 403, "{}", r.body);
+    assert_eq!(
+        (r.status, r.json()["code"].clone()),
+        (404, json!("DUH09")),
+        "{}",
+        r.body
+    );
     assert_eq!(
         post(a, "token_create", Some(&ann_token), r#"{"staff":true}"#).status,
-        403
+        404
     );
     // staff may; then the member completes its own flow
     assert_eq!(
@@ -840,4 +853,92 @@ fn the_openapi_document_validates_as_openapi_3_1() {
             text(&out)
         );
     }
+}
+
+#[test]
+fn every_call_is_timed_by_stage_in_its_answer_and_in_metrics() {
+    let s = Server::start("timing");
+    let a = s.addr.as_str();
+    let staff = s.token(&["--staff"]);
+    let answers = [
+        get(a, "/rpc/rule_list", Some(&staff)),
+        post(a, "rule_list", Some(&staff), "{}"),
+        post(a, "no_such_function", Some(&staff), "{}"),
+        post(a, "member_create", Some(&staff), "{\"name\":"),
+        post(a, "member_create", Some(&staff), r#"{"name":"x"}"#),
+        post(a, "member_balance", Some(&staff), r#"{"member_id":987654}"#),
+        request(a, "PUT", "/rpc/rule_list", Some(&staff), Some("{}"), &[]),
+        get(a, "/rpc/rule_list", Some("not-a-token")),
+    ];
+    for r in &answers {
+        let timing = r.header("server-timing").unwrap_or_default();
+        assert!(
+            timing.starts_with("request;dur=") && timing.contains("render;dur="),
+            "{} {}: Server-Timing {timing:?}",
+            r.status,
+            r.body
+        );
+    }
+    let ok = answers[0].header("server-timing").unwrap();
+    for stage in ["request", "caller", "plan", "pool", "db", "render"] {
+        assert!(ok.contains(&format!("{stage};dur=")), "{ok}");
+    }
+    for path in ["/health", "/metrics", "/openapi.json", "/nowhere"] {
+        let r = get(a, path, None);
+        assert!(
+            r.header("server-timing")
+                .is_some_and(|t| t.starts_with("total;dur=")),
+            "{path}: {:?}",
+            r.headers
+        );
+    }
+    let metrics = get(a, "/metrics", None).body;
+    for stage in ["request", "caller", "plan", "pool", "db", "render"] {
+        let count = format!("dues_http_stage_duration_seconds_count{{stage=\"{stage}\"}} ");
+        assert!(metrics.contains(&count), "{count} missing:\n{metrics}");
+    }
+    assert!(
+        metrics.contains("dues_http_stage_duration_seconds_bucket{stage=\"db\",le=\"+Inf\"}"),
+        "{metrics}"
+    );
+}
+
+#[test]
+fn a_revoked_token_is_refused_within_a_second() {
+    let s = Server::start("revoke");
+    let a = s.addr.as_str();
+    let (ann, _) = member_and_class(&s, "ann@example.org");
+    let out = s.dues(&["token", "create", "--member", &ann.to_string()]);
+    assert!(out.status.success(), "{}", text(&out));
+    let created: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let (token, id) = (
+        created["token"].as_str().unwrap().to_string(),
+        created["token_id"].to_string(),
+    );
+    let path = format!("/rpc/member_balance?member_id={ann}");
+    for _ in 0..3 {
+        assert_eq!(get(a, &path, Some(&token)).status, 200);
+    }
+    let out = s.dues(&["token", "revoke", &id]);
+    assert!(out.status.success(), "{}", text(&out));
+    // dues trusts the database's word on a token for one second at most
+    // (and forgets it sooner when told of the revocation)
+    std::thread::sleep(Duration::from_secs(1));
+    let r = get(a, &path, Some(&token));
+    assert_eq!(
+        (r.status, r.json()["code"].clone()),
+        (401, json!("28000")),
+        "{}",
+        r.body
+    );
+    assert_eq!(
+        post(
+            a,
+            "member_balance",
+            Some(&token),
+            &format!(r#"{{"member_id":{ann}}}"#)
+        )
+        .status,
+        401
+    );
 }

@@ -471,6 +471,7 @@ fn hostile_input_is_refused_and_changes_nothing() {
         ),
         // tokens and methods
         case(
+            // a function the caller may not call is, to it, one that does not exist
             "a member registering money",
             post_bytes(
                 &a,
@@ -478,7 +479,7 @@ fn hostile_input_is_refused_and_changes_nothing() {
                 &ann_token,
                 pay("10").as_bytes(),
             ),
-            &[403],
+            &[404],
         ),
         case(
             "an unknown token",
@@ -1528,6 +1529,381 @@ fn a_client_that_goes_away_mid_call_leaves_no_transaction_open() {
     report.check(
         payments == "3" && unanswered == "0",
         format!("each abandoned call ran to its end once: {payments} payments, {unanswered} keys without an answer"),
+    );
+    report.finish();
+}
+
+/// Holds advisory lock `key` on a connection of its own until the returned
+/// sender is used or dropped.
+fn hold_advisory_lock(url: &str, key: i64) -> std::sync::mpsc::Sender<()> {
+    let (release, released) = std::sync::mpsc::channel::<()>();
+    let (ready, is_ready) = std::sync::mpsc::channel();
+    let url = url.to_string();
+    std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(async {
+            let (client, conn) = tokio_postgres::connect(&url, tokio_postgres::NoTls)
+                .await
+                .unwrap();
+            tokio::spawn(conn);
+            client
+                .execute("select pg_advisory_lock($1)", &[&key])
+                .await
+                .unwrap();
+            ready.send(()).unwrap();
+            let _ = tokio::task::spawn_blocking(move || released.recv()).await;
+            let _ = client
+                .execute("select pg_advisory_unlock($1)", &[&key])
+                .await;
+        });
+    });
+    is_ready.recv().unwrap();
+    release
+}
+
+/// Waits (30 s at most) until `sql` on the database at `url` gives `want`.
+fn wait_for_value(url: &str, sql: &str, want: &str) -> bool {
+    let started = std::time::Instant::now();
+    while started.elapsed() < Duration::from_secs(30) {
+        if common::query_value(url, sql) == want {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    false
+}
+
+#[test]
+fn a_request_refused_at_planning_takes_no_connection_while_the_pool_is_exhausted() {
+    let mut report = suites::Report::new("exhausted pool");
+    let dir = common::scratch_dir("exhausted");
+    common::copy_stream(&dir);
+    std::fs::write(
+        dir.join("procs/api/wait_for_test.sql"),
+        "create function api.wait_for_test() returns text language plpgsql security definer \
+         set search_path = '' as $$ begin perform pg_catalog.pg_advisory_xact_lock(7777); return 'done'; end $$;\n\
+         grant execute on function api.wait_for_test() to dues_staff;\n",
+    )
+    .unwrap();
+    // a refusal that waited for a connection would get its 503 only after 30 s
+    let flags = ["--pool-size", "2", "--pool-wait", "30"];
+    let s = common::Server::start_with("exhausted", &flags, Some(&dir));
+    let a = s.addr.clone();
+    let staff = s.token(&["--staff"]);
+    let warm = common::get(&a, "/rpc/rule_list", Some(&staff));
+    report.check(warm.status == 200, "the staff token has called before");
+    let release = hold_advisory_lock(&s.db.url, 7777);
+    let long: Vec<_> = (0..2)
+        .map(|_| {
+            let (a, t) = (a.clone(), staff.clone());
+            std::thread::spawn(move || common::post(&a, "wait_for_test", Some(&t), "{}"))
+        })
+        .collect();
+    let waiting = "select count(*) from pg_locks where locktype = 'advisory' and objid = 7777 and not granted \
+                   and database = (select oid from pg_database where datname = current_database())";
+    report.check(
+        wait_for_value(&s.db.url, waiting, "2"),
+        "two long calls hold both pooled connections",
+    );
+    let unknown = common::post(&a, "no_such_function", Some(&staff), "{}");
+    let missing = common::post(&a, "member_create", Some(&staff), r#"{"name":"x"}"#);
+    let hidden = common::post(&a, "register_payment", None, "{}");
+    let code = |r: &common::Reply| {
+        (
+            r.status,
+            r.json()["code"].as_str().unwrap_or("").to_string(),
+        )
+    };
+    report.check(
+        code(&unknown) == (404, "DUH09".into()),
+        format!("an unknown function: {} {}", unknown.status, unknown.body),
+    );
+    report.check(
+        code(&missing) == (400, "DUH03".into()),
+        format!("a missing argument: {} {}", missing.status, missing.body),
+    );
+    report.check(
+        code(&hidden) == (404, "DUH09".into()),
+        format!(
+            "a function the caller may not call: {} {}",
+            hidden.status, hidden.body
+        ),
+    );
+    report.check(
+        [&unknown, &missing, &hidden].iter().all(|r| {
+            r.header("server-timing")
+                .is_some_and(|t| t.contains("plan;dur="))
+        }),
+        "each answer says how long its stages took",
+    );
+    report.check(
+        long.iter().all(|h| !h.is_finished()) && common::query_value(&s.db.url, waiting) == "2",
+        "the pool was still held when the answers arrived",
+    );
+    drop(release);
+    for h in long {
+        let r = h.join().unwrap();
+        report.check(
+            r.status == 200 && r.body == "\"done\"",
+            format!("a long call ends once released: {} {}", r.status, r.body),
+        );
+    }
+    report.finish();
+}
+
+/// A PayPal-like IPN body for our receiver.
+fn ipn_for_us(txn: &str) -> String {
+    format!(
+        "txn_type=web_accept&payment_status=Completed&txn_id={txn}&mc_gross=5.00&mc_currency=USD\
+         &payer_email=nobody%40example.org&receiver_email=payments%40example.org"
+    )
+}
+
+fn post_form(addr: &str, path: &str, body: &str) -> common::Reply {
+    common::request(
+        addr,
+        "POST",
+        path,
+        None,
+        Some(body),
+        &[("Content-Type", "application/x-www-form-urlencoded")],
+    )
+}
+
+#[test]
+fn the_paypal_webhook_is_bounded_in_size_rate_and_what_it_keeps() {
+    let mut report = suites::Report::new("paypal webhook bounds");
+    let (url, seen) = common::http_receiver(|_| (200, "INVALID".into()));
+    let s = common::Server::start_with("ipnbounds", &["--paypal-rate", "5"], None);
+    let a = s.addr.clone();
+    common::exec(
+        &s.db.url,
+        &format!("update dues.setting set value = '{url}' where name = 'paypal_verify_url'"),
+    );
+    let count = || common::query_value(&s.db.url, "select count(*) from dues.ipn_message");
+    let big = format!("{}&pad={}", ipn_for_us("BIG"), "x".repeat(33 << 10));
+    let r = post_form(&a, "/webhooks/paypal", &big);
+    report.check(
+        r.status == 413 && count() == "0",
+        format!(
+            "a 33 KiB body: {} and nothing stored ({} rows)",
+            r.status,
+            count()
+        ),
+    );
+    let junk = post_form(&a, "/webhooks/paypal", "hello, this is no form");
+    let again = post_form(
+        &a,
+        "/webhooks/paypal",
+        "txn_id=X&receiver_email=thief%40example.org",
+    );
+    let state = common::query_value(
+        &s.db.url,
+        "select string_agg(state, ',') from dues.ipn_message",
+    );
+    report.check(
+        junk.status == 200 && state == "rejected",
+        format!(
+            "a body that is no notification for us is kept once, as rejected: {} {state}",
+            junk.status
+        ),
+    );
+    report.check(
+        again.status == 429
+            && again.json()["code"] == "DUH21"
+            && again.header("retry-after") == Some("60")
+            && count() == "1",
+        format!(
+            "another within the minute from the same address: {} {}, {} rows",
+            again.status,
+            again.body,
+            count()
+        ),
+    );
+    for txn in ["OURS1", "OURS2"] {
+        let r = post_form(&a, "/webhooks/paypal", &ipn_for_us(txn));
+        report.check(
+            r.status == 200,
+            format!("a notification for us: {}", r.status),
+        );
+    }
+    let limited = post_form(&a, "/webhooks/paypal", &ipn_for_us("OURS3"));
+    report.check(
+        limited.status == 429
+            && limited.json()["code"] == "DUH20"
+            && limited.header("retry-after").is_some(),
+        format!(
+            "the 6th request of the minute with --paypal-rate 5: {} {}",
+            limited.status, limited.body
+        ),
+    );
+    let out = s.dues(&["worker", "--once", "--smtp-url", "smtp://127.0.0.1:9"]);
+    report.check(out.status.success(), "a worker round ran");
+    let forwarded = seen.lock().unwrap().clone();
+    report.check(
+        forwarded.len() == 2
+            && forwarded
+                .iter()
+                .all(|b| b.contains("receiver_email=payments")),
+        format!("only the notifications for us went to the verification URL: {forwarded:?}"),
+    );
+    report.finish();
+}
+
+#[test]
+fn idempotency_answers_are_kept_for_callers_with_a_token_changing_data_only() {
+    let mut report = suites::Report::new("idempotency bounds");
+    let mut s = common::Server::start("idembounds");
+    let a = s.addr.clone();
+    let staff = s.token(&["--staff"]);
+    let m = suites::make_members(&a, &staff, 1, "idem")[0];
+    let stored = |s: &common::Server| {
+        common::query_value(&s.db.url, "select count(*) from dues.idempotency")
+    };
+    for i in 0..20 {
+        let key = format!("anon-{i}");
+        common::request(
+            &a,
+            "POST",
+            "/rpc/rule_list",
+            None,
+            Some("{}"),
+            &[("Idempotency-Key", &key)],
+        );
+    }
+    let read = common::request(
+        &a,
+        "POST",
+        "/rpc/member_balance",
+        Some(&staff),
+        Some(&format!(r#"{{"member_id":{m}}}"#)),
+        &[("Idempotency-Key", "read-1")],
+    );
+    report.check(
+        read.status == 200 && stored(&s) == "0",
+        format!(
+            "20 anonymous calls and a read with keys store nothing: {} rows",
+            stored(&s)
+        ),
+    );
+    let pay = |body: &str, key: &str| {
+        common::request(
+            &a,
+            "POST",
+            "/rpc/register_payment",
+            Some(&staff),
+            Some(body),
+            &[("Idempotency-Key", key)],
+        )
+    };
+    let first = pay(
+        &format!(r#"{{"member_id":{m},"amount":"5.00","method":"cash"}}"#),
+        "k1",
+    );
+    let same = pay(
+        &format!("{{ \"method\" : \"cash\",\n  \"amount\":\"5.00\", \"member_id\": {m} }}"),
+        "k1",
+    );
+    report.check(
+        first.status == 200
+            && same.status == 200
+            && same.header("idempotency-replayed") == Some("true"),
+        format!(
+            "the same arguments written otherwise replay the answer: {} {}",
+            same.status, same.body
+        ),
+    );
+    common::exec(
+        &s.db.url,
+        "update dues.setting set value = '3' where name = 'idempotency_max_keys'",
+    );
+    let body = format!(r#"{{"member_id":{m},"amount":"1.00","method":"cash"}}"#);
+    let (k2, k3, k4) = (pay(&body, "k2"), pay(&body, "k3"), pay(&body, "k4"));
+    report.check(
+        k2.status == 200 && k3.status == 200 && k4.status == 429 && k4.json()["code"] == "DU073",
+        format!(
+            "a 4th live key of a caller limited to 3: {} {}",
+            k4.status, k4.body
+        ),
+    );
+    let retry = pay(&body, "k2");
+    report.check(
+        retry.status == 200 && retry.header("idempotency-replayed") == Some("true"),
+        "a retry with a key it holds still replays",
+    );
+    common::exec(
+        &s.db.url,
+        "update dues.idempotency set created_at = now() - interval '25 hours' where key = 'k1'",
+    );
+    s.restart(&[]);
+    report.check(
+        wait_for_value(
+            &s.db.url,
+            "select count(*) from dues.idempotency where key = 'k1'",
+            "0",
+        ),
+        "dues serve itself removes an expired answer",
+    );
+    report.finish();
+}
+
+#[test]
+fn a_function_the_caller_may_not_call_answers_as_one_that_does_not_exist() {
+    let mut report = suites::Report::new("rights before arguments");
+    let s = common::Server::start("rightsfirst");
+    let a = s.addr.clone();
+    let staff = s.token(&["--staff"]);
+    let m = suites::make_members(&a, &staff, 1, "rights")[0];
+    let member = s.token(&["--member", &m.to_string()]);
+    let none = common::post(&a, "no_such_function", None, "{}");
+    let masked = |r: &common::Reply, name: &str| r.body.replace(name, "<name>");
+    let staff_doc = common::get(&a, "/openapi.json", Some(&staff)).json();
+    let mut told = Vec::new();
+    for (who, token) in [("anonymous", None), ("a member", Some(member.as_str()))] {
+        let doc = common::get(&a, "/openapi.json", token).json();
+        for path in staff_doc["paths"].as_object().unwrap().keys() {
+            if doc["paths"].get(path).is_some() {
+                continue;
+            }
+            let name = path.trim_start_matches("/rpc/");
+            let r = common::post(&a, name, token, "{}");
+            if r.status != 404 || masked(&r, name) != masked(&none, "no_such_function") {
+                told.push(format!("{who}: {name}: {} {}", r.status, r.body));
+            }
+        }
+    }
+    report.check(
+        told.is_empty(),
+        format!("no function outside a caller's document answers otherwise than a missing one: {told:?}"),
+    );
+    report.finish();
+}
+
+#[test]
+fn metrics_can_require_a_token() {
+    let mut report = suites::Report::new("metrics token");
+    let s =
+        common::Server::start_with("metricstoken", &["--metrics-token", "s3cret-metrics"], None);
+    let a = s.addr.clone();
+    let open = common::get(&a, "/metrics", None);
+    let wrong = common::get(&a, "/metrics", Some("guess"));
+    let right = common::get(&a, "/metrics", Some("s3cret-metrics"));
+    report.check(
+        open.status == 401
+            && open.json()["code"] == "DUH19"
+            && open.header("www-authenticate") == Some("Bearer"),
+        format!("without the token: {} {}", open.status, open.body),
+    );
+    report.check(
+        wrong.status == 401,
+        format!("with another: {}", wrong.status),
+    );
+    report.check(
+        right.status == 200 && right.body.contains("dues_http_requests_total"),
+        format!("with it: {}", right.status),
     );
     report.finish();
 }

@@ -268,3 +268,81 @@ fn a_worker_killed_mid_delivery_leaves_the_message_to_be_sent_again() {
     assert!(worker(&db, port, &["--once"]).status().unwrap().success());
     assert_eq!(states(&db), "sent=1");
 }
+
+/// A webhook receiver that notes, for each delivery, how many connections the
+/// worker's pool had out while the delivery was on its way; it answers only
+/// when all `n` deliveries have arrived (so that no outcome is recorded meanwhile).
+fn pool_watching_receiver(pool: dues::pool::Pool, n: usize) -> (String, Arc<Mutex<Vec<usize>>>) {
+    use std::io::{BufRead, BufReader, Read, Write};
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/hook", listener.local_addr().unwrap());
+    let seen: Arc<Mutex<Vec<usize>>> = Arc::default();
+    let all_in = Arc::new(std::sync::Barrier::new(n));
+    let noted = seen.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten().take(n) {
+            let (pool, noted, all_in) = (pool.clone(), noted.clone(), all_in.clone());
+            std::thread::spawn(move || {
+                let mut stream = stream;
+                let mut reader = BufReader::new(stream.try_clone().unwrap());
+                let mut length = 0;
+                loop {
+                    let mut line = String::new();
+                    if reader.read_line(&mut line).unwrap_or(0) == 0 {
+                        return;
+                    }
+                    if line.to_ascii_lowercase().starts_with("content-length:") {
+                        length = line[15..].trim().parse().unwrap_or(0);
+                    }
+                    if line == "\r\n" {
+                        break;
+                    }
+                }
+                let mut body = vec![0; length];
+                let _ = reader.read_exact(&mut body);
+                let status = pool.status();
+                noted.lock().unwrap().push(status.size - status.available);
+                all_in.wait();
+                let _ = stream.write_all(
+                    b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+                );
+            });
+        }
+    });
+    (url, seen)
+}
+
+#[test]
+fn no_connection_is_held_while_a_message_is_on_its_way() {
+    let db = FreshDb::migrated("nohold");
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let database = dues::Database::resolve(Some(&db.url), std::path::PathBuf::new()).unwrap();
+        let one = dues::pool::PoolSettings {
+            size: 1,
+            ..Default::default()
+        };
+        let pool = dues::pool::pool(&database, &one).unwrap();
+        let (url, seen) = pool_watching_receiver(pool.clone(), 3);
+        enqueue(&db, 0, 3, &url);
+        let carriers =
+            dues::deliver::Carriers::new("smtp://127.0.0.1:9", Duration::from_secs(10)).unwrap();
+        let settings = dues::worker::Settings {
+            name: "nohold".into(),
+            ..Default::default()
+        };
+        let round = dues::worker::round(&pool, &carriers, &settings)
+            .await
+            .unwrap();
+        assert_eq!((round.sent, round.failed), (3, 0));
+        assert_eq!(
+            *seen.lock().unwrap(),
+            vec![0, 0, 0],
+            "connections the worker held while each delivery was on its way"
+        );
+    });
+    assert_eq!(states(&db), "sent=3");
+}

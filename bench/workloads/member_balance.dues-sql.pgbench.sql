@@ -1,7 +1,3 @@
+-- PGOPTIONS: -c role=dues_staff -c dues.staff=true -c dues.member_id= -c dues.actor=bench -c default_transaction_read_only=on
 \set m random(:lo, :hi)
-\startpipeline
-begin read only;
-select dues.authenticate(:hash);
-select coalesce(json_agg(r), '[]')::text from api.member_balance("member_id" => ((('{"member_id": ' || :m || '}')::text)::jsonb ->> 'member_id')::bigint) r;
-commit;
-\endpipeline
+select coalesce(json_agg(r), '[]')::text from api.member_balance("member_id" => :m::text::bigint) r;

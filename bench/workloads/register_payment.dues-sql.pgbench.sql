@@ -1,7 +1,3 @@
+-- PGOPTIONS: -c role=dues_staff -c dues.staff=true -c dues.member_id= -c dues.actor=bench
 \set m random(:lo, :hi)
-\startpipeline
-begin;
-select dues.authenticate(:hash);
-select to_json(r)::text from api.register_payment("member_id" => ((('{"member_id": ' || :m || ', "amount": 10.00, "currency": "USD", "method": "manual"}')::text)::jsonb ->> 'member_id')::bigint, "amount" => ((('{"member_id": ' || :m || ', "amount": 10.00, "currency": "USD", "method": "manual"}')::text)::jsonb ->> 'amount')::numeric, "currency" => ((('{"member_id": ' || :m || ', "amount": 10.00, "currency": "USD", "method": "manual"}')::text)::jsonb ->> 'currency')::text, "method" => ((('{"member_id": ' || :m || ', "amount": 10.00, "currency": "USD", "method": "manual"}')::text)::jsonb ->> 'method')::text) r;
-commit;
-\endpipeline
+select to_json(r)::text from api.register_payment("member_id" => :m::text::bigint, "amount" => '10.00'::text::numeric, "currency" => 'USD'::text::text, "method" => 'manual'::text::text) r;

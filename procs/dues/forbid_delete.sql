@@ -154,12 +154,10 @@ create or replace trigger membership_status_change_forbid_delete before update o
 create or replace trigger membership_status_change_forbid_truncate before truncate on dues.membership_status_change
     for each statement execute function dues.forbid_delete();
 
--- the raw message is never deleted; nothing but the columns processing owns changes
-create or replace trigger ipn_message_forbid_delete before delete on dues.ipn_message
-    for each row execute function dues.forbid_delete();
+-- the raw message is never truncated (deletes: dues.ipn_message_guard_delete); its history never changes
 create or replace trigger ipn_message_forbid_truncate before truncate on dues.ipn_message
     for each statement execute function dues.forbid_delete();
-create or replace trigger ipn_log_forbid_delete before update or delete on dues.ipn_log
+create or replace trigger ipn_log_forbid_update before update on dues.ipn_log
     for each row execute function dues.forbid_delete();
 create or replace trigger ipn_log_forbid_truncate before truncate on dues.ipn_log
     for each statement execute function dues.forbid_delete();

@@ -1,6 +1,10 @@
--- Deletes idempotency answers older than idempotency_retention_hours (24: the HTTP layer replays for 24 hours) and access-check
--- nonces older than access_nonce_retention_days (400; a device's request replayed after that would be accepted again, so keep it
--- longer than anyone keeps a recording). Nothing money or membership history depends on. Idempotent, safe concurrently.
+-- jobs.cleanup: forgets what is only kept for a while: answers to idempotent
+-- requests (dues.idempotency_expire), devices' old nonces, and payment
+-- notifications that had no effect (dues.ipn_purge).
+-- Nonces older than access_nonce_retention_days (400; a device's request
+-- replayed after that would be accepted again, so keep it longer than anyone
+-- keeps a recording). Nothing money or membership history depends on.
+-- Idempotent, safe concurrently.
 create or replace function jobs.cleanup(p_now timestamptz)
 returns jsonb
 language plpgsql
@@ -9,14 +13,15 @@ as $$
 declare
     v_idempotency int;
     v_nonces      int;
+    v_ipn         int;
 begin
     perform dues.require_argument('now', p_now is null);
-    delete from dues.idempotency i
-     where i.created_at < p_now - pg_catalog.make_interval(hours => dues.setting_number('idempotency_retention_hours', 24)::int);
-    get diagnostics v_idempotency = row_count;
+    v_idempotency := dues.idempotency_expire(p_now);
     delete from dues.access_nonce n
      where n.used_at < p_now - pg_catalog.make_interval(days => dues.setting_number('access_nonce_retention_days', 400)::int);
     get diagnostics v_nonces = row_count;
-    return pg_catalog.jsonb_build_object('now', p_now, 'idempotency_deleted', v_idempotency, 'nonces_deleted', v_nonces);
+    v_ipn := dues.ipn_purge(p_now);
+    return pg_catalog.jsonb_build_object('now', p_now, 'idempotency_deleted', v_idempotency, 'nonces_deleted', v_nonces,
+                                         'ipn_deleted', v_ipn);
 end
 $$;

@@ -1,105 +1,86 @@
-//! The one error of an api call, and the one table that turns a PostgreSQL
-//! SQLSTATE into an HTTP status. dues' own SQLSTATEs (`DU…`) come from the
-//! database's `dues.error_code` table, so a DBA who adds a failure adds its
-//! status in the same migration.
+//! The one error type of a request: one variant per failure the shell finds
+//! itself, one for what PostgreSQL refused, and two match tables, `status()`
+//! and `code()` (PostgREST's Error.hs). The PostgreSQL SQLSTATE → status
+//! table is in `sqlstate.rs`; docs/errors.md lists every code below.
 
 use serde::Serialize;
 use std::collections::HashMap;
 
-/// The errors the shell reports itself, before or around PostgreSQL: each
-/// has its one code and its one status, chosen here and nowhere else.
-/// docs/errors.md lists them (tests/error_codes.rs holds it to this table).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Shell {
-    /// The body is not valid JSON, did not arrive in time, or a bad `Idempotency-Key`.
-    MalformedJson,
-    /// The body is not a JSON object.
+/// Why a request was refused or failed.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ApiError {
+    /// The body is not valid JSON.
+    BadJson(String),
+    /// The body is JSON, but not an object of named arguments.
     NotAnObject,
-    /// An argument the function does not have, or one given twice.
-    UnknownArgument,
-    /// A required argument is missing.
-    MissingArgument,
-    /// A value does not convert to its argument's type.
-    BadValue,
+    /// An argument the function does not have.
+    UnknownArgument {
+        function: String,
+        argument: String,
+        expected: String,
+    },
+    /// Arguments without a default that were not given.
+    MissingArgument {
+        function: String,
+        missing: Vec<String>,
+        expected: String,
+    },
+    /// A value that does not convert to its argument's type.
+    BadValue {
+        argument: String,
+        why: String,
+        type_name: String,
+    },
     /// `GET` of a function that changes data.
-    NotReadOnly,
+    NotReadOnly(String),
     /// A `POST` body that is not `application/json`.
-    ContentType,
-    /// A body over the limit.
-    TooLarge,
+    ContentType(String),
+    /// A body (or its announced length) over the limit, in bytes.
+    TooLarge(usize),
     /// A method other than GET and POST.
     Method,
-    /// No such function in schema `api` (or one with several signatures).
-    NoFunction,
-    /// No such endpoint.
-    NotFound,
+    /// No function of that name the caller may call (or none at all: one answer).
+    NoFunction(String),
+    /// Several functions of that name: none is served.
+    Overloaded(String),
+    /// A path that is no endpoint.
+    NoEndpoint(String),
     /// An `Authorization` header that is not `Bearer <token>`.
     BadToken,
+    /// The body did not arrive in time (seconds).
+    BodyTimeout(u64),
+    /// The connection failed while the body was read.
+    BodyUnreadable(String),
+    /// An `Idempotency-Key` that is not 1 to 255 visible characters.
+    BadIdempotencyKey,
+    /// A NUL character, which PostgreSQL cannot store (in a named argument, or the body).
+    NulCharacter(Option<String>),
+    /// A body that must be UTF-8 is not.
+    NotUtf8,
+    /// A query-string argument given twice.
+    RepeatedArgument(String),
+    /// An `Idempotency-Key` on a call that changes data, without a token.
+    KeyNeedsToken,
+    /// `/metrics` without the token `--metrics-token` asks for.
+    MetricsToken,
+    /// Too many requests from one address; retry after so many seconds.
+    RateLimited(u64),
+    /// A body that is not a payment notification for our receiver, from an
+    /// address that sent one less than a minute ago.
+    ForeignNotification(u64),
+    /// No database connection within the pool's wait.
+    Busy,
+    /// PostgreSQL is down or the connection was lost.
+    Unavailable(String),
     /// A fault of dues or the database: the caller learns only the request id.
-    Internal,
-    /// No database connection in time, or PostgreSQL is down.
-    Unavailable,
+    Internal(String),
+    /// PostgreSQL refused the call (a business error, a privilege, a bad value).
+    Database(Refusal),
 }
 
-impl Shell {
-    pub const ALL: [Shell; 14] = [
-        Shell::MalformedJson,
-        Shell::NotAnObject,
-        Shell::UnknownArgument,
-        Shell::MissingArgument,
-        Shell::BadValue,
-        Shell::NotReadOnly,
-        Shell::ContentType,
-        Shell::TooLarge,
-        Shell::Method,
-        Shell::NoFunction,
-        Shell::NotFound,
-        Shell::BadToken,
-        Shell::Internal,
-        Shell::Unavailable,
-    ];
-
-    pub fn code(self) -> &'static str {
-        match self {
-            Shell::MalformedJson => "DUH00",
-            Shell::NotAnObject => "DUH01",
-            Shell::UnknownArgument => "DUH02",
-            Shell::MissingArgument => "DUH03",
-            Shell::BadValue => "DUH04",
-            Shell::NotReadOnly => "DUH05",
-            Shell::ContentType => "DUH06",
-            Shell::TooLarge => "DUH07",
-            Shell::Method => "DUH08",
-            Shell::NoFunction => "DUH09",
-            Shell::NotFound => "DUH10",
-            Shell::BadToken => "DUH11",
-            Shell::Internal => "DU500",
-            Shell::Unavailable => "DU503",
-        }
-    }
-
-    pub fn status(self) -> u16 {
-        match self {
-            Shell::MalformedJson
-            | Shell::NotAnObject
-            | Shell::UnknownArgument
-            | Shell::MissingArgument
-            | Shell::BadValue => 400,
-            Shell::BadToken => 401,
-            Shell::NoFunction | Shell::NotFound => 404,
-            Shell::NotReadOnly | Shell::Method => 405,
-            Shell::TooLarge => 413,
-            Shell::ContentType => 415,
-            Shell::Internal => 500,
-            Shell::Unavailable => 503,
-        }
-    }
-}
-
-/// What the caller gets back: `{"code", "message", "details", "hint"}`.
-#[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct ApiError {
-    #[serde(skip)]
+/// What PostgreSQL said, with the status from the SQLSTATE table.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Refusal {
     pub status: u16,
     pub code: String,
     pub message: String,
@@ -107,54 +88,162 @@ pub struct ApiError {
     pub hint: Option<String>,
 }
 
+/// The JSON body of every error: `{"code", "message", "details", "hint"}`.
+#[derive(Serialize)]
+struct Body<'a> {
+    code: &'a str,
+    message: &'a str,
+    details: Option<&'a str>,
+    hint: Option<&'a str>,
+}
+
 impl ApiError {
-    pub fn new(status: u16, code: &str, message: impl Into<String>) -> ApiError {
-        ApiError {
-            status,
-            code: code.to_string(),
-            message: message.into(),
-            details: None,
-            hint: None,
+    /// The HTTP status of each failure.
+    pub fn status(&self) -> u16 {
+        use ApiError::*;
+        match self {
+            BadJson(_) | NotAnObject | UnknownArgument { .. } | MissingArgument { .. } => 400,
+            BadValue { .. } | BodyTimeout(_) | BodyUnreadable(_) | BadIdempotencyKey => 400,
+            NulCharacter(_) | NotUtf8 | RepeatedArgument(_) => 400,
+            BadToken | KeyNeedsToken | MetricsToken => 401,
+            NoFunction(_) | Overloaded(_) | NoEndpoint(_) => 404,
+            NotReadOnly(_) | Method => 405,
+            TooLarge(_) => 413,
+            ContentType(_) => 415,
+            RateLimited(_) | ForeignNotification(_) => 429,
+            Internal(_) => 500,
+            Busy | Unavailable(_) => 503,
+            Database(r) => r.status,
         }
     }
 
-    /// One of the shell's own errors, with its code and status.
-    pub fn shell(kind: Shell, message: impl Into<String>) -> ApiError {
-        ApiError::new(kind.status(), kind.code(), message)
+    /// The code of each failure: `DUH…` for the shell's own, the SQLSTATE for PostgreSQL's.
+    pub fn code(&self) -> &str {
+        use ApiError::*;
+        match self {
+            BadJson(_) => "DUH00",
+            NotAnObject => "DUH01",
+            UnknownArgument { .. } => "DUH02",
+            MissingArgument { .. } => "DUH03",
+            BadValue { .. } => "DUH04",
+            NotReadOnly(_) => "DUH05",
+            ContentType(_) => "DUH06",
+            TooLarge(_) => "DUH07",
+            Method => "DUH08",
+            NoFunction(_) | Overloaded(_) => "DUH09",
+            NoEndpoint(_) => "DUH10",
+            BadToken => "DUH11",
+            BodyTimeout(_) => "DUH12",
+            BodyUnreadable(_) => "DUH13",
+            BadIdempotencyKey => "DUH14",
+            NulCharacter(_) => "DUH15",
+            NotUtf8 => "DUH16",
+            RepeatedArgument(_) => "DUH17",
+            KeyNeedsToken => "DUH18",
+            MetricsToken => "DUH19",
+            RateLimited(_) => "DUH20",
+            ForeignNotification(_) => "DUH21",
+            Internal(_) => "DU500",
+            Busy | Unavailable(_) => "DU503",
+            Database(r) => &r.code,
+        }
     }
 
-    pub fn with_hint(mut self, hint: impl Into<String>) -> ApiError {
-        self.hint = Some(hint.into());
-        self
+    /// The message for people, naming the thing at fault.
+    pub fn message(&self) -> String {
+        use ApiError::*;
+        match self {
+            BadJson(e) => format!("the body is not valid JSON: {e}"),
+            NotAnObject => "the body must be a JSON object of named arguments".into(),
+            UnknownArgument {
+                function, argument, ..
+            } => format!("api.{function} has no argument {argument:?}"),
+            MissingArgument {
+                function, missing, ..
+            } => format!("api.{function} needs {}", missing.join(", ")),
+            BadValue { argument, why, .. } => format!("argument {argument}: {why}"),
+            NotReadOnly(f) => format!("api.{f} changes data: call it with POST"),
+            ContentType(ct) => format!("the body must be application/json, not {ct:?}"),
+            TooLarge(limit) => format!("the body is larger than {limit} bytes"),
+            Method => "only GET and POST are allowed".into(),
+            NoFunction(f) => format!("no function api.{f}"),
+            Overloaded(f) => {
+                format!("api.{f} has several signatures; dues serves only functions with one")
+            }
+            NoEndpoint(path) => format!("no endpoint {path}"),
+            BadToken => "the Authorization header is not \"Bearer <token>\"".into(),
+            BodyTimeout(s) => format!("the body did not arrive within {s} s"),
+            BodyUnreadable(e) => format!("the body could not be read: {e}"),
+            BadIdempotencyKey => "Idempotency-Key must be 1 to 255 visible characters".into(),
+            NulCharacter(Some(a)) => format!("argument {a:?} contains a NUL character"),
+            NulCharacter(None) => {
+                "the body contains a \\u0000 character, which PostgreSQL cannot store".into()
+            }
+            NotUtf8 => "the body is not UTF-8".into(),
+            RepeatedArgument(a) => format!("argument {a:?} is given twice"),
+            KeyNeedsToken => "an Idempotency-Key is kept only for callers with a token".into(),
+            MetricsToken => "/metrics needs its bearer token".into(),
+            RateLimited(_) => "too many requests from this address".into(),
+            ForeignNotification(_) => {
+                "not a payment notification for this receiver; one such body per minute is kept"
+                    .into()
+            }
+            Busy => "the database is unavailable: every database connection is busy".into(),
+            Unavailable(why) => format!("the database is unavailable: {why}"),
+            Internal(request_id) => format!("internal error (request {request_id})"),
+            Database(r) => r.message.clone(),
+        }
     }
 
-    pub fn with_details(mut self, details: impl Into<String>) -> ApiError {
-        self.details = Some(details.into());
-        self
+    pub fn hint(&self) -> Option<String> {
+        use ApiError::*;
+        match self {
+            UnknownArgument { expected, .. } | MissingArgument { expected, .. } => {
+                Some(format!("expected: {expected}"))
+            }
+            BadValue {
+                argument,
+                type_name,
+                ..
+            } => Some(format!("{argument} is {type_name}")),
+            Method => Some("Allow: GET, POST".into()),
+            NoFunction(_) => Some("GET /openapi.json lists the functions".into()),
+            NoEndpoint(_) => Some("functions are at /rpc/{name}; see /openapi.json".into()),
+            KeyNeedsToken => Some("send Authorization: Bearer <token>, or no key".into()),
+            RateLimited(s) | ForeignNotification(s) => Some(format!("retry after {s} s")),
+            Busy | Unavailable(_) => Some("retry later".into()),
+            Database(r) => r.hint.clone(),
+            _ => None,
+        }
+    }
+
+    pub fn details(&self) -> Option<String> {
+        match self {
+            ApiError::Database(r) => r.details.clone(),
+            _ => None,
+        }
+    }
+
+    /// Seconds a client should wait before it retries (the `Retry-After` header).
+    pub fn retry_after(&self) -> Option<u64> {
+        match self {
+            ApiError::RateLimited(s) | ApiError::ForeignNotification(s) => Some(*s),
+            _ => None,
+        }
     }
 
     /// The JSON body.
     pub fn body(&self) -> String {
-        serde_json::to_string(self).unwrap_or_else(|_| {
+        let (message, hint, details) = (self.message(), self.hint(), self.details());
+        serde_json::to_string(&Body {
+            code: self.code(),
+            message: &message,
+            details: details.as_deref(),
+            hint: hint.as_deref(),
+        })
+        .unwrap_or_else(|_| {
             r#"{"code":"DU500","message":"internal error","details":null,"hint":null}"#.into()
         })
-    }
-
-    /// A failure of dues itself: the caller learns only the request id.
-    pub fn internal(request_id: &str) -> ApiError {
-        ApiError::shell(
-            Shell::Internal,
-            format!("internal error (request {request_id})"),
-        )
-    }
-
-    /// No database connection could be had in time, or the server is down.
-    pub fn unavailable(why: &str) -> ApiError {
-        ApiError::shell(
-            Shell::Unavailable,
-            format!("the database is unavailable: {why}"),
-        )
-        .with_hint("retry later")
     }
 
     /// Turns a PostgreSQL error into the caller's error. `authenticated`
@@ -166,64 +255,67 @@ impl ApiError {
         authenticated: bool,
     ) -> Option<ApiError> {
         let code = e.code().code();
-        let status = status_of(code, codes, authenticated)?;
-        Some(ApiError {
+        let status = super::sqlstate::status_of(code, codes, authenticated)?;
+        Some(ApiError::Database(Refusal {
             status,
             code: code.to_string(),
             message: e.message().to_string(),
             details: e.detail().map(str::to_string),
             hint: e.hint().map(str::to_string),
-        })
+        }))
+    }
+
+    /// One of each failure the shell finds itself (for the table of docs/errors.md).
+    pub fn every_shell_failure() -> Vec<ApiError> {
+        use ApiError::*;
+        let s = String::new;
+        vec![
+            BadJson(s()),
+            NotAnObject,
+            UnknownArgument {
+                function: s(),
+                argument: s(),
+                expected: s(),
+            },
+            MissingArgument {
+                function: s(),
+                missing: vec![],
+                expected: s(),
+            },
+            BadValue {
+                argument: s(),
+                why: s(),
+                type_name: s(),
+            },
+            NotReadOnly(s()),
+            ContentType(s()),
+            TooLarge(0),
+            Method,
+            NoFunction(s()),
+            Overloaded(s()),
+            NoEndpoint(s()),
+            BadToken,
+            BodyTimeout(0),
+            BodyUnreadable(s()),
+            BadIdempotencyKey,
+            NulCharacter(None),
+            NotUtf8,
+            RepeatedArgument(s()),
+            KeyNeedsToken,
+            MetricsToken,
+            RateLimited(0),
+            ForeignNotification(0),
+            Busy,
+            Unavailable(s()),
+            Internal(s()),
+        ]
     }
 }
 
-/// The SQLSTATE → HTTP status table (PostgREST's where it fits). None: a 500
-/// whose details are logged, not shown.
-///
-/// | SQLSTATE | status | why |
-/// |---|---|---|
-/// | `DU…` | from `dues.error_code` (400 if absent) | dues' business errors |
-/// | 08… | 503 | connection to the database failed |
-/// | 22… | 400 | a value does not convert or is out of range |
-/// | 23503, 23505 | 409 | foreign key or unique conflict |
-/// | 23… | 400 | other integrity violation (not null, check) |
-/// | 25006 | 405 | a write in a read-only (GET) request |
-/// | 28… | 401 | invalid or expired token |
-/// | 40001, 40P01 | 409 | serialization failure or deadlock: retry |
-/// | 42501 | 401 anonymous, 403 authenticated | not allowed |
-/// | 42883 | 404 | no such function |
-/// | 53… | 503 | the server lacks resources |
-/// | 54… | 413 | a program limit exceeded (too large, too deep) |
-/// | 57014 | 504 | statement timeout |
-/// | 57P01–57P03 | 503 | the server is shutting down or starting |
-/// | P0001 | 400 | a raise without its own code |
-/// | P0002 | 404 | no data found |
-/// | anything else | 500 | a fault of dues or the database |
-pub fn status_of(code: &str, codes: &HashMap<String, u16>, authenticated: bool) -> Option<u16> {
-    if let Some(s) = codes.get(code) {
-        return Some(*s);
+impl std::fmt::Display for ApiError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {}: {}", self.status(), self.code(), self.message())
     }
-    let class = &code[..2.min(code.len())];
-    Some(match code {
-        c if c.starts_with("DU") => 400,
-        "23503" | "23505" => 409,
-        "25006" => 405,
-        "40001" | "40P01" => 409,
-        "42501" if authenticated => 403,
-        "42501" => 401,
-        "42883" => 404,
-        "57014" => 504,
-        "57P01" | "57P02" | "57P03" => 503,
-        "P0001" => 400,
-        "P0002" => 404,
-        _ => match class {
-            "08" | "53" => 503,
-            "22" | "23" => 400,
-            "28" => 401,
-            "54" => 413,
-            _ => return None,
-        },
-    })
 }
 
 #[cfg(test)]
@@ -231,27 +323,29 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_table_follows_postgrest_and_the_database() {
-        let mut codes = HashMap::new();
-        codes.insert("DU030".to_string(), 402);
-        assert_eq!(status_of("DU030", &codes, true), Some(402));
-        assert_eq!(status_of("DU999", &codes, true), Some(400));
-        assert_eq!(status_of("23505", &codes, true), Some(409));
-        assert_eq!(status_of("23514", &codes, true), Some(400));
-        assert_eq!(status_of("42501", &codes, false), Some(401));
-        assert_eq!(status_of("42501", &codes, true), Some(403));
-        assert_eq!(status_of("22P02", &codes, true), Some(400));
-        assert_eq!(status_of("57014", &codes, true), Some(504));
-        assert_eq!(status_of("XX000", &codes, true), None);
-        assert_eq!(status_of("42P01", &codes, true), None);
+    fn the_body_has_the_four_fields() {
+        let e = ApiError::NoFunction("x".into());
+        assert_eq!(
+            e.body(),
+            r#"{"code":"DUH09","message":"no function api.x","details":null,"hint":"GET /openapi.json lists the functions"}"#
+        );
     }
 
     #[test]
-    fn the_body_has_the_four_fields() {
-        let e = ApiError::new(404, "DU001", "member 7 not found").with_hint("check the id");
-        assert_eq!(
-            e.body(),
-            r#"{"code":"DU001","message":"member 7 not found","details":null,"hint":"check the id"}"#
-        );
+    fn every_shell_code_is_in_docs_errors_md_with_its_status() {
+        let doc = include_str!("../../docs/errors.md");
+        for e in ApiError::every_shell_failure() {
+            let row = format!("| {} | {} |", e.code(), e.status());
+            assert!(doc.contains(&row), "docs/errors.md lacks the row {row}");
+        }
+    }
+
+    #[test]
+    fn one_code_one_status() {
+        let mut seen: HashMap<String, u16> = HashMap::new();
+        for e in ApiError::every_shell_failure() {
+            let status = *seen.entry(e.code().to_string()).or_insert(e.status());
+            assert_eq!(status, e.status(), "{} has two statuses", e.code());
+        }
     }
 }

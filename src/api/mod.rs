@@ -1,10 +1,20 @@
-//! Calling the functions of schema `api`: the catalog cache, the call
-//! pipeline shared by HTTP and `dues call`, and the error table.
+//! Calling the functions of schema `api`, as HTTP and `dues call` both do:
+//! the catalog and its reload, who calls, the arguments, the plan (pure), its
+//! execution on a connection, and the one error type with its tables.
 
-pub mod call;
+pub mod args;
+pub mod caller;
 pub mod catalog;
 pub mod error;
+pub mod execute;
+pub mod live;
+mod once;
+pub mod plan;
+pub mod sqlstate;
 
-pub use call::{Answer, Call, Caller};
+pub use args::Args;
+pub use caller::{Caller, Identity};
 pub use catalog::Catalog;
-pub use error::{ApiError, Shell};
+pub use error::ApiError;
+pub use execute::{Acting, Answer};
+pub use plan::{Call, Plan};

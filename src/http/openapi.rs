@@ -2,8 +2,33 @@
 //! listing the api functions a role may call, their arguments and types,
 //! their COMMENT, their results and their error responses.
 
+use super::render::{self, Body};
+use super::server::State;
+use crate::api::caller::{Known, ANONYMOUS};
 use crate::api::catalog::{Arg, Catalog, Column, Function, Shape};
+use crate::api::Caller;
+use hyper::body::Incoming;
+use hyper::{Request, Response, StatusCode};
 use serde_json::{json, Map, Value};
+
+/// `GET /openapi.json`: the document for the caller's role (a token seen
+/// more than a second ago is asked about again).
+pub async fn serve(state: &State, req: &Request<Incoming>, request_id: &str) -> Response<Body> {
+    let catalog = state.live.catalog();
+    let role = match super::request::caller(req.headers()) {
+        Err(e) => return render::error(&e),
+        Ok(Caller::Token(hash)) => match state.live.tokens.known(&hash) {
+            Known::Trusted(who) => who.role,
+            _ => match super::rpc::lookup(state, &catalog, &hash, request_id).await {
+                Ok(who) => who.role,
+                Err(e) => return render::error(&e),
+            },
+        },
+        Ok(_) => ANONYMOUS.to_string(),
+    };
+    let doc = document(&catalog, &role);
+    render::text(StatusCode::OK, "application/json", doc.to_string())
+}
 
 /// The document for callers running under `role`.
 pub fn document(catalog: &Catalog, role: &str) -> Value {

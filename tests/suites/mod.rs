@@ -327,10 +327,25 @@ struct RaceLog {
 /// subscribes and cancels orders picked among the newest. Then every order
 /// left open is driven to an end, and the database is checked.
 pub fn concurrency(clients: usize, members: usize, run_for: Duration) {
-    let mut report = Report::new("concurrency");
     let s = Server::start_with("conc", &["--pool-size", "16"], None);
+    concurrency_on(&s, std::slice::from_ref(&s.addr), clients, members, run_for);
+}
+
+/// The concurrency suite on the database of `s`, its clients spread over the
+/// servers at `addrs` (client `c` talks to `addrs[c % n]` and sends its
+/// replays of an Idempotency-Key to the next one; the drain and the balance
+/// checks take the servers in turn).
+pub fn concurrency_on(
+    s: &Server,
+    addrs: &[String],
+    clients: usize,
+    members: usize,
+    run_for: Duration,
+) {
+    let mut report = Report::new("concurrency");
     let staff = s.token(&["--staff"]);
-    let addr = s.addr.clone();
+    let addr = addrs[0].clone();
+    let server_of = |i: usize| addrs[i % addrs.len()].clone();
     let class = post(
         &addr,
         "class_create",
@@ -341,8 +356,9 @@ pub fn concurrency(clients: usize, members: usize, run_for: Duration) {
     let class = id_of(&class).unwrap();
     let member_ids = make_members(&addr, &staff, members, "racer");
     report.say(format!(
-        "{clients} clients for {:.0}s on {members} members, class {class} priced 10.00, server {addr}",
-        run_for.as_secs_f64()
+        "{clients} clients for {:.0}s on {members} members, class {class} priced 10.00, servers {}",
+        run_for.as_secs_f64(),
+        addrs.join(", ")
     ));
 
     let orders: Arc<Mutex<Vec<i64>>> = Arc::default();
@@ -351,10 +367,13 @@ pub fn concurrency(clients: usize, members: usize, run_for: Duration) {
     let handles: Vec<_> = (0..clients)
         .map(|c| {
             let (addr, staff, orders, member_ids) =
-                (addr.clone(), staff.clone(), orders.clone(), member_ids.clone());
+                (server_of(c), staff.clone(), orders.clone(), member_ids.clone());
+            let next_addr = server_of(c + 1);
             std::thread::spawn(move || {
                 let mut rng = Rng::new(c as u64 + 1);
                 let mut http = Http::new(&addr, Duration::from_secs(30));
+                // replays go to the next server: the stored answer is in the database
+                let mut next = Http::new(&next_addr, Duration::from_secs(30));
                 let mut log = RaceLog::default();
                 let mut n = 0;
                 while Instant::now() < deadline {
@@ -436,7 +455,7 @@ pub fn concurrency(clients: usize, members: usize, run_for: Duration) {
                             log.payments.push((id.expect("payment id"), member));
                             if rng.chance(15) {
                                 // the same request again: the first answer, replayed
-                                let again = http.post(function, &staff, &body, &extra);
+                                let again = next.post(function, &staff, &body, &extra);
                                 log.sent.add(format!("{function} (replay)"));
                                 match again {
                                     Ok(a) if a.body == r.body && a.header("idempotency-replayed") == Some("true") => {
@@ -522,7 +541,8 @@ pub fn concurrency(clients: usize, members: usize, run_for: Duration) {
     .map(|r| (r[0].clone().unwrap().parse().unwrap(), r[1].clone().unwrap()))
     .collect();
     let mut drain = Tally::default();
-    for (order, state) in &open {
+    for (i, (order, state)) in open.iter().enumerate() {
+        let addr = server_of(i);
         let body = format!(r#"{{"order_id":{order}}}"#);
         let mut confirmed = state == "confirmed";
         if !confirmed {
@@ -654,7 +674,8 @@ pub fn concurrency(clients: usize, members: usize, run_for: Duration) {
     .collect();
     let mut money_ok = true;
     let mut lines = Vec::new();
-    for m in &member_ids {
+    for (i, m) in member_ids.iter().enumerate() {
+        let addr = server_of(i);
         let paid = 10 * acked.values().filter(|x| *x == m).count() as i64;
         let spent = spent_by.get(m).copied().unwrap_or(0);
         let b = get(

@@ -15,7 +15,9 @@ declare
                                   'invoice_counter', 'job_schedule', 'membership_status_rule', 'message_template',
                                   'parameter_type', 'payment_method', 'setting', 'setting_type', 'subscription_parameter_template',
                                   'subscription_rule'];
-    v_refusing regproc[] := array['dues.forbid_delete', 'dues.ledger_immutable', 'dues.ledger_account_guard']::regproc[];
+    -- the guards of the payment notifications refuse every delete but jobs.cleanup's of messages without effect
+    v_refusing regproc[] := array['dues.forbid_delete', 'dues.ledger_immutable', 'dues.ledger_account_guard',
+                                  'dues.ipn_message_guard_delete', 'dues.ipn_log_guard_delete']::regproc[];
 begin
     return next is_empty(
         format($q$select c.relname::text

@@ -98,3 +98,27 @@ begin
                            'an answer 23 hours old is still replayed');
 end
 $$;
+
+create or replace function tests.test_idempotency_claim__refuses_a_new_key_past_the_callers_limit()
+returns setof text
+language plpgsql
+as $$
+declare
+    v_owner text := 'fx owner ' || nextval('tests.fx_seq');
+    v_other text := 'fx owner ' || nextval('tests.fx_seq');
+begin
+    update dues.setting set value = '2' where name = 'idempotency_max_keys';
+    perform dues.idempotency_claim(v_owner, 'k1', 'h');
+    perform dues.idempotency_store(v_owner, 'k1', 200, '"one"');
+    perform dues.idempotency_claim(v_owner, 'k2', 'h');
+    return next throws_ok(format('select * from dues.idempotency_claim(%L, %L, %L)', v_owner, 'k3', 'h'), 'DU073',
+                          'this caller holds 2 live idempotency keys, the most it may', 'a third live key is refused');
+    return next results_eq(format('select * from dues.idempotency_claim(%L, %L, %L)', v_owner, 'k1', 'h'),
+                           $q$values (200, '"one"'::text)$q$, 'a retry with a key it holds still replays');
+    return next is_empty(format('select * from dues.idempotency_claim(%L, %L, %L)', v_other, 'k3', 'h'),
+                         'another caller has its own limit');
+    update dues.idempotency set created_at = now() - interval '25 hours' where owner = v_owner and key = 'k2';
+    return next is_empty(format('select * from dues.idempotency_claim(%L, %L, %L)', v_owner, 'k3', 'h'),
+                         'an expired key no longer counts');
+end
+$$;

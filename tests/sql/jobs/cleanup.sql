@@ -20,6 +20,21 @@ begin
                            'answers older than 24 hours are forgotten, newer ones kept');
     return next is((select count(*) from dues.access_nonce where device_id = v_device.id), 1::bigint, 'the recent nonce is kept');
     return next is((select count(*) from dues.access_log where device_id = v_device.id), 2::bigint, 'the access log is history: kept');
-    return next is(jobs.cleanup(now()) - 'now', '{"idempotency_deleted": 0, "nonces_deleted": 0}'::jsonb, 'running again deletes nothing');
+    return next is(jobs.cleanup(now()) - 'now', '{"idempotency_deleted": 0, "nonces_deleted": 0, "ipn_deleted": 0}'::jsonb, 'running again deletes nothing');
+end
+$$;
+
+create or replace function tests.test_cleanup__removes_payment_notifications_that_had_no_effect()
+returns setof text
+language plpgsql
+as $$
+declare
+    v_old bigint := (select id from dues.ipn_intake('junk'::bytea, '{}', 'fx sender ' || nextval('tests.fx_seq')));
+    v_new bigint := (select id from dues.ipn_intake('junk'::bytea, '{}', 'fx sender ' || nextval('tests.fx_seq')));
+begin
+    update dues.ipn_message set received_at = now() - interval '90 days 1 minute' where id = v_old;
+    return next ok((jobs.cleanup(now()) ->> 'ipn_deleted')::int >= 1, 'the summary counts them');
+    return next is((select array_agg(id) from dues.ipn_message where id in (v_old, v_new)), array[v_new],
+                   'older than ipn_junk_retention_days (90): removed; newer: kept');
 end
 $$;

@@ -1,0 +1,228 @@
+//! The command line as clap reads it. Defaults are the settings' own
+//! (`http::Settings`, `worker::Settings`), so they are written once.
+
+use crate::http::Settings as Serve;
+use crate::tap;
+use crate::worker::Settings as Worker;
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "dues",
+    version,
+    about = "Membership and subscription billing that lives inside PostgreSQL"
+)]
+pub struct Cli {
+    /// The database: a libpq URL or keyword string. Without it, dues uses its
+    /// embedded cluster under DUES_HOME.
+    #[arg(long, env = "DATABASE_URL", global = true, hide_env_values = true)]
+    pub database_url: Option<String>,
+
+    /// Folder of the embedded cluster.
+    #[arg(long, env = "DUES_HOME", default_value = ".dues", global = true)]
+    pub home: PathBuf,
+
+    /// Read migrations from DIR/sql and DIR/procs instead of the copy built
+    /// into dues (to try a migration without rebuilding).
+    #[arg(long, env = "DUES_MIGRATIONS", global = true, value_name = "DIR")]
+    pub migrations: Option<PathBuf>,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the api functions over HTTP (migrates first).
+    Serve(ServeArgs),
+    /// Apply pending migrations of sql/, then the changed files of procs/.
+    Migrate {
+        /// List applied and pending migrations and procs/ files instead.
+        #[arg(long, conflicts_with = "fingerprint")]
+        status: bool,
+        /// Print the database's schema (every function, table, type, trigger,
+        /// grant…) as text to compare two databases, instead of migrating.
+        #[arg(long)]
+        fingerprint: bool,
+    },
+    /// Run the pgTAP suites of tests/sql in a scratch database.
+    Test(TestArgs),
+    /// Check every PL/pgSQL function with plpgsql_check.
+    Lint,
+    /// Call an api function, as HTTP does, and print its JSON answer.
+    Call(CallArgs),
+    /// Deliver the outbox, verify payment notifications, run scheduled jobs.
+    Worker(WorkerArgs),
+    /// Background jobs.
+    Jobs {
+        #[command(subcommand)]
+        action: JobsAction,
+    },
+    /// Manage API tokens.
+    Token {
+        #[command(subcommand)]
+        action: TokenAction,
+    },
+    /// Write a consistent copy of the database (pg_dump) and its manifest into a new folder.
+    Backup {
+        /// The folder to write; default: dues-backup-<UTC time> here.
+        #[arg(long, value_name = "DIR")]
+        to: Option<PathBuf>,
+    },
+    /// Restore a backup into an empty database (--home or --database-url), migrate, compare.
+    Restore {
+        /// The backup's folder.
+        from: PathBuf,
+    },
+    /// Manage the embedded cluster.
+    Db {
+        #[command(subcommand)]
+        action: DbAction,
+    },
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, default_value_t = Serve::default().listen)]
+    pub listen: String,
+    /// Do not apply pending migrations at start.
+    #[arg(long)]
+    pub no_migrate: bool,
+    /// Database connections at most.
+    #[arg(long, default_value_t = Serve::default().pool.size)]
+    pub pool_size: usize,
+    /// Seconds a request waits for a free connection before a 503.
+    #[arg(long, default_value_t = Serve::default().pool.wait.as_secs_f64())]
+    pub pool_wait: f64,
+    /// Seconds a statement may run before a 504.
+    #[arg(long, default_value_t = Serve::default().pool.statement_timeout.as_secs_f64())]
+    pub statement_timeout: f64,
+    /// Largest request body in bytes (413 past it).
+    #[arg(long, default_value_t = Serve::default().body_limit)]
+    pub body_limit: usize,
+    /// Largest body of POST /webhooks/paypal in bytes (413 past it, nothing stored).
+    #[arg(long, default_value_t = Serve::default().paypal_body_limit)]
+    pub paypal_body_limit: usize,
+    /// Requests to /webhooks/paypal one client address may send per minute (429 past it; 0: no limit).
+    #[arg(long, default_value_t = Serve::default().paypal_rate)]
+    pub paypal_rate: u32,
+    /// The bearer token GET /metrics asks for (without it, /metrics is open).
+    #[arg(long, env = "DUES_METRICS_TOKEN", hide_env_values = true)]
+    pub metrics_token: Option<String>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct TestArgs {
+    /// Connections to spread test functions over.
+    #[arg(long, short, default_value_t = 4)]
+    pub jobs: usize,
+    /// Only test functions whose name matches this regular expression.
+    #[arg(long = "match", short)]
+    pub pattern: Option<String>,
+    /// Report format.
+    #[arg(long, value_enum, default_value = "tap")]
+    pub format: tap::Format,
+    /// Folder of the test files.
+    #[arg(long, default_value = "tests/sql")]
+    pub dir: PathBuf,
+    /// Longest one statement of a test may run, in seconds.
+    #[arg(long, default_value_t = 60)]
+    pub timeout: u64,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CallArgs {
+    /// The function of schema api.
+    pub name: String,
+    /// Arguments as name=value (PostgreSQL converts each value).
+    #[arg(value_name = "ARG=VALUE")]
+    pub args: Vec<String>,
+    /// Arguments as one JSON object instead.
+    #[arg(long, conflicts_with = "args")]
+    pub json: Option<String>,
+    /// Act as this member instead of staff.
+    #[arg(long, value_name = "ID")]
+    pub as_member: Option<i64>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct WorkerArgs {
+    /// Seconds to wait between rounds when there is nothing to do.
+    #[arg(long, default_value_t = Worker::default().poll.as_secs_f64())]
+    pub poll: f64,
+    /// Messages claimed per round.
+    #[arg(long, default_value_t = Worker::default().batch)]
+    pub batch: i32,
+    /// Where e-mail goes: smtp://[user:pass@]host[:port][?tls=required] or smtps://…
+    #[arg(
+        long,
+        env = "DUES_SMTP_URL",
+        default_value_t = Worker::default().smtp_url,
+        hide_env_values = true
+    )]
+    pub smtp_url: String,
+    /// Seconds one delivery may take.
+    #[arg(long, default_value_t = Worker::default().timeout.as_secs_f64())]
+    pub timeout: f64,
+    /// Run one round and exit.
+    #[arg(long)]
+    pub once: bool,
+    /// This worker's name in the leases it takes (default: host and pid).
+    #[arg(long)]
+    pub name: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum JobsAction {
+    /// Run one job once (for cron): jobs.NAME(now).
+    Run {
+        name: String,
+        /// The "now" the job runs at (a timestamp PostgreSQL understands); default: now.
+        #[arg(long, value_name = "TIMESTAMP")]
+        at: Option<String>,
+    },
+    /// The jobs there are and their schedule.
+    List,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TokenAction {
+    /// Create a token for a member or for staff; it is printed once.
+    Create {
+        #[arg(
+            long,
+            value_name = "ID",
+            conflicts_with = "staff",
+            required_unless_present = "staff"
+        )]
+        member: Option<i64>,
+        #[arg(long)]
+        staff: bool,
+        /// When it stops working (a timestamp PostgreSQL understands).
+        #[arg(long, value_name = "TIMESTAMP")]
+        expires: Option<String>,
+        /// A note on what the token is for.
+        #[arg(long)]
+        label: Option<String>,
+    },
+    /// Revoke a token by its id.
+    Revoke { id: i64 },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DbAction {
+    /// Where the database is and whether it runs.
+    Status,
+    /// Create and start the embedded cluster if needed.
+    Start,
+    /// Stop the embedded cluster (`dues serve` then leaves it stopped).
+    Stop {
+        /// Also remove its files, wherever they are, and DUES_HOME when nothing else is in it.
+        #[arg(long)]
+        remove: bool,
+    },
+    /// Print the connection string (for psql).
+    Url,
+}

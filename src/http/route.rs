@@ -1,0 +1,92 @@
+//! One request: its id, the endpoint it goes to, its log line and its count.
+
+use super::render::{self, Body};
+use super::server::State;
+use crate::api::ApiError;
+use hyper::body::Incoming;
+use hyper::header::HeaderValue;
+use hyper::{Method, Request, Response};
+use std::net::SocketAddr;
+use std::time::Instant;
+
+/// Answers one request.
+pub async fn handle(state: &State, req: Request<Incoming>, peer: SocketAddr) -> Response<Body> {
+    let started = Instant::now();
+    let given = req
+        .headers()
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok());
+    let request_id = state.request_id(given);
+    let method = req.method().clone();
+    let path = req.uri().path().to_string();
+    let (label, mut response) = route(state, req, peer, &request_id).await;
+    if let Ok(v) = HeaderValue::from_str(&request_id) {
+        response.headers_mut().insert("x-request-id", v);
+    }
+    let took = started.elapsed();
+    if !response.headers().contains_key("server-timing") {
+        // the endpoints that are not calls are one stage
+        let us = took.as_micros();
+        let timing = format!("total;dur={}.{:03}", us / 1000, us % 1000);
+        if let Ok(v) = HeaderValue::from_str(&timing) {
+            response.headers_mut().insert("server-timing", v);
+        }
+    }
+    let status = response.status().as_u16();
+    state.metrics.record(&label, status, took);
+    // as PostgREST does: every request at debug, a refusal at info, a failure at warn
+    let ms = took.as_secs_f64() * 1000.0;
+    match status {
+        500.. => {
+            tracing::warn!(%method, %path, function = %label, status, ms, request_id, "request")
+        }
+        400.. => {
+            tracing::info!(%method, %path, function = %label, status, ms, request_id, "request")
+        }
+        _ => tracing::debug!(%method, %path, function = %label, status, ms, request_id, "request"),
+    }
+    response
+}
+
+/// Picks the endpoint; returns the metrics label and the response.
+async fn route(
+    state: &State,
+    req: Request<Incoming>,
+    peer: SocketAddr,
+    request_id: &str,
+) -> (String, Response<Body>) {
+    let path = req.uri().path().to_string();
+    let (get, post) = (req.method() == Method::GET, req.method() == Method::POST);
+    match path.as_str() {
+        "/health" if get => ("(health)".into(), super::admin::health(state).await),
+        "/metrics" if get => ("(metrics)".into(), super::admin::metrics(state, &req)),
+        "/openapi.json" if get => (
+            "(openapi)".into(),
+            super::openapi::serve(state, &req, request_id).await,
+        ),
+        "/webhooks/paypal" if post => (
+            "(paypal)".into(),
+            super::webhooks::paypal(state, req, peer.ip()).await,
+        ),
+        "/access/check" if post => (
+            "(access)".into(),
+            super::webhooks::access_check(state, req, request_id).await,
+        ),
+        "/health" | "/metrics" | "/openapi.json" | "/webhooks/paypal" | "/access/check" => {
+            ("(other)".into(), render::error(&ApiError::Method))
+        }
+        p if p.starts_with("/rpc/") => {
+            let name = p.trim_start_matches("/rpc/");
+            let label = if state.live.catalog().functions.contains_key(name) {
+                name.to_string()
+            } else {
+                "(unknown)".into()
+            };
+            (label, super::rpc::rpc(state, req, name, request_id).await)
+        }
+        _ => (
+            "(other)".into(),
+            render::error(&ApiError::NoEndpoint(path.clone())),
+        ),
+    }
+}

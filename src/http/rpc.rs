@@ -1,0 +1,204 @@
+//! `POST /rpc/{name}` and `GET /rpc/{name}`, one short function per stage
+//! (PostgREST's `postgrestResponse`): request → caller → plan → connection →
+//! execute → render, each timed into `Server-Timing`. Nothing that can be
+//! refused without the database waits for a connection.
+
+use super::render::{self, Body};
+use super::request;
+use super::server::State;
+use super::timing::Timing;
+use crate::api::caller::{Known, ANONYMOUS};
+use crate::api::execute::{self, Checked, Context};
+use crate::api::live::Live;
+use crate::api::{plan, Acting, Answer, ApiError, Caller, Catalog, Identity, Plan};
+use crate::pool::PoolError;
+use hyper::body::Incoming;
+use hyper::header::HeaderValue;
+use hyper::{Request, Response};
+use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime};
+
+/// Answers one call, with its `Server-Timing`.
+pub async fn rpc(
+    state: &State,
+    req: Request<Incoming>,
+    name: &str,
+    request_id: &str,
+) -> Response<Body> {
+    let mut timing = Timing::start();
+    let mut response = match stages(state, req, name, request_id, &mut timing).await {
+        Ok(answer) => render::answer(answer),
+        Err(e) => render::error(&e),
+    };
+    timing.lap("render");
+    state.metrics.record_stages(&timing.stages);
+    if let Ok(v) = HeaderValue::from_str(&timing.header()) {
+        response.headers_mut().insert("server-timing", v);
+    }
+    response
+}
+
+async fn stages(
+    state: &State,
+    req: Request<Incoming>,
+    name: &str,
+    request_id: &str,
+    t: &mut Timing,
+) -> Result<Answer, ApiError> {
+    // each stage is timed, whether it passes or refuses
+    let parsed = match request::caller(req.headers()) {
+        Ok(caller) => request::call(req, name, state.settings.body_limit)
+            .await
+            .map(|call| (caller, call)),
+        Err(e) => Err(e),
+    };
+    t.lap("request");
+    let (caller, call) = parsed?;
+    let catalog = state.live.catalog();
+    let identified = identify(state, &caller, &catalog, name, request_id).await;
+    t.lap("caller");
+    let (role, acting) = identified?;
+    let planned = plan::plan(&catalog, &role, &call);
+    t.lap("plan");
+    let (result, pool, db) = run(state, catalog, caller, acting, planned?, request_id).await;
+    t.add("pool", pool);
+    t.add("db", db);
+    result
+}
+
+/// The caller stage: the role a call runs under, and how it is to act. A
+/// token seen less than a second ago is trusted; one seen before is checked
+/// in the call's own transaction; a new one is looked up first (unless the
+/// function does not exist for anyone).
+async fn identify(
+    state: &State,
+    caller: &Caller,
+    catalog: &Catalog,
+    name: &str,
+    request_id: &str,
+) -> Result<(String, Acting), ApiError> {
+    let Caller::Token(hash) = caller else {
+        return Ok((ANONYMOUS.into(), Acting::Trusted(Identity::anonymous())));
+    };
+    match state.live.tokens.known(hash) {
+        Known::Trusted(who) => Ok((who.role.clone(), Acting::Trusted(who))),
+        Known::Stale(who) => Ok((who.role, Acting::Check(hash.clone()))),
+        Known::Unknown if catalog.function(name).is_none() => {
+            Ok((String::new(), Acting::Check(hash.clone())))
+        }
+        Known::Unknown => {
+            let who = lookup(state, catalog, hash, request_id).await?;
+            Ok((who.role.clone(), Acting::Trusted(who)))
+        }
+    }
+}
+
+/// Asks the database who a token is (`dues.token_identity`), and remembers it.
+pub async fn lookup(
+    state: &State,
+    catalog: &Catalog,
+    hash: &str,
+    request_id: &str,
+) -> Result<Identity, ApiError> {
+    let asked = Instant::now();
+    let fail = |e| execute::db_error(e, catalog, true, request_id);
+    let client = crate::pool::operator(&state.pool)
+        .await
+        .map_err(|e| match e {
+            crate::pool::OperatorError::Pool(e) => pool_error(e),
+            crate::pool::OperatorError::Db(e) => fail(e),
+        })?;
+    let row = client
+        .query_one(
+            "select role, member_id, actor, expires_at from dues.token_identity($1)",
+            &[&hash],
+        )
+        .await
+        .map_err(|e| {
+            state.live.tokens.forget(hash);
+            fail(e)
+        })?;
+    let who = Identity {
+        role: row.get(0),
+        member_id: row.get(1),
+        actor: row.get(2),
+    };
+    let expires_at: Option<SystemTime> = row.get(3);
+    state
+        .live
+        .tokens
+        .confirm(hash, who.clone(), expires_at, asked);
+    Ok(who)
+}
+
+/// The connection and execute stages. A call that is one statement (its
+/// caller is the one the connection's session acts for) runs here: dropped
+/// by hyper when its client goes away, it leaves nothing open. Any other runs
+/// in a task of its own, so that it ends (commit or rollback) even when its
+/// client goes away: a call dropped between two of its statements would
+/// return its connection to the pool inside an open transaction. Returns the
+/// time waited for the connection and the time the call took.
+async fn run(
+    state: &State,
+    catalog: Arc<Catalog>,
+    caller: Caller,
+    acting: Acting,
+    plan: Plan,
+    request_id: &str,
+) -> (Result<Answer, ApiError>, Duration, Duration) {
+    let started = Instant::now();
+    let mut conn = match state.pool.get().await {
+        Ok(c) => c,
+        Err(e) => return (Err(pool_error(e)), started.elapsed(), Duration::ZERO),
+    };
+    let connected = Instant::now();
+    let result = if execute::one_statement(&conn, &acting, &plan) {
+        let ctx = Context {
+            catalog: &catalog,
+            caller: &caller,
+            request_id,
+        };
+        let result = execute::execute(&mut conn, &ctx, &acting, &plan).await;
+        remember(&state.live, &caller, &result);
+        result
+    } else {
+        let (live, id) = (state.live.clone(), request_id.to_string());
+        let task = tokio::spawn(async move {
+            let ctx = Context {
+                catalog: &catalog,
+                caller: &caller,
+                request_id: &id,
+            };
+            let result = execute::execute(&mut conn, &ctx, &acting, &plan).await;
+            remember(&live, &caller, &result);
+            result
+        });
+        task.await.unwrap_or_else(|e| {
+            tracing::error!(request_id, error = %e, "request task failed");
+            Err(ApiError::Internal(request_id.to_string()))
+        })
+    };
+    let answer = result.map(|(answer, _)| answer);
+    (answer, connected - started, connected.elapsed())
+}
+
+/// What the database said of the caller's token: valid (who it is), or not.
+fn remember(live: &Live, caller: &Caller, result: &Result<(Answer, Option<Checked>), ApiError>) {
+    let Caller::Token(hash) = caller else {
+        return;
+    };
+    match result {
+        Ok((_, Some(c))) => live
+            .tokens
+            .confirm(hash, c.identity.clone(), c.expires_at, c.asked),
+        Err(e) if e.code().starts_with("28") => live.tokens.forget(hash),
+        _ => {}
+    }
+}
+
+pub fn pool_error(e: PoolError) -> ApiError {
+    match e {
+        PoolError::Timeout(_) => ApiError::Busy,
+        other => ApiError::Unavailable(other.to_string()),
+    }
+}

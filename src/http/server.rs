@@ -1,0 +1,221 @@
+//! `dues serve`: its settings, what every request shares, and the accept
+//! loop (HTTP/1.1 with keep-alive, a header timeout). Graceful shutdown on
+//! SIGTERM or SIGINT: stop accepting, finish requests in flight, close the pool.
+
+use super::limit::Limiter;
+use super::metrics::Metrics;
+use crate::api::live::{self, Live};
+use crate::database::Database;
+use crate::error::{Error, Result};
+use crate::pool::{Pool, PoolSettings};
+use hyper_util::rt::{TokioIo, TokioTimer};
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::net::{TcpListener, TcpStream};
+
+/// How `dues serve` is tuned.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Settings {
+    pub listen: String,
+    pub pool: PoolSettings,
+    /// Largest request body, in bytes (413 past it).
+    pub body_limit: usize,
+    /// How long a client may take to send its request headers.
+    pub header_timeout: Duration,
+    /// Largest body of `POST /webhooks/paypal`, in bytes (413 past it, nothing stored).
+    pub paypal_body_limit: usize,
+    /// Requests to `/webhooks/paypal` one client address may send per minute (429 past it).
+    pub paypal_rate: u32,
+    /// The bearer token `GET /metrics` asks for (none: open).
+    pub metrics_token: Option<String>,
+    /// How often expired idempotency answers are removed.
+    pub expire_every: Duration,
+}
+
+impl Default for Settings {
+    fn default() -> Settings {
+        Settings {
+            listen: "127.0.0.1:8080".into(),
+            pool: PoolSettings::default(),
+            body_limit: 1 << 20,
+            header_timeout: Duration::from_secs(10),
+            paypal_body_limit: 32 << 10,
+            paypal_rate: 600,
+            metrics_token: None,
+            expire_every: Duration::from_secs(3600),
+        }
+    }
+}
+
+/// What every request shares.
+pub struct State {
+    pub pool: Pool,
+    /// Verifies payment notifications right after they are stored.
+    pub http_client: reqwest::Client,
+    pub live: Arc<Live>,
+    pub metrics: Metrics,
+    pub settings: Settings,
+    /// Requests to `/webhooks/paypal` per client address.
+    pub paypal_limiter: Limiter,
+    next_id: AtomicU64,
+    id_prefix: String,
+}
+
+impl State {
+    /// A request id: the client's own `X-Request-Id` when it is sensible, else one of ours.
+    pub fn request_id(&self, given: Option<&str>) -> String {
+        match given
+            .filter(|v| !v.is_empty() && v.len() <= 200 && v.chars().all(|c| c.is_ascii_graphic()))
+        {
+            Some(id) => id.to_string(),
+            None => format!(
+                "{}-{}",
+                self.id_prefix,
+                self.next_id.fetch_add(1, Ordering::Relaxed)
+            ),
+        }
+    }
+}
+
+/// Serves until SIGTERM or SIGINT.
+pub async fn serve(db: &Database, settings: Settings) -> Result<()> {
+    raise_open_files_limit();
+    let listener = TcpListener::bind(&settings.listen)
+        .await
+        .map_err(|e| Error::Usage(format!("cannot listen on {}: {e}", settings.listen)))?;
+    let state = Arc::new(State {
+        pool: crate::pool::pool(db, &settings.pool)?,
+        http_client: reqwest::Client::builder()
+            .timeout(Duration::from_secs(30))
+            .build()
+            .map_err(|e| Error::Failed(format!("HTTP client: {e}")))?,
+        live: Arc::new(Live::default()),
+        metrics: Metrics::default(),
+        paypal_limiter: Limiter::new(settings.paypal_rate, Duration::from_secs(60)),
+        next_id: AtomicU64::new(1),
+        id_prefix: format!(
+            "{:x}",
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_secs())
+                .unwrap_or(0)
+        ),
+        settings: settings.clone(),
+    });
+    state.live.refresh(&state.pool).await?;
+    tokio::spawn(live::listen(
+        db.clone(),
+        state.pool.clone(),
+        state.live.clone(),
+    ));
+    tokio::spawn(expire_idempotency(state.clone()));
+    tracing::info!(listen = %settings.listen, database = %db.describe(), "serving");
+    let local = listener
+        .local_addr()
+        .map(|a| a.to_string())
+        .unwrap_or_default();
+    println!("dues serving http://{local} on {}", db.describe());
+    accept_until_signal(&listener, &state).await;
+    state.pool.close();
+    tracing::info!("stopped");
+    Ok(())
+}
+
+/// Accepts connections until SIGTERM or SIGINT, then lets those in flight finish (30 s at most).
+async fn accept_until_signal(listener: &TcpListener, state: &Arc<State>) {
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    let mut shutdown = std::pin::pin!(crate::signals::shutdown());
+    loop {
+        tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok((stream, peer)) => serve_connection(&graceful, state, stream, peer),
+                Err(e) => {
+                    // out of file descriptors and the like: wait instead of spinning
+                    tracing::warn!(error = %e, "accept failed");
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                }
+            },
+            _ = &mut shutdown => break,
+        }
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+    if tokio::time::timeout(Duration::from_secs(30), graceful.shutdown())
+        .await
+        .is_err()
+    {
+        tracing::warn!("requests still in flight after 30s; closing");
+    }
+}
+
+fn serve_connection(
+    graceful: &hyper_util::server::graceful::GracefulShutdown,
+    state: &Arc<State>,
+    stream: TcpStream,
+    peer: SocketAddr,
+) {
+    let _ = stream.set_nodelay(true);
+    let header_timeout = state.settings.header_timeout;
+    let state = state.clone();
+    let service = hyper::service::service_fn(move |req| {
+        let state = state.clone();
+        async move { Ok::<_, std::convert::Infallible>(super::route::handle(&state, req, peer).await) }
+    });
+    let conn = hyper::server::conn::http1::Builder::new()
+        .timer(TokioTimer::new())
+        .header_read_timeout(header_timeout)
+        .keep_alive(true)
+        .serve_connection(TokioIo::new(stream), service);
+    let conn = graceful.watch(conn);
+    tokio::spawn(async move {
+        if let Err(e) = conn.await {
+            tracing::debug!(error = %e, "connection ended");
+        }
+    });
+}
+
+/// Removes expired idempotency answers at start and then every
+/// `expire_every`, so that they go even where no worker runs.
+async fn expire_idempotency(state: Arc<State>) {
+    loop {
+        let expired = async {
+            let client = crate::pool::operator(&state.pool).await?;
+            let row = client
+                .query_one("select dues.idempotency_expire(now())", &[])
+                .await?;
+            Ok::<i32, Error>(row.get(0))
+        }
+        .await;
+        match expired {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(removed = n, "expired idempotency answers removed"),
+            Err(e) => tracing::warn!(error = %e, "expired idempotency answers not removed"),
+        }
+        tokio::time::sleep(state.settings.expire_every).await;
+    }
+}
+
+/// Raises the soft limit of open files to the hard one. Every client
+/// connection is a file: with the usual default of 1 024, a thousand idle
+/// clients plus the pool's connections would leave no file for a new client
+/// (accept fails until idle clients time out).
+fn raise_open_files_limit() {
+    use nix::sys::resource::{getrlimit, setrlimit, Resource, RLIM_INFINITY};
+    let Ok((soft, hard)) = getrlimit(Resource::RLIMIT_NOFILE) else {
+        return;
+    };
+    // an unlimited hard limit is not a valid soft limit for open files
+    let want = if hard == RLIM_INFINITY {
+        soft.max(1 << 20)
+    } else {
+        hard
+    };
+    if soft >= want {
+        return;
+    }
+    match setrlimit(Resource::RLIMIT_NOFILE, want, hard) {
+        Ok(()) => tracing::debug!(from = soft, to = want, "raised the limit of open files"),
+        Err(e) => tracing::warn!(soft, hard, error = %e, "could not raise the limit of open files"),
+    }
+}

@@ -1,0 +1,160 @@
+//! The connection pool (deadpool) of `dues serve`, `dues call` and `dues
+//! worker`: connections to the target with the statement time limit and a
+//! bounded wait, each remembering what its session acts as (`Session`), so
+//! that a call by the caller a connection already acts for is one statement.
+
+use crate::api::caller::Identity;
+use crate::database::Database;
+use crate::error::{Error, Result};
+use deadpool::managed::{self, Metrics, RecycleResult};
+use deadpool_postgres::{ClientWrapper, ManagerConfig, RecyclingMethod};
+use std::time::Duration;
+
+/// How the pool is tuned.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PoolSettings {
+    /// Connections the pool keeps at most.
+    pub size: usize,
+    /// How long a request waits for a connection before a 503.
+    pub wait: Duration,
+    /// Longest a statement may run before a 504.
+    pub statement_timeout: Duration,
+}
+
+impl Default for PoolSettings {
+    fn default() -> PoolSettings {
+        PoolSettings {
+            size: 32,
+            wait: Duration::from_secs(5),
+            statement_timeout: Duration::from_secs(30),
+        }
+    }
+}
+
+/// What the session of a connection acts as, for every transaction that does
+/// not choose otherwise.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Session {
+    /// dues itself, the user it connects as: a new connection, or after a reset.
+    Operator,
+    /// A caller (`dues.session_set`), with read-only transactions or not.
+    Caller(Identity, bool),
+    /// Not known (a change whose transaction failed): reset before use.
+    Unknown,
+}
+
+/// One pooled connection and what its session acts as.
+pub struct Connection {
+    pub client: ClientWrapper,
+    pub session: Session,
+}
+
+impl std::ops::Deref for Connection {
+    type Target = ClientWrapper;
+    fn deref(&self) -> &ClientWrapper {
+        &self.client
+    }
+}
+
+impl Connection {
+    /// Makes the session act as dues itself again (RESET ALL, RESET ROLE).
+    pub async fn as_operator(&mut self) -> std::result::Result<(), tokio_postgres::Error> {
+        if self.session != Session::Operator {
+            self.session = Session::Unknown;
+            self.client.batch_execute("reset all; reset role").await?;
+            self.session = Session::Operator;
+        }
+        Ok(())
+    }
+}
+
+/// deadpool-postgres' manager, with each connection's session.
+pub struct Manager {
+    inner: deadpool_postgres::Manager,
+}
+
+impl Manager {
+    /// Forgets every connection's prepared statements (the catalog changed).
+    pub fn clear_statements(&self) {
+        self.inner.statement_caches.clear();
+    }
+}
+
+impl managed::Manager for Manager {
+    type Type = Connection;
+    type Error = tokio_postgres::Error;
+
+    async fn create(&self) -> std::result::Result<Connection, tokio_postgres::Error> {
+        let client = managed::Manager::create(&self.inner).await?;
+        Ok(Connection {
+            client,
+            session: Session::Operator,
+        })
+    }
+
+    async fn recycle(&self, c: &mut Connection, metrics: &Metrics) -> RecycleResult<Self::Error> {
+        managed::Manager::recycle(&self.inner, &mut c.client, metrics).await
+    }
+
+    fn detach(&self, c: &mut Connection) {
+        managed::Manager::detach(&self.inner, &mut c.client)
+    }
+}
+
+pub type Pool = managed::Pool<Manager>;
+pub type Pooled = managed::Object<Manager>;
+pub type PoolError = managed::PoolError<tokio_postgres::Error>;
+
+/// A pool of connections to the target, each with the statement time limit.
+pub fn pool(db: &Database, settings: &PoolSettings) -> Result<Pool> {
+    let mut config = db.config().clone();
+    let options = format!(
+        "{} -c statement_timeout={}",
+        config.get_options().unwrap_or(""),
+        settings.statement_timeout.as_millis()
+    );
+    config.options(options.trim());
+    let inner = deadpool_postgres::Manager::from_config(
+        config,
+        tokio_postgres::NoTls,
+        ManagerConfig {
+            recycling_method: RecyclingMethod::Fast,
+        },
+    );
+    Pool::builder(Manager { inner })
+        .max_size(settings.size)
+        // the connection used last, whose backend's caches are warm (and whose
+        // session most likely acts for the caller again)
+        .queue_mode(managed::QueueMode::Lifo)
+        .wait_timeout(Some(settings.wait))
+        .create_timeout(Some(crate::database::CONNECT_TIMEOUT))
+        .recycle_timeout(Some(Duration::from_secs(5)))
+        .runtime(deadpool::Runtime::Tokio1)
+        .build()
+        .map_err(|e| Error::Failed(format!("cannot build the connection pool: {e}")))
+}
+
+/// A connection that acts as dues itself.
+pub async fn operator(pool: &Pool) -> std::result::Result<Pooled, OperatorError> {
+    let mut c = pool.get().await?;
+    c.as_operator().await?;
+    Ok(c)
+}
+
+/// Why no connection acting as dues itself could be had.
+#[derive(Debug, thiserror::Error)]
+pub enum OperatorError {
+    #[error("no database connection: {0}")]
+    Pool(#[from] PoolError),
+    #[error("{}", crate::error::describe_pg(.0))]
+    Db(#[from] tokio_postgres::Error),
+}
+
+impl From<OperatorError> for Error {
+    fn from(e: OperatorError) -> Error {
+        match e {
+            OperatorError::Db(e) => Error::Db(e),
+            other => Error::Failed(other.to_string()),
+        }
+    }
+}
