@@ -197,36 +197,49 @@ create type dues.member_provider_ref_view as (
     ended_by   text
 );
 
--- Secrets: names that say secret or key, write-only (never shown back by the api, never logged); empty: not set, and
--- deliveries are stored and answered 503 until it is.
-insert into dues.setting (name, value) values
-    ('stripe_webhook_secret', ''),
-    ('stripe_webhook_tolerance_seconds', '300'),
-    ('gocardless_webhook_secret', ''),
-    ('gocardless_api_key', ''),
-    ('gocardless_api_url', 'https://api.gocardless.com'),
-    ('paypal_webhook_key', ''),
-    ('paypal_cert_hosts', '*.paypal.com'),
-    ('webhook_verify_lease_seconds', '120'),
-    ('webhook_verify_backoff_seconds', '60'),
-    ('webhook_verify_backoff_max_seconds', '21600')
+-- Secrets: names that say secret or key, so write-only (never shown back by the api, never logged); empty: not set,
+-- and deliveries are stored and answered 503 until it is.
+insert into dues.setting (name, value, type, minimum, maximum, optional, description) values
+    ('stripe_webhook_secret', '', 'text', null, null, true,
+     'The signing secret of the Stripe webhook endpoint, the whole whsec_ text (empty: Stripe webhooks are stored, not verified)'),
+    ('stripe_webhook_tolerance_seconds', '300', 'integer', 1, 86400, false,
+     'How much older than its delivery the timestamp of a Stripe signature may be, in seconds'),
+    ('gocardless_webhook_secret', '', 'text', null, null, true,
+     'The secret of the GoCardless webhook endpoint (empty: GoCardless webhooks are stored, not verified)'),
+    ('gocardless_api_key', '', 'text', null, null, true,
+     'A GoCardless access token (read-only is enough), to read the payments, mandates and customers events name'),
+    ('gocardless_api_url', 'https://api.gocardless.com', 'url', null, null, false,
+     'The GoCardless API: https://api.gocardless.com, or https://api-sandbox.gocardless.com'),
+    ('paypal_webhook_key', '', 'text', null, null, true,
+     'The Webhook ID PayPal shows for the /webhooks/paypal-rest endpoint (empty: PayPal webhooks are stored, not verified)'),
+    ('paypal_cert_hosts', '*.paypal.com', 'text', null, null, false,
+     'Where PayPal''s signing certificates may be fetched from: hosts over HTTPS (*.paypal.com: any host under it), or scheme://host:port'),
+    ('webhook_verify_lease_seconds', '120', 'integer', 1, 86400, false,
+     'How long a webhook delivery is left to the process verifying it before a worker may take it, in seconds'),
+    ('webhook_verify_backoff_seconds', '60', 'integer', 1, 86400, false,
+     'Wait before verifying a webhook delivery again (or asking a provider''s API again) after a failure, in seconds (doubled each time)'),
+    ('webhook_verify_backoff_max_seconds', '21600', 'integer', 1, 604800, false,
+     'Longest wait between two verifications of a webhook delivery, in seconds')
 on conflict do nothing;
 
 insert into dues.job_schedule (job, every, next_run_at) values
     ('webhook_rematch', '1 hour', now())
 on conflict do nothing;
 
--- The messages of failures and cancellations name their provider (PayPal for IPN); a template a DBA changed stays as it is.
+-- The messages of failures and cancellations name the processor that reports them (PayPal for IPN); a template a DBA
+-- changed keeps its text.
 update dues.message_template
-   set subject = 'Did you mean to cancel your membership?',
-       body_text = E'Dear {{name}},\n\n{{provider}} tells us your subscription ({{subscr_id}}) was cancelled. If this was a mistake, '
+   set placeholders = array_append(placeholders, 'processor')
+ where name in ('subscr_cancel_confirm', 'payment_failed') and not 'processor' = any (placeholders);
+update dues.message_template
+   set body_text = E'Dear {{name}},\n\n{{processor}} tells us your subscription ({{subscr_id}}) was cancelled. If this was a mistake, '
                    'please subscribe again; if not, thank you for having been a member. Your access stays until your paid time runs out.\n'
  where name = 'subscr_cancel_confirm'
    and body_text = E'Dear {{name}},\n\nPayPal tells us you cancelled your subscription ({{subscr_id}}). If this was a mistake, '
                    'please subscribe again; if not, thank you for having been a member. Your access stays until your paid time runs out.\n';
 update dues.message_template
-   set body_text = E'Dear {{name}},\n\n{{provider}} could not collect your membership payment ({{subscr_id}}). Please check your '
-                   '{{provider}} account.\n'
+   set body_text = E'Dear {{name}},\n\n{{processor}} could not collect your membership payment ({{subscr_id}}). Please check your '
+                   '{{processor}} account.\n'
  where name = 'payment_failed'
    and body_text = E'Dear {{name}},\n\nPayPal could not collect your membership payment ({{subscr_id}}). Please check your PayPal account.\n';
 

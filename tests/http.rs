@@ -1,6 +1,7 @@
 //! The HTTP API over real HTTP on loopback: response shapes, every error
 //! class, authentication and authorisation, idempotency, the subscription
-//! flow, catalog refresh after a migration, time limits and graceful shutdown.
+//! flow, the list convention and typed settings, catalog refresh after a
+//! migration, time limits and graceful shutdown.
 
 mod common;
 
@@ -292,7 +293,10 @@ fn responses_have_their_shapes_and_bad_requests_are_4xx() {
     assert!(doc["paths"]["/rpc/register_payment"]["get"].is_null());
     let public = get(a, "/openapi.json", None).json();
     let public_paths: Vec<&String> = public["paths"].as_object().unwrap().keys().collect();
-    assert_eq!(public_paths, vec!["/rpc/rule_list"]);
+    assert_eq!(
+        public_paths,
+        vec!["/rpc/class_get", "/rpc/class_list", "/rpc/rule_list"]
+    );
 
     let metrics = get(a, "/metrics", None).body;
     assert!(
@@ -938,4 +942,84 @@ fn a_revoked_token_is_refused_within_a_second() {
         .status,
         401
     );
+}
+
+#[test]
+fn lists_page_by_limit_and_after_and_settings_refuse_what_does_not_fit() {
+    let s = Server::start("lists");
+    let a = &s.addr;
+    let staff = s.token(&["--staff"]);
+    let mut ids = Vec::new();
+    for i in 0..3 {
+        let m = post(
+            a,
+            "member_create",
+            Some(&staff),
+            &format!(r#"{{"name":"Lister {i}","email":"lister{i}@example.org"}}"#),
+        );
+        assert_eq!(m.status, 200, "{}", m.body);
+        ids.push(m.json()["id"].as_i64().unwrap());
+    }
+    // newest first, a page at a time, by GET with a query string
+    let page = get(a, "/rpc/member_list?q=LISTER&limit=2", Some(&staff));
+    assert_eq!(page.status, 200, "{}", page.body);
+    let got: Vec<i64> = page
+        .json()
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(got, vec![ids[2], ids[1]]);
+    let next = get(
+        a,
+        &format!("/rpc/member_list?q=lister&limit=2&after={}", ids[1]),
+        Some(&staff),
+    );
+    let got: Vec<i64> = next
+        .json()
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(got, vec![ids[0]]);
+    // arguments outside the convention are 400s
+    for (path, code) in [
+        ("/rpc/member_list?limit=0", "DU300"),
+        ("/rpc/member_list?limit=501", "DU300"),
+        ("/rpc/member_list?after=0", "DU301"),
+    ] {
+        let r = get(a, path, Some(&staff));
+        assert_eq!(r.status, 400, "{path}: {}", r.body);
+        assert_eq!(r.json()["code"], code, "{path}");
+    }
+    let r = get(a, "/rpc/member_list?after=last", Some(&staff));
+    assert_eq!(r.status, 400, "a malformed after: {}", r.body);
+    // a setting that does not fit its type: 400, naming it and what it expects, nothing changed
+    let r = post(
+        a,
+        "setting_set",
+        Some(&staff),
+        r#"{"name":"standing_suspend_days","value":"soon"}"#,
+    );
+    assert_eq!(r.status, 400, "{}", r.body);
+    assert_eq!(r.json()["code"], "DU303");
+    let message = r.json()["message"].as_str().unwrap().to_string();
+    assert!(
+        message.contains("standing_suspend_days") && message.contains("whole number"),
+        "{message}"
+    );
+    let settings = get(a, "/rpc/setting_list", Some(&staff)).json();
+    let suspend = settings
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["name"] == "standing_suspend_days")
+        .unwrap();
+    assert_eq!(suspend["value"], "90");
+    // anyone may list the open classes; nobody without a token lists members
+    let open = get(a, "/rpc/class_list", None);
+    assert_eq!(open.status, 200, "{}", open.body);
+    assert_eq!(get(a, "/rpc/member_list", None).status, 404);
 }

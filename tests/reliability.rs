@@ -839,6 +839,7 @@ fn bobs_records(
     staff: &str,
     bob: i64,
     order: i64,
+    payment: i64,
 ) -> std::collections::BTreeMap<&'static str, i64> {
     let a = &s.addr;
     let call = |name: &str, body: String| -> serde_json::Value {
@@ -917,6 +918,7 @@ fn bobs_records(
     std::collections::BTreeMap::from([
         ("member_id", bob),
         ("order_id", order),
+        ("payment_id", payment),
         ("invoice_id", id(&invoices[0], "id")),
         ("class_subscription_id", id(&sub, "class_subscription_id")),
         ("contact_id", id(&contact, "id")),
@@ -958,8 +960,9 @@ fn another_members_data_is_refused_without_revealing_whether_it_exists() {
         &format!(r#"{{"member_id":{bob},"amount":"40.00"}}"#),
     );
     assert_eq!(pay.status, 200, "{}", pay.body);
+    let payment = pay.json()["id"].as_i64().unwrap();
     // a record of Bob's of every kind a member names by id
-    let records = bobs_records(&s, &staff, bob, order);
+    let records = bobs_records(&s, &staff, bob, order, payment);
     let ann_token = s.token(&["--member", &ann.to_string()]);
     let before = suites::fingerprint(&s.db.url);
 

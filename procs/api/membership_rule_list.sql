@@ -14,6 +14,6 @@ $$;
 comment on function api.membership_rule_list() is
 $$The membership status rules (docs/membership.md), active ones first by weight, highest first: status, start and end events with
 their offsets, weight, whether the status counts as membership, and the actions on entering it (reminder template, groups added
-and removed). A DBA changes them by editing dues.membership_status_rule. Staff only.$$;
+and removed). Add or change one with membership_rule_set. Staff only.$$;
 
 grant execute on function api.membership_rule_list() to dues_staff;

@@ -79,6 +79,10 @@ create or replace trigger period_amount_override_forbid_truncate before truncate
     for each statement execute function dues.forbid_delete();
 create or replace trigger charge_forbid_delete before update or delete on dues.charge
     for each row execute function dues.forbid_delete();
+create or replace trigger charge_cancellation_forbid_delete before update or delete on dues.charge_cancellation
+    for each row execute function dues.forbid_delete();
+create or replace trigger charge_cancellation_forbid_truncate before truncate on dues.charge_cancellation
+    for each statement execute function dues.forbid_delete();
 create or replace trigger charge_forbid_truncate before truncate on dues.charge
     for each statement execute function dues.forbid_delete();
 create or replace trigger invoice_forbid_delete before delete on dues.invoice

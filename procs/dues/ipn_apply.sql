@@ -1,7 +1,7 @@
 -- What a verified message means, decided from its fields: receiver and
 -- currency ours, the payer matched to one member (or the member staff named:
--- p_member_id), then by transaction type. A payer matched only through a
--- PayPal e-mail its member set itself after the message arrived, and a refund
+-- p_member_id), then by transaction type. A payer matched only through an
+-- e-mail or PayPal e-mail its member set itself after the message arrived, and a refund
 -- whose payer did not make the payment, are held for staff. Raises when
 -- something cannot be done (the caller records it as failed).
 create or replace function dues.ipn_apply(p_message dues.ipn_message, p_member_id bigint default null)
@@ -58,6 +58,14 @@ begin
                                               f ->> 'payer_email', v_member.id, v_member.paypal_email_confirmed_at),
                     v_member.id, null)::dues.ipn_outcome;
         end if;
+        -- nor does a member's own change of its e-mail (api.member_update)
+        if pg_catalog.lower(v_member.email) = pg_catalog.lower(pg_catalog.btrim(f ->> 'payer_email'))
+           and v_member.email_changed_by_member_at > p_message.received_at then
+            return ('held', pg_catalog.format('payer %s became the e-mail of member %s at %s, after this message arrived: '
+                                              'staff decides (ipn_reprocess with member_id)',
+                                              f ->> 'payer_email', v_member.id, v_member.email_changed_by_member_at),
+                    v_member.id, null)::dues.ipn_outcome;
+        end if;
     end if;
 
     -- refunds and reversals name the payment they take back, whatever their txn_type
@@ -94,7 +102,7 @@ begin
         when v_type = 'subscr_cancel' then
             perform dues.outbox_enqueue('email', 'subscr_cancel_confirm', v_member.email,
                 pg_catalog.jsonb_build_object('name', v_member.name, 'email', v_member.email, 'member_id', v_member.id,
-                                              'subscr_id', f ->> 'subscr_id', 'provider', 'PayPal'));
+                                              'subscr_id', f ->> 'subscr_id', 'processor', 'PayPal'));
             v_count := dues.board_notify('subscription cancelled',
                                          pg_catalog.format('%s cancelled the PayPal subscription %s. Access stays until the paid time runs out.',
                                                            v_member.name, f ->> 'subscr_id'),
@@ -105,7 +113,7 @@ begin
         when v_type = 'subscr_failed' then
             perform dues.outbox_enqueue('email', 'payment_failed', v_member.email,
                 pg_catalog.jsonb_build_object('name', v_member.name, 'email', v_member.email, 'member_id', v_member.id,
-                                              'subscr_id', f ->> 'subscr_id', 'provider', 'PayPal'));
+                                              'subscr_id', f ->> 'subscr_id', 'processor', 'PayPal'));
             v_count := dues.board_notify('subscription payment failed',
                                          pg_catalog.format('PayPal could not collect the payment of %s (subscription %s).',
                                                            v_member.name, f ->> 'subscr_id'),

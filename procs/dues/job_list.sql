@@ -1,11 +1,13 @@
--- The jobs: functions jobs.<name>(timestamptz) returning jsonb.
+-- The jobs: functions jobs.<name>(timestamptz) returning jsonb, with their schedule when they have one.
 create or replace function dues.job_list()
-returns table (job text, scheduled boolean, every interval, next_run_at timestamptz, last_finished_at timestamptz, last_error text)
+returns table (job text, scheduled boolean, every interval, cron text, enabled boolean, next_run_at timestamptz,
+               last_started_at timestamptz, last_finished_at timestamptz, last_result jsonb, last_error text)
 language sql
 stable
 set search_path = ''
 as $$
-    select p.proname::text, s.job is not null, s.every, s.next_run_at, s.last_finished_at, s.last_error
+    select p.proname::text, s.job is not null, s.every, s.cron, s.enabled, s.next_run_at, s.last_started_at,
+           s.last_finished_at, s.last_result, s.last_error
       from pg_catalog.pg_proc p
       left join dues.job_schedule s on s.job = p.proname
      where p.pronamespace = 'jobs'::regnamespace

@@ -1,4 +1,5 @@
 -- Bills a member's charges (setup fees, one-off charges) due on or before the horizon into the run's draft invoices; returns the lines.
+-- A cancelled charge is never billed (dues.charge_billable refuses its line anyway).
 create or replace function dues.member_bill_charges(p_member_id bigint, p_horizon date, p_run_id bigint)
 returns int
 language plpgsql
@@ -12,6 +13,7 @@ begin
         select c.*
           from dues.charge c
          where c.member_id = p_member_id and c.due_date <= p_horizon
+           and not exists (select from dues.charge_cancellation k where k.charge_id = c.id)
            and not exists (select from dues.invoice_line l where l.charge_id = c.id and not l.void)
          order by c.due_date, c.id
     loop

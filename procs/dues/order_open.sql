@@ -1,5 +1,5 @@
 -- Opens an order for a member and a class, priced and dated by the class's rule as of p_today; the caller has checked
--- that it may act for the member.
+-- that it may act for the member. A closed class takes no new order (DU30A).
 create or replace function dues.order_open(p_member_id bigint, p_class_id bigint, p_params jsonb, p_today date)
 returns dues.subscription_order
 language plpgsql
@@ -12,6 +12,10 @@ declare
     v_result dues.rule_result;
     v_order  dues.subscription_order;
 begin
+    if v_class.closed_at is not null then
+        raise exception 'class % is closed since %: it takes no new orders', v_class.id, v_class.closed_at
+            using errcode = 'DU30A';
+    end if;
     v_params := dues.params_check(v_class.rule, 'request', p_params, v_class.currency);
     v_result := dues.rule_apply(v_class.id, v_member.id, v_params, p_today);
 

@@ -47,3 +47,7 @@ create or replace trigger charge_text_limit before insert on dues.charge
     for each row execute function dues.text_limit_check('description:note');
 create or replace trigger paypal_email_claim_text_limit before insert on dues.paypal_email_claim
     for each row execute function dues.text_limit_check('email:address', 'why:note');
+create or replace trigger payment_method_text_limit before insert or update on dues.payment_method
+    for each row execute function dues.text_limit_check('title:name');
+create or replace trigger charge_cancellation_text_limit before insert on dues.charge_cancellation
+    for each row execute function dues.text_limit_check('why:note');

@@ -14,7 +14,7 @@ begin
     perform dues.outbox_enqueue('email', case p_kind when 'failed' then 'payment_failed' else 'subscr_cancel_confirm' end,
         p_member.email,
         pg_catalog.jsonb_build_object('name', p_member.name, 'email', p_member.email, 'member_id', p_member.id,
-                                      'subscr_id', p_reference, 'provider', v_title));
+                                      'subscr_id', p_reference, 'processor', v_title));
     v_count := dues.board_notify(case p_kind when 'failed' then 'payment failed' else 'subscription cancelled' end,
                                  pg_catalog.format('%s: %s (%s) of %s. Access stays until the paid time runs out.',
                                                    v_title, p_what, p_reference, p_member.name),

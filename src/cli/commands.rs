@@ -172,12 +172,15 @@ pub async fn jobs(db: &Database, action: JobsAction) -> Result<()> {
             println!("{}", crate::jobs::run(&client, &name, at.as_deref()).await?);
         }
         JobsAction::List => {
-            let sql = "select job, coalesce(every::text, 'not scheduled'), \
+            let sql = "select job, case when cron is not null then 'cron ' || cron \
+                                        when every is not null then 'every ' || every::text \
+                                        else 'not scheduled' end \
+                                   || case when not enabled then ' (disabled)' else '' end, \
                        coalesce(next_run_at::text, ''), coalesce(last_error, '') from dues.job_list()";
             for r in client.query(sql, &[]).await? {
-                let (job, every, next, error): (String, String, String, String) =
+                let (job, schedule, next, error): (String, String, String, String) =
                     (r.get(0), r.get(1), r.get(2), r.get(3));
-                println!("{job:<16} every {every:<14} next {next} {error}");
+                println!("{job:<16} {schedule:<20} next {next} {error}");
             }
         }
     }

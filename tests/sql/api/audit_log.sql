@@ -1,6 +1,6 @@
 -- Tests of the audit log (dues.audit_row, api.audit_log, api.member_paypal_email_set): who changed what, when and why.
 
-create or replace function tests.test_audit_log__records_e_mail_changes_with_who_and_why()
+create or replace function tests.test_audit_log__records_changes_of_a_member_with_who_and_why()
 returns setof text
 language plpgsql
 as $$
@@ -19,8 +19,11 @@ begin
     return next is(v_entry.actor, dues.actor(), 'and who');
     return next is(v_entry.at, now(), 'and when');
     update dues.member set name = 'Renamed' where id = v_member;
-    return next is((select count(*) from dues.audit_log where table_name = 'member' and member_id = v_member), 1::bigint,
-                   'a change of name alone is not an e-mail change');
+    return next is((select new ->> 'name' from dues.audit_log where table_name = 'member' and member_id = v_member
+                     order by id desc limit 1), 'Renamed', 'a change of name is recorded too');
+    update dues.member set paypal_email_confirmed_at = now() where id = v_member;
+    return next is((select count(*) from dues.audit_log where table_name = 'member' and member_id = v_member), 2::bigint,
+                   'a change of another column is not');
 end
 $$;
 

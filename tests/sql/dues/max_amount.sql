@@ -47,7 +47,7 @@ begin
                           'DU024', null, 'an order whose rule computes 1 200 000.00 is refused');
     return next lives_ok(format('select api.class_subscription_request(%s, %s, %L)', v_member, v_session, '{"sessions": 1}'),
                          'one of 600 000.00 is taken');
-    insert into dues.setting (name, value) values ('max_amount_jpy', '50000');
+    update dues.setting set value = '50000' where name = 'max_amount_jpy';
     return next throws_ok(format('select api.register_payment(%s, 50001, %L)', v_member, 'JPY'), 'DU024',
                           null, 'max_amount_jpy limits yen');
     return next lives_ok(format('select api.register_payment(%s, 50000, %L)', v_member, 'JPY'), 'up to it');

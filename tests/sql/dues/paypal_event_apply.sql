@@ -26,7 +26,7 @@ begin
     return next is(tests.fx_member_balance(v_member), 0.00::numeric, 'a reversal takes back the rest');
     perform tests.fx_webhook('paypal', jsonb_build_object('id', tests.fx_ref('WH-'), 'event_type', 'BILLING.SUBSCRIPTION.CANCELLED',
         'resource', jsonb_build_object('id', v_sub)));
-    return next is((select data ->> 'provider' from tests.fx_outbox('subscr_cancel_confirm', tests.fx_email(v_member))), 'PayPal',
+    return next is((select data ->> 'processor' from tests.fx_outbox('subscr_cancel_confirm', tests.fx_email(v_member))), 'PayPal',
                    'a cancellation queues subscr_cancel_confirm');
     perform tests.fx_webhook('paypal', jsonb_build_object('id', tests.fx_ref('WH-'), 'event_type', 'PAYMENT.SALE.COMPLETED',
         'resource', jsonb_build_object('id', tests.fx_txn(), 'state', 'completed', 'billing_agreement_id', tests.fx_ref('I-'),

@@ -70,7 +70,7 @@ begin
     perform api.member_provider_ref_add(v_member, 'stripe', v_customer);
     perform tests.fx_webhook('stripe', tests.fx_stripe_event(tests.fx_ref('evt_'), 'invoice.payment_failed',
         jsonb_build_object('id', tests.fx_ref('in_'), 'customer', v_customer, 'amount_due', 1000, 'currency', 'usd')));
-    return next is((select data ->> 'provider' from tests.fx_outbox('payment_failed', tests.fx_email(v_member))), 'Stripe',
+    return next is((select data ->> 'processor' from tests.fx_outbox('payment_failed', tests.fx_email(v_member))), 'Stripe',
                    'invoice.payment_failed: payment_failed to the member, naming Stripe');
     perform tests.fx_webhook('stripe', tests.fx_stripe_event(tests.fx_ref('evt_'), 'customer.subscription.deleted',
         jsonb_build_object('id', tests.fx_ref('sub_'), 'customer', v_customer)));

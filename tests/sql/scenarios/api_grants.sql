@@ -15,7 +15,7 @@ begin
 end
 $$;
 
-create or replace function tests.test_api_grants__anonymous_may_execute_only_rule_list()
+create or replace function tests.test_api_grants__anonymous_may_execute_only_the_catalogue()
 returns setof text
 language plpgsql
 as $$
@@ -25,8 +25,8 @@ begin
              from pg_catalog.pg_proc p
             where p.pronamespace = 'api'::regnamespace
               and has_function_privilege('dues_anonymous', p.oid, 'execute')$q$,
-        $q$values ('api.rule_list()'::regprocedure)$q$,
-        'a request without a token may execute api.rule_list and nothing else');
+        $q$values ('api.rule_list()'::regprocedure), ('api.class_list(text, text, boolean, int, bigint)'), ('api.class_get(bigint)')$q$,
+        'a request without a token may execute rule_list, class_list and class_get (the open classes) and nothing else');
 end
 $$;
 
@@ -69,7 +69,15 @@ begin
                   ('api.member_paypal_email_confirm(bigint, text)'),
                   ('api.membership_status(bigint)'),
                   ('api.membership_resign(bigint, date, text)'),
-                  ('api.storage_renewal_request(bigint, text)')$q$,
+                  ('api.storage_renewal_request(bigint, text)'),
+                  ('api.class_list(text, text, boolean, int, bigint)'),
+                  ('api.class_get(bigint)'),
+                  ('api.member_get(bigint)'),
+                  ('api.member_update(bigint, text, text, text, text)'),
+                  ('api.order_get(bigint)'),
+                  ('api.order_list(bigint, bigint, text, int, bigint)'),
+                  ('api.payment_list(bigint, text, date, date, int, bigint)'),
+                  ('api.payment_get(bigint)')$q$,
         'a member''s request may execute rule_list and the functions on a member''s own data, nothing else');
 end
 $$;
