@@ -26,7 +26,12 @@ begin
     return next is((select count(*) from api.webhook_list(null, null, 1)), 1::bigint, 'at most limit rows');
     return next throws_ok('select * from api.webhook_list(''square'')', 'DU019', null, 'an unknown provider');
     return next throws_ok('select * from api.webhook_list(null, ''lost'')', 'DU019', null, 'an unknown state');
-    return next throws_ok('select * from api.webhook_list(null, null, 0)', 'DU01E', null, 'a limit below 1');
+    return next results_eq(format('select id from api.webhook_list(null, null, 50, %s) where id in (%s, %s, %s)', v_invalid,
+                                  v_event.id, v_event.message_id, v_invalid),
+                           format('values (%s::bigint), (%s::bigint)', v_event.id, v_event.message_id), 'the page after an id');
+    return next throws_ok('select * from api.webhook_list(null, null, 0)', 'DU300', null, 'a limit below 1');
+    return next throws_ok('select * from api.webhook_list(null, null, 501)', 'DU300', null, 'a limit above 500');
+    return next throws_ok('select * from api.webhook_list(null, null, 10, 0)', 'DU301', null, 'an after below 1');
     perform tests.fx_as_member(v_member);
     return next throws_ok('select * from api.webhook_list()', '42501', null, 'a member may not list them');
 end
