@@ -55,7 +55,7 @@ create table dues.webhook_event (
     data             jsonb       not null,
     deliveries       int         not null default 1,
     state            text        not null default 'received'
-        check (state in ('received', 'waiting', 'unmatched', 'ambiguous', 'processed', 'ignored', 'failed')),
+        check (state in ('received', 'waiting', 'unmatched', 'ambiguous', 'held', 'processed', 'ignored', 'failed')),
     refs             text[]      not null default '{}',
     payer_email      text,
     waiting_for      text,
@@ -72,8 +72,9 @@ comment on table dues.webhook_event is
     'Events of verified webhook deliveries, one row per (provider, event_id): a delivery of an event already here changes '
     'nothing (deliveries counts them). state: waiting (for a resource from the provider''s API: waiting_for), unmatched (no '
     'member has the payer''s provider id or e-mail, or the payment it refunds is not registered yet), ambiguous (several '
-    'members have it; never guessed), processed, ignored (a type dues does not handle: recorded, no effect), failed '
-    '(processing raised: error). refs and payer_email are what matching looked for (the provider''s customer, mandate or '
+    'members have it; never guessed), held (its payer''s e-mail became a member''s by the member''s own change after the '
+    'event arrived: staff decides), processed, ignored (a type dues does not handle: recorded, no effect), failed '
+    '(processing raised: error). received_at is when its first delivery arrived. refs and payer_email are what matching looked for (the provider''s customer, mandate or '
     'subscription ids, the e-mail), kept so that a new member or a new provider id matches it again.';
 create index webhook_event_state_idx on dues.webhook_event (state, id);
 create index webhook_event_unmatched_email_idx on dues.webhook_event (lower(payer_email)) where state in ('unmatched', 'ambiguous');

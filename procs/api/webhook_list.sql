@@ -15,12 +15,12 @@ begin
                   hint = 'providers: stripe, gocardless, paypal';
     end if;
     if webhook_list.state is not null and webhook_list.state not in
-       ('received', 'unverified', 'invalid', 'malformed', 'verified', 'waiting', 'unmatched', 'ambiguous', 'processed',
+       ('received', 'unverified', 'invalid', 'malformed', 'verified', 'waiting', 'unmatched', 'ambiguous', 'held', 'processed',
         'ignored', 'failed') then
         raise exception 'state % is unknown', webhook_list.state
             using errcode = 'DU019',
                   hint = 'deliveries: received, unverified, invalid, malformed, verified; events: received, waiting, unmatched, '
-                         'ambiguous, processed, ignored, failed';
+                         'ambiguous, held, processed, ignored, failed';
     end if;
     perform dues.list_check(webhook_list."limit", webhook_list.after);
     return query
@@ -53,8 +53,9 @@ first delivery that carried it), of one provider and in one state when given. A 
 unverified (it could not be verified: its secret setting is unset or the certificate could not be fetched; verified again
 later), invalid (wrong signature: no effect), malformed (signed, but without readable events) or verified. An event is
 waiting (for a resource from the provider's API), unmatched (no member holds the payer's provider id or e-mail, or the
-payment it refunds is not registered yet), ambiguous (several do: never guessed), processed, ignored (a type dues does not
-handle) or failed (error says why). Unmatched, ambiguous and failed events wait for staff (webhook_reprocess). A page of limit
+payment it refunds is not registered yet), ambiguous (several do: never guessed), held (its payer's address became a member's
+by the member's own change after it arrived), processed, ignored (a type dues does not handle) or failed (error says why).
+Unmatched, ambiguous, held and failed events wait for staff (webhook_reprocess). A page of limit
 rows (50 by default, at most 500); the next page is after the last id seen (deliveries and events share one sequence of ids).
 Staff only.
 Errors: DU019 unknown provider or state, DU300 limit outside 1..500, DU301 after below 1, 42501 not staff.$$;

@@ -16,8 +16,8 @@ begin
     end if;
     if exists (select from dues.webhook_event e where e.id = webhook_reprocess.id) then
         v_event := dues.webhook_event_lock(webhook_reprocess.id);
-        if v_event.state not in ('unmatched', 'ambiguous', 'failed', 'waiting') then
-            raise exception 'webhook event % is %: only unmatched, ambiguous, failed or waiting ones are processed again',
+        if v_event.state not in ('unmatched', 'ambiguous', 'held', 'failed', 'waiting') then
+            raise exception 'webhook event % is %: only unmatched, ambiguous, held, failed or waiting ones are processed again',
                             webhook_reprocess.id, v_event.state
                 using errcode = 'DU604',
                       hint = case v_event.state when 'processed' then 'it was processed already'
@@ -48,8 +48,8 @@ $$;
 
 comment on function api.webhook_reprocess(bigint, bigint) is
 $$For an event (id from webhook_list): processes it again, after fixing what stopped it (a member's e-mail or provider id
-set, the error behind a failure fixed): only unmatched, ambiguous, failed or waiting ones. member_id names the member it is
-for instead of matching its payer (how staff decides an ambiguous or unmatched one); the event's provider ids then become
+set, the error behind a failure fixed): only unmatched, ambiguous, held, failed or waiting ones. member_id names the member
+it is for instead of matching its payer (how staff decides an ambiguous, unmatched or held one); the event's provider ids then become
 that member's. A payment is never registered twice (its provider id is its external reference). For a delivery that is
 received, unverified or invalid (its secret setting was wrong, say): dues worker verifies it again at its next round.
 Returns the summary with the new state. Staff only.

@@ -1,8 +1,9 @@
 -- The member a webhook event is for: the one staff named (p_member_id), else the one holding one of the provider's
 -- ids the event names (p_refs: customer, mandate, subscription; dues.member_provider_ref), else the one with the
--- payer's e-mail (for PayPal, its e-mail then its PayPal e-mail, as for IPN); never guessed. Keeps what it looked for
+-- payer's e-mail (for PayPal, its e-mail then its PayPal e-mail, as for IPN); never guessed. An e-mail the member made its
+-- own (not staff) after the event arrived does not take it: it is held for staff, as IPN's. Keeps what it looked for
 -- on the event (refs, payer_email) for re-matching. Matched, the event's ids that no member holds become the member's.
--- Returns the outcome to record when no member is found (state unmatched or ambiguous), else state null and member_id.
+-- Returns the outcome to record when no member is found (state unmatched, ambiguous or held), else state null and member_id.
 create or replace function dues.webhook_match(p_event dues.webhook_event, p_refs text[], p_email text,
                                               p_member_id bigint default null)
 returns dues.ipn_outcome
@@ -16,6 +17,7 @@ declare
     v_candidates bigint[];
     v_member     bigint;
     v_how        text;
+    v_found      dues.member;
 begin
     update dues.webhook_event e set refs = v_refs, payer_email = v_email where e.id = p_event.id;
     if p_member_id is not null then
@@ -46,6 +48,14 @@ begin
                         null, null)::dues.ipn_outcome;
             end if;
             v_how := 'by e-mail';
+            -- a member's own change of its address never takes the money of events that arrived before it (as IPN's)
+            select m.* into v_found from dues.member m where m.id = v_member;
+            if (pg_catalog.lower(v_found.email) = v_email and v_found.email_changed_by_member_at > p_event.received_at)
+               or (pg_catalog.lower(v_found.email) is distinct from v_email and v_found.paypal_email_confirmed_at > p_event.received_at) then
+                return ('held', pg_catalog.format('payer %s became the address of member %s by its own change, after this event arrived: '
+                                                  'staff decides (webhook_reprocess with member_id)', v_email, v_member),
+                        v_member, null)::dues.ipn_outcome;
+            end if;
         end if;
         if v_member is null then
             return ('unmatched', pg_catalog.format('no member has the %s id %s or the e-mail %s', p_event.provider,

@@ -52,8 +52,8 @@ begin
 
     for v_read in select r.event_id, r.event_type, r.data from dues.webhook_events_read(v_message.provider, v_message.body) r loop
         -- one row per provider event id; a delivery of one already here waits for the first to be kept, then counts
-        insert into dues.webhook_event (provider, event_id, event_type, message_id, data)
-        values (v_message.provider, v_read.event_id, v_read.event_type, p_id, v_read.data)
+        insert into dues.webhook_event (provider, event_id, event_type, message_id, data, received_at)
+        values (v_message.provider, v_read.event_id, v_read.event_type, p_id, v_read.data, v_message.received_at)
         on conflict (provider, event_id) do nothing
         returning * into v_event;
         v_new := v_event.id is not null;

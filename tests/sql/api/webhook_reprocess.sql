@@ -16,7 +16,7 @@ begin
     return next is((select member_id from dues.member_provider_ref where ref = (v_event.refs)[1]), v_member,
                    'and holds the event''s customer id from now on');
     return next throws_ok(format('select api.webhook_reprocess(%s)', v_event.id), 'DU604',
-                          format('webhook event %s is processed: only unmatched, ambiguous, failed or waiting ones are processed again', v_event.id),
+                          format('webhook event %s is processed: only unmatched, ambiguous, held, failed or waiting ones are processed again', v_event.id),
                           'a processed event is not processed again');
     return next is(tests.fx_member_balance(v_member), 40.00::numeric, 'nor paid twice');
     return next is((select count(*) from dues.webhook_log where webhook_id = v_event.id and event = 'reprocess'), 1::bigint,

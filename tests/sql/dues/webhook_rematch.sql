@@ -24,3 +24,24 @@ begin
     return next is(tests.fx_member_balance(v_member), 10.00::numeric, 'and paid');
 end
 $$;
+
+create or replace function tests.test_webhook_rematch__an_address_a_member_takes_later_holds_the_event_for_staff()
+returns setof text
+language plpgsql
+as $$
+declare
+    v_email  text := tests.fx_ref('payer') || '@example.org';
+    v_event  dues.webhook_event := tests.fx_stripe_paid(v_email, 900);
+    v_member bigint := tests.fx_member();
+begin
+    return next is(v_event.state, 'unmatched', 'nobody has the payer''s address');
+    perform tests.fx_as_member(v_member);
+    perform api.member_update(v_member, email => v_email);
+    perform tests.fx_as_staff();
+    return next is((tests.fx_webhook_event('stripe', v_event.event_id)).state, 'held',
+                   'a member making the address its own after the payment came does not take it');
+    return next is(tests.fx_member_balance(v_member), 0::numeric, 'no money moved');
+    return next is((api.webhook_reprocess(v_event.id, v_member)).state, 'processed', 'staff decides');
+    return next is(tests.fx_member_balance(v_member), 9.00::numeric, 'then it is paid');
+end
+$$;
