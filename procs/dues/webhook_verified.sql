@@ -50,6 +50,9 @@ begin
      where m.id = p_id;
     perform dues.webhook_log_add(p_id, 'verified', 'verified', 'signature valid');
 
+    -- the events' keys in one order before any is kept, so that two batches holding the same events never deadlock
+    perform pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtextextended('dues.webhook_event ' || v_message.provider || ' ' || k.event_id, 0))
+       from (select distinct r.event_id from dues.webhook_events_read(v_message.provider, v_message.body) r order by r.event_id) k;
     for v_read in select r.event_id, r.event_type, r.data from dues.webhook_events_read(v_message.provider, v_message.body) r loop
         -- one row per provider event id; a delivery of one already here waits for the first to be kept, then counts
         insert into dues.webhook_event (provider, event_id, event_type, message_id, data, received_at)
