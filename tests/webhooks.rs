@@ -226,7 +226,6 @@ fn stripe_pays_once_refuses_bad_signatures_and_refunds() {
     assert_eq!(net_paid(&s, &ann), "25.00");
     assert_eq!(event_state(&s, "stripe", "evt_paid_1"), "processed");
     // the copy that arrived before the secret was set is verified by the worker: the same event, once
-    set(&s, "webhook_verify_lease_seconds", "0");
     exec(
         &s.db.url,
         "update dues.webhook_message set verify_due_at = now() where state = 'unverified'",
@@ -354,6 +353,47 @@ fn stripe_pays_once_refuses_bad_signatures_and_refunds() {
     }
     assert_eq!(event_state(&s, "stripe", "evt_refund_1"), "processed");
     assert_eq!(net_paid(&s, &ann), "0.00");
+    ledger_balances(&s);
+
+    // the same event delivered eight times at once pays once
+    let rush = stripe_event(
+        "evt_rush",
+        "checkout.session.completed",
+        serde_json::json!({"id": "cs_rush", "mode": "payment", "payment_status": "paid", "amount_total": 500,
+                           "currency": "usd", "customer": "cus_ann", "payment_intent": "pi_rush"}),
+    );
+    let header = stripe_header(&secret, now(), &rush);
+    let statuses: Vec<u16> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..8)
+            .map(|_| {
+                scope.spawn(|| {
+                    post(
+                        &s,
+                        "/webhooks/stripe",
+                        &rush,
+                        &[("Stripe-Signature", &header)],
+                    )
+                    .status
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    assert!(statuses.iter().all(|&st| st == 200), "{statuses:?}");
+    assert_eq!(
+        query_text(
+            &s.db.url,
+            "select count(*) from dues.payment where external_ref = 'pi_rush'"
+        ),
+        "1"
+    );
+    assert_eq!(
+        query_text(
+            &s.db.url,
+            "select deliveries from dues.webhook_event where event_id = 'evt_rush'"
+        ),
+        "8"
+    );
     ledger_balances(&s);
 
     // the secret is in no answer, not in /metrics, not in the log
