@@ -684,3 +684,12 @@ begin
     return tests.fx_webhook_event('stripe', v_id);
 end
 $$;
+
+-- Tests that change the schedule's shared rows (dues.job_schedule) run one at a time: run side by side, two test
+-- transactions lock the same committed rows in different orders and one of them dies of a deadlock.
+create or replace function tests.fx_jobs_alone()
+returns void
+language sql
+as $$
+    lock table dues.job_schedule in share row exclusive mode
+$$;

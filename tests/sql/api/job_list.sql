@@ -5,6 +5,7 @@ returns setof text
 language plpgsql
 as $$
 begin
+    perform tests.fx_jobs_alone();
     perform dues.job_run('cleanup', now());
     return next is(array(select job from api.job_list()), array(select proname::text from pg_proc where pronamespace = 'jobs'::regnamespace
                                                                  order by 1),

@@ -7,6 +7,7 @@ as $$
 declare
     v_row dues.job_schedule;
 begin
+    perform tests.fx_jobs_alone();
     update dues.setting set value = 'UTC' where name = 'local_timezone';
     v_row := api.job_schedule_set('collect', '30 2 * * *', why => 'before the backup');
     return next is((v_row.cron, v_row.every, v_row.enabled), ('30 2 * * *'::text, null::interval, true), 'a cron expression');
@@ -35,6 +36,7 @@ returns setof text
 language plpgsql
 as $$
 begin
+    perform tests.fx_jobs_alone();
     delete from dues.job_schedule where job = 'storage_remind';
     return next throws_ok('select api.job_schedule_set(''storage_remind'', enabled => true)', 'DU014', null,
                           'a job without a schedule needs one');
@@ -50,6 +52,7 @@ as $$
 declare
     v_before jsonb := tests.fx_state();
 begin
+    perform tests.fx_jobs_alone();
     return next throws_ok('select api.job_schedule_set(''collect'', ''soon'')', 'DU30J',
                           '"soon" is neither an interval (1 day, 15 minutes) nor a cron expression (0 3 * * *)',
                           'text that is neither an interval nor a cron expression');

@@ -3,6 +3,7 @@
 create or replace function tests.test_job_claim__claims_due_jobs_once_at_their_time_of_day()
 returns setof text language plpgsql as $$
 begin
+    perform tests.fx_jobs_alone();
     perform tests.fx_job();
     update dues.job_schedule set enabled = false where job <> 'fx_count';
     return next is((select count(*) from dues.job_claim('2026-01-01 02:59+00')), 0::bigint, 'not due before its time');
@@ -15,6 +16,7 @@ end $$;
 create or replace function tests.test_job_claim__skips_jobs_without_a_function()
 returns setof text language plpgsql as $$
 begin
+    perform tests.fx_jobs_alone();
     update dues.job_schedule set enabled = false;
     insert into dues.job_schedule (job, every, next_run_at) values ('not_written_yet', interval '1 hour', '2026-01-01');
     return next is((select count(*) from dues.job_claim('2027-01-01')), 0::bigint, 'a schedule row without its job is skipped');
@@ -23,6 +25,7 @@ end $$;
 create or replace function tests.test_job_claim__a_cron_schedule_moves_to_its_next_time()
 returns setof text language plpgsql as $$
 begin
+    perform tests.fx_jobs_alone();
     update dues.setting set value = 'UTC' where name = 'local_timezone';
     update dues.job_schedule set enabled = false where job <> 'collect';
     update dues.job_schedule set every = null, cron = '0 3 * * mon', next_run_at = '2026-01-05 03:00+00' where job = 'collect';

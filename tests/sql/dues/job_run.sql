@@ -5,6 +5,7 @@ returns text
 language plpgsql
 as $$
 begin
+    perform tests.fx_jobs_alone();
     execute $f$create or replace function jobs.fx_count(p_now timestamptz) returns jsonb language sql
                 as $b$ select jsonb_build_object('now', p_now, 'members', (select count(*) from dues.member)) $b$ $f$;
     insert into dues.job_schedule (job, every, next_run_at)
@@ -18,6 +19,7 @@ returns setof text language plpgsql as $$
 declare
     v_result jsonb := dues.job_run(tests.fx_job(), '2026-02-03 04:05+00');
 begin
+    perform tests.fx_jobs_alone();
     return next is(v_result ->> 'now', '2026-02-03T04:05:00+00:00', 'the job saw the given now');
     return next is((select last_result from dues.job_schedule where job = 'fx_count'), v_result, 'the run is recorded');
     return next ok((select job from dues.job_list() where job = 'fx_count') is not null, 'the job is listed');
@@ -26,6 +28,7 @@ end $$;
 create or replace function tests.test_job_run__refuses_an_unknown_job()
 returns setof text language plpgsql as $$
 begin
+    perform tests.fx_jobs_alone();
     perform tests.fx_job();
     return next throws_ok($q$select dues.job_run('no_such_job', now())$q$, 'DU090', 'no job named no_such_job',
                           'an unknown job is refused');

@@ -7,6 +7,7 @@ as $$
 declare
     v_job text;
 begin
+    perform tests.fx_jobs_alone();
     return next set_eq($q$select job from dues.job_list() where scheduled and job in ('expire', 'ipn_rematch', 'storage_remind', 'cleanup')$q$,
                        $q$values ('expire'), ('ipn_rematch'), ('storage_remind'), ('cleanup')$q$,
                        'each membership job is a jobs.<name>(timestamptz) returning jsonb that the schedule names');
