@@ -95,6 +95,9 @@ async fn run_in(
     ));
     let suite = Arc::new(suite);
     let reporter = Arc::new(Mutex::new(reporter));
+    // Tests that died of a deadlock with a test running beside them (each
+    // holds its transaction open on shared rows): run again alone at the end.
+    let deadlocked = Arc::new(Mutex::new(Vec::new()));
     let mut workers = Vec::new();
     for _ in 0..opts.jobs.max(1).min(suite.tests.len().max(1)) {
         let conn = scratch.connect().await?;
@@ -103,12 +106,23 @@ async fn run_in(
             opts.statement_timeout_ms
         ))
         .await?;
-        let (queue, suite, reporter) = (queue.clone(), suite.clone(), reporter.clone());
+        let (queue, suite, reporter, deadlocked) = (
+            queue.clone(),
+            suite.clone(),
+            reporter.clone(),
+            deadlocked.clone(),
+        );
         workers.push(tokio::spawn(async move {
             loop {
                 let next = queue.lock().ok().and_then(|mut q| q.pop_front());
                 let Some(test) = next else { break };
-                let outcome = run_one(&conn, &suite, &test).await;
+                let (outcome, deadlock) = run_one(&conn, &suite, &test).await;
+                if deadlock {
+                    if let Ok(mut d) = deadlocked.lock() {
+                        d.push(test);
+                        continue;
+                    }
+                }
                 if let Ok(mut r) = reporter.lock() {
                     r.report(outcome);
                 }
@@ -118,6 +132,25 @@ async fn run_in(
     for w in workers {
         w.await
             .map_err(|e| Error::Failed(format!("a test connection stopped: {e}")))?;
+    }
+    let again: Vec<String> = deadlocked.lock().map(|d| d.clone()).unwrap_or_default();
+    if !again.is_empty() {
+        client
+            .batch_execute(&format!(
+                "set statement_timeout = {}",
+                opts.statement_timeout_ms
+            ))
+            .await?;
+    }
+    for test in again {
+        let (mut outcome, _) = run_one(&client, &suite, &test).await;
+        outcome.lines.insert(
+            0,
+            "# ran again alone: it died of a deadlock with a test beside it".into(),
+        );
+        if let Ok(mut r) = reporter.lock() {
+            r.report(outcome);
+        }
     }
     for f in &suite.shutdown {
         let lines = call_lines(&client, f).await?;
@@ -267,8 +300,8 @@ async fn lines_of(
 }
 
 /// One test function: setup, the test, teardown, in one transaction that is
-/// rolled back whatever happens.
-async fn run_one(client: &Client, suite: &Suite, test: &str) -> Outcome {
+/// rolled back whatever happens; true when it died of a deadlock.
+async fn run_one(client: &Client, suite: &Suite, test: &str) -> (Outcome, bool) {
     let started = Instant::now();
     let mut lines = Vec::new();
     let result = async {
@@ -287,6 +320,8 @@ async fn run_one(client: &Client, suite: &Suite, test: &str) -> Outcome {
     }
     .await;
     let _ = client.batch_execute("rollback").await;
+    let deadlock = result.as_ref().err().and_then(|e| e.code())
+        == Some(&tokio_postgres::error::SqlState::T_R_DEADLOCK_DETECTED);
     let died = result.err().map(|e| {
         let mut msg = format!("died: {}", crate::error::describe_pg(&e));
         if let Some(w) = e.as_db_error().and_then(|d| d.where_()) {
@@ -301,11 +336,12 @@ async fn run_one(client: &Client, suite: &Suite, test: &str) -> Outcome {
     } else if assertions == 0 {
         lines.push("# no assertion ran".to_string());
     }
-    Outcome {
+    let outcome = Outcome {
         name: format!("tests.{test}"),
         file: suite.file_of.get(test).cloned().unwrap_or_default(),
         passed: died.is_none() && failures == 0 && assertions > 0,
         lines,
         seconds: started.elapsed().as_secs_f64(),
-    }
+    };
+    (outcome, deadlock)
 }
