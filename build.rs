@@ -8,7 +8,7 @@ use std::fs;
 use std::path::Path;
 
 #[allow(dead_code)]
-#[path = "src/sqlscan.rs"]
+#[path = "src/sqlscan/mod.rs"]
 mod sqlscan;
 
 fn main() {
@@ -16,7 +16,7 @@ fn main() {
     let root = Path::new(&root);
     println!("cargo:rerun-if-changed=sql");
     println!("cargo:rerun-if-changed=procs");
-    println!("cargo:rerun-if-changed=src/sqlscan.rs");
+    println!("cargo:rerun-if-changed=src/sqlscan");
 
     let mut versioned: BTreeMap<u64, (String, String)> = BTreeMap::new();
     if let Ok(entries) = fs::read_dir(root.join("sql")) {
