@@ -57,11 +57,11 @@ pub async fn run(db: &Database, to: Option<PathBuf>) -> Result<()> {
         dump.args(["--format=custom", "--no-password"])
             .arg(format!("--snapshot={snapshot}"))
             .arg(format!("--file={}", partial.join(DUMP_FILE).display()))
-            .arg(manifest::dbname_arg(db.dbname()))
-            .envs(manifest::libpq_env(db.config()))
+            .arg(crate::pg_programs::dbname_arg(db.dbname()))
+            .envs(crate::pg_programs::libpq_env(db.config()))
             .env("PGAPPNAME", "dues backup")
             .stdin(std::process::Stdio::null());
-        for v in manifest::LIBPQ_CLEARED {
+        for v in crate::pg_programs::LIBPQ_CLEARED {
             dump.env_remove(v);
         }
         let (dumped, measured) = tokio::join!(dump.output(), manifest::measure(&client));

@@ -63,12 +63,12 @@ pub async fn run(db: &Database, from: &Path) -> Result<()> {
             "--no-owner",
             "--no-password",
         ])
-        .arg(manifest::dbname_arg(db.dbname()))
+        .arg(crate::pg_programs::dbname_arg(db.dbname()))
         .arg(from.join(DUMP_FILE))
-        .envs(manifest::libpq_env(db.config()))
+        .envs(crate::pg_programs::libpq_env(db.config()))
         .env("PGAPPNAME", "dues restore")
         .stdin(std::process::Stdio::null());
-    for v in manifest::LIBPQ_CLEARED {
+    for v in crate::pg_programs::LIBPQ_CLEARED {
         restore.env_remove(v);
     }
     let out = restore
