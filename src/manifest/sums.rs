@@ -46,7 +46,7 @@ fn read_sums(
     dir: &Path,
     refuse: &dyn Fn(String) -> Error,
 ) -> Result<BTreeMap<String, String>> {
-    let sums = match std::fs::read_to_string(&sums_path) {
+    let sums = match std::fs::read_to_string(sums_path) {
         Ok(s) => s,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             return Err(refuse(format!(
