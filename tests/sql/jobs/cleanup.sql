@@ -52,5 +52,9 @@ begin
     update dues.signin_code set expires_at = now() - interval '1 day 1 second' where email = v_old;
     return next is((jobs.cleanup(now()) ->> 'signin_codes_deleted')::int, 1, 'a code expired more than a day ago is forgotten');
     return next is((select count(*)::int from dues.signin_code where email in (v_old, v_new)), 1, 'a newer one is kept');
+    insert into dues.signin_failure (client_address, created_at) values ('fx-old', now() - interval '1 day 1 second'), ('fx-new', now());
+    perform jobs.cleanup(now());
+    return next is((select array_agg(client_address) from dues.signin_failure where client_address like 'fx-%'), '{fx-new}'::text[],
+                   'refused sign-ins are forgotten after a day');
 end
 $$;
