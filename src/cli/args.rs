@@ -115,6 +115,10 @@ pub struct ServeArgs {
     /// The bearer token GET /metrics asks for (without it, /metrics is open).
     #[arg(long, env = "DUES_METRICS_TOKEN", hide_env_values = true)]
     pub metrics_token: Option<String>,
+    /// dues serve is behind a reverse proxy it trusts: a call's client address (the sign-in rate limits') is the last
+    /// address of X-Forwarded-For, not the connection's peer.
+    #[arg(long, env = "DUES_TRUSTED_PROXY")]
+    pub trusted_proxy: bool,
 }
 
 #[derive(Debug, clap::Args)]

@@ -7,6 +7,7 @@ use http_body_util::{BodyExt, Limited};
 use hyper::body::Incoming;
 use hyper::header::{HeaderMap, AUTHORIZATION, CONTENT_TYPE};
 use hyper::{Method, Request};
+use std::net::IpAddr;
 use std::time::Duration;
 
 /// How long a client may take to send a whole body once its headers are in
@@ -20,6 +21,32 @@ pub fn caller(headers: &HeaderMap) -> Result<Caller, ApiError> {
         None => Ok(Caller::Anonymous),
         Some(token) => Ok(Caller::Token(crate::hex_digest(token.as_bytes()))),
     }
+}
+
+/// The client's address a call tells the database (`dues.client_address`):
+/// the connection's peer, or behind a trusted proxy the last address of
+/// `X-Forwarded-For` (the one that proxy added; the ones before it are the
+/// client's word). A last hop that is no address is not believed: the peer.
+pub fn client_address(headers: &HeaderMap, peer: IpAddr, trusted_proxy: bool) -> String {
+    let forwarded = || {
+        headers
+            .get_all("x-forwarded-for")
+            .iter()
+            .next_back()?
+            .to_str()
+            .ok()?
+            .rsplit(',')
+            .next()?
+            .trim()
+            .parse::<IpAddr>()
+            .ok()
+    };
+    let ip = if trusted_proxy {
+        forwarded().unwrap_or(peer)
+    } else {
+        peer
+    };
+    ip.to_canonical().to_string()
 }
 
 /// The token of `Authorization: Bearer <token>`, if the header is there.
@@ -107,6 +134,33 @@ pub async fn body(req: Request<Incoming>, limit: usize) -> Result<Vec<u8>, ApiEr
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_client_address_is_the_peer_unless_a_trusted_proxy_forwards_it() {
+        let peer: IpAddr = "192.0.2.1".parse().unwrap();
+        let mut h = HeaderMap::new();
+        h.append("x-forwarded-for", "10.0.0.1, 198.51.100.7".parse().unwrap());
+        assert_eq!(client_address(&h, peer, false), "192.0.2.1");
+        assert_eq!(client_address(&h, peer, true), "198.51.100.7");
+        h.append("x-forwarded-for", "203.0.113.5".parse().unwrap());
+        assert_eq!(
+            client_address(&h, peer, true),
+            "203.0.113.5",
+            "the last header's last hop"
+        );
+        let mut junk = HeaderMap::new();
+        junk.insert(
+            "x-forwarded-for",
+            "10.0.0.1, not-an-address".parse().unwrap(),
+        );
+        assert_eq!(
+            client_address(&junk, peer, true),
+            "192.0.2.1",
+            "no address: the peer"
+        );
+        let mapped: IpAddr = "::ffff:192.0.2.9".parse().unwrap();
+        assert_eq!(client_address(&HeaderMap::new(), mapped, true), "192.0.2.9");
+    }
 
     #[test]
     fn only_bearer_tokens_are_accepted() {

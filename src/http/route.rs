@@ -100,7 +100,15 @@ async fn route(
             } else {
                 "(unknown)".into()
             };
-            (label, super::rpc::rpc(state, req, name, request_id).await)
+            let client = super::request::client_address(
+                req.headers(),
+                peer.ip(),
+                state.settings.trusted_proxy,
+            );
+            (
+                label,
+                super::rpc::rpc(state, req, name, request_id, &client).await,
+            )
         }
         _ => (
             "(other)".into(),

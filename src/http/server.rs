@@ -34,6 +34,8 @@ pub struct Settings {
     pub metrics_token: Option<String>,
     /// How often expired idempotency answers are removed.
     pub expire_every: Duration,
+    /// Behind a reverse proxy it trusts: a call's client address is the last hop of `X-Forwarded-For`.
+    pub trusted_proxy: bool,
 }
 
 impl Default for Settings {
@@ -48,6 +50,7 @@ impl Default for Settings {
             webhook_rate: 600,
             metrics_token: None,
             expire_every: Duration::from_secs(3600),
+            trusted_proxy: false,
         }
     }
 }
