@@ -229,3 +229,9 @@ create or replace trigger member_provider_ref_forbid_delete before delete on due
     for each row execute function dues.forbid_delete();
 create or replace trigger member_provider_ref_forbid_truncate before truncate on dues.member_provider_ref
     for each statement execute function dues.forbid_delete();
+
+-- class subscriptions' cancellations (api.class_subscription_cancel) are history
+create or replace trigger class_subscription_cancellation_forbid_delete before update or delete on dues.class_subscription_cancellation
+    for each row execute function dues.forbid_delete();
+create or replace trigger class_subscription_cancellation_forbid_truncate before truncate on dues.class_subscription_cancellation
+    for each statement execute function dues.forbid_delete();

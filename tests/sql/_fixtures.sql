@@ -693,3 +693,22 @@ language sql
 as $$
     lock table dues.job_schedule in share row exclusive mode
 $$;
+
+-- Class subscriptions of the order flow (issue 17) ------------------------------
+
+-- A class subscription made by the whole order flow: request, payment of exactly its amount, order_confirm,
+-- class_subscription_confirm; returns the class subscription id.
+create or replace function tests.fx_class_subscription(p_member_id bigint, p_class_id bigint, p_params jsonb default '{}')
+returns bigint
+language sql
+as $$
+    select (api.class_subscription_confirm(tests.fx_confirmed_order(p_member_id, p_class_id, p_params))).id
+$$;
+
+-- Whether a member is a student of a class on a day.
+create or replace function tests.fx_student(p_member_id bigint, p_class_id bigint, p_on date)
+returns boolean
+language sql
+as $$
+    select exists (select from api.class_students(p_class_id, p_on) where member_id = p_member_id)
+$$;

@@ -47,6 +47,7 @@ begin
                   ('api.order_confirm(bigint)'),
                   ('api.order_cancel(bigint)'),
                   ('api.class_subscription_confirm(bigint)'),
+                  ('api.class_subscription_cancel(bigint, date, boolean, text)'),
                   ('api.recurring_subscription_start(bigint, bigint, jsonb)'),
                   ('api.recurring_subscription_cancel(bigint, date, text)'),
                   ('api.recurring_subscription_change_class(bigint, bigint, date, text)'),

@@ -1,0 +1,60 @@
+-- Stories of classes bought through the order flow (class_subscription_request -> register_payment -> order_confirm ->
+-- class_subscription_confirm), told from the member's side: a course cancelled and refunded. Every date is in next year
+-- (tests.fx_day), so start dates are never in the past. The teardown checks api.ledger_check() after each story.
+
+create or replace function tests.test_class_scenarios__a_course_cancelled_and_refunded()
+returns setof text
+language plpgsql
+as $$
+declare
+    v_class   bigint := tests.fx_class('fixed_term', '{"price": "120.00", "months": 2}');
+    v_member  bigint := tests.fx_member('Cal Cancel');
+    v_order   dues.subscription_order;
+    v_payment dues.payment;
+    v_sub     dues.class_subscription;
+    v_cancel  dues.class_subscription_cancellation;
+    v_refund  dues.refund;
+begin
+    -- the member asks for the March and April course, pays it by PayPal and subscribes, with its own token
+    perform tests.fx_as_member(v_member);
+    v_order := api.class_subscription_request(v_member, v_class, jsonb_build_object('start_date', tests.fx_day(3, 1)));
+    return next is((v_order.amount, v_order.start_date, v_order.end_date),
+                   (120.00::numeric(14,2), tests.fx_day(3, 1), tests.fx_day(4, 30)), 'two months cost 120.00: 1 March to 30 April');
+    perform tests.fx_as_staff();
+    v_payment := api.register_payment(v_member, 120, 'USD', 'paypal', 'PP-CAL-1');
+    perform tests.fx_as_member(v_member);
+    perform api.order_confirm(v_order.id);
+    v_sub := api.class_subscription_confirm(v_order.id);
+    return next ok(tests.fx_student(v_member, v_class, tests.fx_day(3, 1)), 'on 1 March the member is a student');
+
+    -- three weeks in, the member stops coming and cancels after 21 March: a member cannot ask for its money back
+    return next throws_ok(format('select api.class_subscription_cancel(%s, %L, true)', v_sub.id, tests.fx_day(3, 21)), '42501', null,
+                          'the member alone cannot take money out of the class');
+    perform tests.fx_as_staff();
+    -- staff cancel it with a refund of the unused days: 40 of 61
+    v_cancel := api.class_subscription_cancel(v_sub.id, tests.fx_day(3, 21), true, 'moved away');
+    return next is(v_cancel.refund, 78.69::numeric(14,2), 'the 40 days from 22 March are worth 120.00 - R(120.00 x 21/61) = 78.69');
+    return next is((select balance from dues.ledger_account where class_id = v_class), 41.31::numeric,
+                   'the class keeps the 21 days used');
+    return next ok(tests.fx_student(v_member, v_class, tests.fx_day(3, 21)), 'a student on 21 March');
+    return next ok(not tests.fx_student(v_member, v_class, tests.fx_day(3, 22)), 'no longer on 22 March');
+    return next throws_ok(format('select api.class_subscription_cancel(%s, %L, true)', v_sub.id, tests.fx_day(3, 10)), 'DU701', null,
+                          'a second cancellation, with a second refund, is refused');
+
+    -- the refund is credit until it is paid out through PayPal
+    return next is((select available from api.member_balance(v_member) where currency = 'USD'), 78.69::numeric,
+                   'the refund waits on the member''s credit');
+    v_refund := api.payment_refund(v_payment.id, 78.69, 'PP-CAL-REFUND-1', 'course cancelled');
+    return next is(v_refund.amount, 78.69::numeric(14,2), 'payment_refund pays it back through PayPal');
+    return next is(tests.fx_member_balance(v_member), 0::numeric, 'the member''s credit is empty again');
+    return next is((select p.amount from dues.ledger_posting p join dues.ledger_account a on a.id = p.account_id
+                     where p.transaction_id = v_refund.ledger_transaction_id and a.payment_method = 'paypal'),
+                   78.69::numeric(14,2), 'the money leaves through PayPal''s account');
+    return next is((select array_agg(t.kind order by t.id) from dues.ledger_transaction t
+                     join dues.ledger_posting p on p.transaction_id = t.id
+                     join dues.ledger_account a on a.id = p.account_id
+                    where a.member_id = v_member),
+                   '{payment,class_subscription,class_subscription_refund,refund}'::text[],
+                   'the member''s credit saw the payment, the course, its refund and the payout');
+end
+$$;
