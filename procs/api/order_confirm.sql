@@ -15,6 +15,8 @@ begin
             using errcode = 'DU031';
     end if;
 
+    perform dues.class_subscription_overlap_check(v_order.member_id, v_order.class_id, v_order.start_date, v_order.end_date,
+                                                  v_order.id);
     if v_order.amount > 0 then
         -- lock the member's account (the ledger's lock) so concurrent confirms count each other's reservations
         select l.* into v_account
@@ -41,6 +43,7 @@ $$Step 2 of subscribing, after register_payment: confirms an opened order when t
 (balance minus the amounts of the member's other confirmed orders) covers the order amount; an order of amount 0 needs no credit.
 The credit is then reserved for this order; no money moves until class_subscription_confirm. Returns the order in state "confirmed".
 Errors: DU014 order_id is null, DU003 unknown order, DU031 the order is not opened (already confirmed, closed or cancelled),
-DU030 not enough available credit (the message says how much is available).$$;
+DU030 not enough available credit (the message says how much is available), DU704 the member holds a subscription (or another
+confirmed order) of the class for days that overlap the order's (unless the class's rule allows overlaps).$$;
 
 grant execute on function api.order_confirm(bigint) to dues_member, dues_staff;

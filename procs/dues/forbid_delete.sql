@@ -31,7 +31,7 @@ create or replace trigger class_subscription_parameter_forbid_delete before dele
     for each row execute function dues.forbid_delete();
 create or replace trigger subscription_order_forbid_delete before delete on dues.subscription_order
     for each row execute function dues.forbid_delete();
-create or replace trigger class_subscription_forbid_delete before update or delete on dues.class_subscription
+create or replace trigger class_subscription_forbid_delete before delete on dues.class_subscription
     for each row execute function dues.forbid_delete();
 create or replace trigger group_membership_forbid_delete before delete on dues.group_membership
     for each row execute function dues.forbid_delete();

@@ -58,3 +58,56 @@ begin
                    'the member''s credit saw the payment, the course, its refund and the payout');
 end
 $$;
+
+create or replace function tests.test_class_scenarios__a_course_bought_twice()
+returns setof text
+language plpgsql
+as $$
+declare
+    v_course bigint := tests.fx_class('fixed_term', '{"price": "60.00", "months": 1}');
+    v_pack   bigint := tests.fx_class('per_session', '{"price_per_session": "8.00", "min_sessions": 5, "max_sessions": 20}');
+    v_member bigint := tests.fx_member('Dee Double');
+    v_first  dues.subscription_order;
+    v_second dues.subscription_order;
+    v_sub    dues.class_subscription;
+begin
+    perform tests.fx_as_member(v_member);
+    -- two tabs: the June course asked for twice, paid twice by mistake
+    v_first := api.class_subscription_request(v_member, v_course, jsonb_build_object('start_date', tests.fx_day(6, 1)));
+    v_second := api.class_subscription_request(v_member, v_course, jsonb_build_object('start_date', tests.fx_day(6, 1)));
+    perform tests.fx_as_staff();
+    perform tests.fx_pay(v_member, 120);
+    perform tests.fx_as_member(v_member);
+    perform api.order_confirm(v_first.id);
+    return next throws_ok(format('select api.order_confirm(%s)', v_second.id), 'DU704', null,
+                          'the second order of the same days is refused: the first holds them');
+    v_sub := api.class_subscription_confirm(v_first.id);
+    perform api.order_cancel(v_second.id);
+    return next is((select available from api.member_balance(v_member) where currency = 'USD'), 60::numeric,
+                   'the second payment stays the member''s credit');
+    return next throws_ok(format('select api.class_subscription_request(%s, %s, %L)', v_member, v_course,
+                                 jsonb_build_object('start_date', tests.fx_day(6, 15))), 'DU704', null,
+                          'nor can the member buy half of June again');
+
+    -- July is another term, bought with the credit left
+    v_second := api.class_subscription_request(v_member, v_course, jsonb_build_object('start_date', tests.fx_day(7, 1)));
+    perform api.order_confirm(v_second.id);
+    perform api.class_subscription_confirm(v_second.id);
+    return next ok(tests.fx_student(v_member, v_course, tests.fx_day(6, 30)) and tests.fx_student(v_member, v_course, tests.fx_day(7, 1)),
+                   'June and July follow each other');
+
+    -- plans change: June is cancelled before it starts, and bought again from the 15th
+    perform tests.fx_as_staff();
+    perform api.class_subscription_cancel(v_sub.id, tests.fx_day(5, 31), true, 'starts late');
+    perform tests.fx_as_member(v_member);
+    v_first := api.class_subscription_request(v_member, v_course, jsonb_build_object('start_date', tests.fx_day(5, 15)));
+    return next is((v_first.start_date, v_first.end_date), (tests.fx_day(5, 15), tests.fx_day(6, 14)),
+                   'once cancelled, its days can be bought again');
+
+    -- packs of sessions are bought (and paid, at the desk) as often as they run out
+    perform tests.fx_as_staff();
+    perform tests.fx_class_subscription(v_member, v_pack, '{"sessions": 5}');
+    return next lives_ok(format('select tests.fx_class_subscription(%s, %s, %L)', v_member, v_pack, '{"sessions": 5}'),
+                         'a second pack of sessions is no double purchase');
+end
+$$;
