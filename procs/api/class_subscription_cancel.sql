@@ -32,6 +32,10 @@ begin
     end if;
     perform dues.member_lock(v_sub.member_id);
     select c.* into strict v_class from dues.class c where c.id = v_sub.class_id;
+    if dues.class_seats(v_class.id) is not null then
+        -- the seat it frees is offered below: the seats lock is taken before any ledger account's
+        perform dues.class_seats_lock(v_class.id);
+    end if;
     if v_class.rule = 'recurring' then
         raise exception 'class subscription % is recurring: recurring_subscription_cancel ends it', v_sub.id
             using errcode = 'DU702',
@@ -79,6 +83,10 @@ begin
        and not pg_catalog.isempty(gm.during)
        and (pg_catalog.upper_inf(gm.during) or pg_catalog.upper(gm.during) > v_end + 1);
 
+    if dues.class_seats(v_class.id) is not null then
+        -- a seat free from today on goes to the class's waiting list (one freed later, by the job class_waitlist)
+        perform dues.class_waitlist_offer(v_class.id, pg_catalog.now());
+    end if;
     if v_refund > 0 then
         -- debts first: the credit pays the member's open invoices, as every credit does
         perform dues.member_settle(v_sub.member_id, v_class.currency, v_today);
@@ -98,7 +106,8 @@ after end_date, prorated by days; nothing for an open-ended subscription that ha
 first, as every credit does; payment_refund then pays what is left back through the payment's method. A subscription is cancelled once.
 A member (or a manager of an organization) cancels its own from today on, without refund; staff may choose an earlier end_date with a
 reason (why). Returns the cancellation (class_subscription_id, member_id, class_id, end_date, refund, ledger_transaction_id,
-cancelled_on, cancelled_at, cancelled_by, why).
+cancelled_on, cancelled_at, cancelled_by, why). The seat it frees (of a class with seats) is offered to the first member of the class's
+waiting list, from the day after end_date.
 Errors: DU014 class_subscription_id or refund is null, or staff gave an end_date before today without why, DU700 unknown subscription,
 DU701 cancelled already, DU702 a recurring subscription (recurring_subscription_cancel ends it), DU703 end_date after its last day,
 DUB19 a member's end_date before today, DU016 why too long, 42501 not allowed (another member's subscription, or a refund asked by a

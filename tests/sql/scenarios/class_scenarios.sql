@@ -111,3 +111,55 @@ begin
                          'a second pack of sessions is no double purchase');
 end
 $$;
+
+create or replace function tests.test_class_scenarios__a_full_class_and_its_waiting_list()
+returns setof text
+language plpgsql
+as $$
+declare
+    v_class   bigint := tests.fx_class('fixed_term', '{"price": "50.00", "months": 2, "seats": 2}');
+    v_ann     bigint := tests.fx_member('Ann Early');
+    v_bob     bigint := tests.fx_member('Bob Early');
+    v_cat     bigint := tests.fx_member('Cat Waiting');
+    v_dan     bigint := tests.fx_member('Dan Waiting');
+    v_start   jsonb  := jsonb_build_object('start_date', tests.fx_today() + 7);
+    v_ann_sub bigint;
+    v_order   dues.subscription_order;
+begin
+    -- the pottery course starts next week; two seats, taken by Ann and Bob
+    v_ann_sub := tests.fx_class_subscription(v_ann, v_class, v_start);
+    perform tests.fx_class_subscription(v_bob, v_class, v_start);
+
+    -- Cat has paid but finds the class full, and joins the waiting list; so does Dan, after her
+    v_order := api.class_subscription_request(v_cat, v_class, v_start);
+    perform tests.fx_pay(v_cat, 50);
+    return next throws_ok(format('select api.order_confirm(%s)', v_order.id), 'DU705', null, 'Cat finds no seat free');
+    perform tests.fx_as_member(v_cat);
+    return next is((api.class_waitlist_join(v_class, v_cat)).state, 'waiting', 'Cat waits, first in line');
+    perform tests.fx_as_member(v_dan);
+    perform api.class_waitlist_join(v_class, v_dan);
+    return next is((select place from api.class_waitlist_list(v_class, v_dan)), 2, 'Dan sees he is second');
+
+    -- Ann cancels before the course starts, with her money back: her seat is Cat's for 48 hours
+    perform tests.fx_as_staff();
+    perform api.class_subscription_cancel(v_ann_sub, tests.fx_today(), true, 'cannot come');
+    return next is((select array_agg(state order by place) from api.class_waitlist_list(v_class)), '{offered,waiting}'::text[],
+                   'the freed seat is offered to Cat, Dan waits');
+    return next is((select data ->> 'class' from tests.fx_outbox('class_seat_offered', tests.fx_email(v_cat))),
+                   (select title from dues.class where id = v_class), 'Cat is told by e-mail');
+    return next throws_ok(format('select tests.fx_class_subscription(%s, %s, %L)', v_dan, v_class, v_start), 'DU705', null,
+                          'Dan cannot take the seat held for Cat');
+
+    -- Cat takes it with the order she had opened
+    perform tests.fx_as_member(v_cat);
+    perform api.order_confirm(v_order.id);
+    perform api.class_subscription_confirm(v_order.id);
+    return next ok(tests.fx_student(v_cat, v_class, tests.fx_today() + 7), 'Cat is a student when the course starts');
+    perform tests.fx_as_member(v_dan);
+    return next is((select array_agg(member_id order by place) from api.class_waitlist_list(v_class, v_dan)), array[v_dan],
+                   'Dan is now first in line');
+    perform tests.fx_as_staff();
+    return next is((select state from dues.class_waitlist where member_id = v_cat), 'served', 'Cat''s place is served');
+    return next is(tests.fx_member_balance(v_ann), 50::numeric, 'Ann''s refund waits on her credit');
+end
+$$;
