@@ -235,3 +235,8 @@ create or replace trigger class_subscription_cancellation_forbid_delete before u
     for each row execute function dues.forbid_delete();
 create or replace trigger class_subscription_cancellation_forbid_truncate before truncate on dues.class_subscription_cancellation
     for each statement execute function dues.forbid_delete();
+-- a waiting list's places are kept (a place ends as served, left or expired)
+create or replace trigger class_waitlist_forbid_delete before delete on dues.class_waitlist
+    for each row execute function dues.forbid_delete();
+create or replace trigger class_waitlist_forbid_truncate before truncate on dues.class_waitlist
+    for each statement execute function dues.forbid_delete();
