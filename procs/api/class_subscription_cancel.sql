@@ -73,7 +73,7 @@ begin
     -- its days end with the last day (none when it had not begun): the same days may be bought again
     update dues.class_subscription s
        set during = case when v_end < s.start_date then 'empty'::daterange
-                         else pg_catalog.daterange(s.start_date, v_end, '[]') end
+                         else s.during * pg_catalog.daterange(s.start_date, v_end, '[]') end
      where s.id = v_sub.id;
     -- the students group membership it gave ends after the last day (empty when it had not begun)
     update dues.group_membership gm

@@ -24,7 +24,7 @@ begin
     end if;
     if v_order.params ? 'sessions' then
         v_sessions := (v_order.params ->> 'sessions')::int;
-        v_unused := v_sessions;
+        v_unused := greatest(v_sessions - dues.class_subscription_sessions_used(p_sub.id), 0);
         return (select pg_catalog.round(v_paid * v_unused / v_sessions, c.minor_units)
                   from dues.currency c where c.code = v_order.currency);
     end if;

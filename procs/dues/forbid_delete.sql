@@ -240,3 +240,12 @@ create or replace trigger class_waitlist_forbid_delete before delete on dues.cla
     for each row execute function dues.forbid_delete();
 create or replace trigger class_waitlist_forbid_truncate before truncate on dues.class_waitlist
     for each statement execute function dues.forbid_delete();
+-- a class's sessions and who attended them are kept
+create or replace trigger class_session_forbid_delete before delete on dues.class_session
+    for each row execute function dues.forbid_delete();
+create or replace trigger class_session_forbid_truncate before truncate on dues.class_session
+    for each statement execute function dues.forbid_delete();
+create or replace trigger class_attendance_forbid_delete before update or delete on dues.class_attendance
+    for each row execute function dues.forbid_delete();
+create or replace trigger class_attendance_forbid_truncate before truncate on dues.class_attendance
+    for each statement execute function dues.forbid_delete();

@@ -712,3 +712,11 @@ language sql
 as $$
     select exists (select from api.class_students(p_class_id, p_on) where member_id = p_member_id)
 $$;
+
+-- A session of a class starting at noon (UTC) of a day; returns its id.
+create or replace function tests.fx_session(p_class_id bigint, p_day date)
+returns bigint
+language sql
+as $$
+    select (api.class_session_create(p_class_id, (p_day + time '12:00') at time zone 'UTC')).id
+$$;

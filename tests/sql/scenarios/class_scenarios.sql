@@ -1,6 +1,7 @@
 -- Stories of classes bought through the order flow (class_subscription_request -> register_payment -> order_confirm ->
--- class_subscription_confirm), told from the member's side: a course cancelled and refunded. Every date is in next year
--- (tests.fx_day), so start dates are never in the past. The teardown checks api.ledger_check() after each story.
+-- class_subscription_confirm), told from the member's side: a course cancelled and refunded, a course bought twice, a
+-- full class and its waiting list, a pack of sessions used up. Every date is in next year (tests.fx_day) or from today on,
+-- so start dates are never in the past. The teardown checks api.ledger_check() after each story.
 
 create or replace function tests.test_class_scenarios__a_course_cancelled_and_refunded()
 returns setof text
@@ -161,5 +162,43 @@ begin
     perform tests.fx_as_staff();
     return next is((select state from dues.class_waitlist where member_id = v_cat), 'served', 'Cat''s place is served');
     return next is(tests.fx_member_balance(v_ann), 50::numeric, 'Ann''s refund waits on her credit');
+end
+$$;
+
+create or replace function tests.test_class_scenarios__a_pack_of_sessions_used_up()
+returns setof text
+language plpgsql
+as $$
+declare
+    v_class  bigint := tests.fx_class('per_session', '{"price_per_session": "15.00", "min_sessions": 3, "max_sessions": 10}');
+    v_member bigint := tests.fx_member('Pia Pack');
+    v_first  bigint;
+    v_second bigint;
+    v_cancel dues.class_subscription_cancellation;
+begin
+    -- Pia buys three yoga sessions; the teacher records her on the first three Tuesdays of March
+    v_first := tests.fx_class_subscription(v_member, v_class, '{"sessions": 3}');
+    perform api.class_attendance_record(v_first, tests.fx_session(v_class, tests.fx_day(3, 2)));
+    perform api.class_attendance_record(v_first, tests.fx_session(v_class, tests.fx_day(3, 9)));
+    return next is((select sessions_left from api.class_attendance_list(v_class, member_id => v_member) limit 1), 1,
+                   'after two Tuesdays one session is left');
+    perform api.class_attendance_record(v_first, tests.fx_session(v_class, tests.fx_day(3, 16)));
+    return next ok(not tests.fx_student(v_member, v_class, tests.fx_day(3, 17)), 'used up, the pack ends after the third Tuesday');
+    return next throws_ok(format('select api.class_attendance_record(%s, %s)', v_first, tests.fx_session(v_class, tests.fx_day(3, 23))),
+                          'DU70D', null, 'the fourth Tuesday is not on the old pack');
+
+    -- she buys a pack of five, comes twice, then moves away: three unused sessions go back
+    v_second := tests.fx_class_subscription(v_member, v_class, '{"sessions": 5}');
+    perform api.class_attendance_record(v_second, (select id from dues.class_session where class_id = v_class
+                                                     and starts_at = (tests.fx_day(3, 23) + time '12:00') at time zone 'UTC'));
+    perform api.class_attendance_record(v_second, tests.fx_session(v_class, tests.fx_day(3, 30)));
+    return next is((select array_agg(sessions_left order by starts_at) from api.class_attendance_list(v_class, member_id => v_member)
+                     where class_subscription_id = v_second), '{3,3}'::int[], 'the new pack has three left');
+    v_cancel := api.class_subscription_cancel(v_second, tests.fx_day(3, 31), true, 'moved away');
+    return next is(v_cancel.refund, 45.00::numeric(14,2), 'three sessions of 15.00 are refunded');
+    return next is((select balance from dues.ledger_account where class_id = v_class), 75::numeric,
+                   'the class keeps the five sessions she came to');
+    return next is((select count(*)::int from api.class_attendance_list(v_class, member_id => v_member)), 5,
+                   'five attendances in all');
 end
 $$;
