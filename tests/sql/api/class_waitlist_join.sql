@@ -51,7 +51,9 @@ begin
     perform tests.fx_class_subscription(v_holder, v_class);
     perform api.class_waitlist_join(v_class, v_member);
     v_before := tests.fx_state();
-    return next throws_ok(format('select api.class_waitlist_join(%s, %s)', v_class, v_member), 'DU707', null,
+    return next throws_ok(format('select api.class_waitlist_join(%s, %s)', v_class, v_member), 'DU707',
+                          format('member %s is on the waiting list of class %s since %s (waiting)', v_member, v_class,
+                                 (select joined_at from dues.class_waitlist where member_id = v_member)),
                           'a member waits once');
     return next throws_ok(format('select api.class_waitlist_join(%s, %s)', v_open, v_member), 'DU706',
                           format('class %s has no seat limit: subscribe to it', v_open), 'a class without seats has no list');

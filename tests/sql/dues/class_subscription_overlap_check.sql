@@ -157,7 +157,7 @@ begin
                                  'values (%s, %s, %s, %L, %L)', v_member, v_class, v_order, tests.fx_day(4, 20), tests.fx_day(5, 19)),
                           '23P01', null, 'a row that overlaps another, written around the api, is refused by the constraint');
     return next throws_ok(format('update dues.class_subscription set end_date = %L where id = %s', tests.fx_day(4, 20), v_sub.id),
-                          'DU042', 'class subscription ' || v_sub.id || ' cannot be rewritten: only a cancellation shortens its days',
+                          'DU042', null,
                           'a class subscription is never rewritten');
     return next throws_ok(format('update dues.class_subscription set during = %L where id = %s',
                                  daterange(tests.fx_day(4, 1), tests.fx_day(6, 1)), v_sub.id),
