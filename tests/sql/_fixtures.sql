@@ -720,3 +720,11 @@ language sql
 as $$
     select (api.class_session_create(p_class_id, (p_day + time '12:00') at time zone 'UTC')).id
 $$;
+
+-- Runs jobs.expire at noon (UTC) of a day, as tests.fx_collect runs the collector.
+create or replace function tests.fx_expire(p_day date)
+returns jsonb
+language sql
+as $$
+    select jobs.expire((p_day + time '12:00') at time zone 'UTC')
+$$;
