@@ -1,6 +1,7 @@
--- Who attended the sessions of a class, newest session first; a member sees its own attendances only.
+-- Who attended the sessions of a class, newest first, a page at a time; a member sees its own attendances only.
 create or replace function api.class_attendance_list(class_id bigint, class_session_id bigint default null,
-                                                     member_id bigint default null)
+                                                     member_id bigint default null, "limit" int default 50,
+                                                     after bigint default null)
 returns setof dues.class_attendance_view
 language plpgsql
 stable
@@ -14,6 +15,7 @@ begin
         perform dues.authorize_member(class_attendance_list.member_id, 'use');
     end if;
     v_class := dues.class_get(class_attendance_list.class_id);
+    perform dues.list_check(class_attendance_list."limit", class_attendance_list.after);
     if class_attendance_list.class_session_id is not null
        and not exists (select from dues.class_session cs
                         where cs.id = class_attendance_list.class_session_id and cs.class_id = v_class.id) then
@@ -27,16 +29,19 @@ begin
          where cs.class_id = v_class.id
            and (class_attendance_list.class_session_id is null or a.class_session_id = class_attendance_list.class_session_id)
            and (class_attendance_list.member_id is null or a.member_id = class_attendance_list.member_id)
-         order by cs.starts_at desc, a.id;
+           and (class_attendance_list.after is null or a.id < class_attendance_list.after)
+         order by a.id desc
+         limit class_attendance_list."limit";
 end
 $$;
 
-comment on function api.class_attendance_list(bigint, bigint, bigint) is
-$$Lists who attended the sessions of a class, newest session first: each attendance (class_attendance_id, class_session_id, starts_at,
+comment on function api.class_attendance_list(bigint, bigint, bigint, int, bigint) is
+$$Lists who attended the sessions of a class, newest recorded first (highest class_attendance_id first), a page of limit rows (50 by
+default, at most 500; the next page is after the last class_attendance_id seen): each attendance (class_attendance_id, class_session_id, starts_at,
 class_subscription_id, member_id, name, sessions_left of its pack (null when it is no pack), recorded_at, recorded_by). class_session_id
 narrows it to one session, member_id to one member. Staff see every member; a member gives its own member_id (or an organization's it
 has a role on) and sees those attendances only.
 Errors: DU014 class_id is null, or a member gave no member_id, DU002 unknown class, DU70A a session that is not the class's,
-42501 another member's attendances.$$;
+DU300 limit outside 1..500, DU301 after below 1, 42501 another member's attendances.$$;
 
-grant execute on function api.class_attendance_list(bigint, bigint, bigint) to dues_member, dues_staff;
+grant execute on function api.class_attendance_list(bigint, bigint, bigint, int, bigint) to dues_member, dues_staff;

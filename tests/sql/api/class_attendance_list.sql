@@ -21,11 +21,16 @@ begin
     perform api.class_attendance_record(v_bob_s, v_first);
     perform api.class_attendance_record(v_ann_s, v_second);
     return next results_eq(format('select class_session_id, member_id, name, sessions_left from api.class_attendance_list(%s)', v_class),
-                           format('values (%s::bigint, %s::bigint, %L::text, 3), (%s, %s, %L, 3), (%s, %s, %L, 1)',
-                                  v_second, v_ann, 'Ann', v_first, v_ann, 'Ann', v_first, v_bob, 'Bob'),
-                           'staff see every attendance, newest session first, with what each pack has left');
+                           format('values (%s::bigint, %s::bigint, %L::text, 3), (%s, %s, %L, 1), (%s, %s, %L, 3)',
+                                  v_second, v_ann, 'Ann', v_first, v_bob, 'Bob', v_first, v_ann, 'Ann'),
+                           'staff see every attendance, newest first, with what each pack has left');
+    return next results_eq(format('select member_id from api.class_attendance_list(%s, "limit" => 1, after => %s)', v_class,
+                                  (select max(id) from dues.class_attendance where class_subscription_id = v_ann_s)),
+                           format('values (%s::bigint)', v_bob), 'a page at a time, after the last id seen');
+    return next throws_ok(format('select * from api.class_attendance_list(%s, "limit" => 0)', v_class), 'DU300', null,
+                          'a limit below 1 is refused');
     return next results_eq(format('select member_id from api.class_attendance_list(%s, %s)', v_class, v_first),
-                           format('values (%s::bigint), (%s)', v_ann, v_bob), 'one session');
+                           format('values (%s::bigint), (%s)', v_bob, v_ann), 'one session');
     perform tests.fx_as_member(v_bob);
     return next results_eq(format('select class_session_id from api.class_attendance_list(%s, member_id => %s)', v_class, v_bob),
                            format('values (%s::bigint)', v_first), 'a member sees its own');

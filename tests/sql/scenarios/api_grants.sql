@@ -51,7 +51,7 @@ begin
                   ('api.class_waitlist_join(bigint, bigint)'),
                   ('api.class_waitlist_leave(bigint, bigint)'),
                   ('api.class_waitlist_list(bigint, bigint)'),
-                  ('api.class_attendance_list(bigint, bigint, bigint)'),
+                  ('api.class_attendance_list(bigint, bigint, bigint, int, bigint)'),
                   ('api.recurring_subscription_start(bigint, bigint, jsonb)'),
                   ('api.recurring_subscription_cancel(bigint, date, text)'),
                   ('api.recurring_subscription_change_class(bigint, bigint, date, text)'),
