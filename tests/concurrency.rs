@@ -21,14 +21,21 @@ async fn no_credit_is_spent_twice_and_no_order_closed_twice() {
         .unwrap();
     assert!(out.status.success(), "{}", text(&out));
     let setup = connect(&db.name).await;
-    let class: i64 = setup
-        .query_one(
-            "select id from api.class_create('Race', 'single_payment', '{\"price\": \"10.00\"}')",
-            &[],
-        )
-        .await
-        .unwrap()
-        .get(0);
+    // one class per order of a member: a member holds one subscription of a class for any day (DU704), so its orders
+    // race for its credit, not for the class's days
+    let mut classes: Vec<i64> = Vec::new();
+    for k in 0..ORDERS_PER_MEMBER {
+        classes.push(
+            setup
+                .query_one(
+                    "select id from api.class_create($1, 'single_payment', '{\"price\": \"10.00\"}')",
+                    &[&format!("Race {k}")],
+                )
+                .await
+                .unwrap()
+                .get(0),
+        );
+    }
     let mut orders: Vec<(i64, i64)> = Vec::new(); // (order, member)
     for m in 0..MEMBERS {
         let member: i64 = setup
@@ -39,11 +46,11 @@ async fn no_credit_is_spent_twice_and_no_order_closed_twice() {
             .await
             .unwrap()
             .get(0);
-        for _ in 0..ORDERS_PER_MEMBER {
+        for class in &classes {
             let order: i64 = setup
                 .query_one(
                     "select id from api.class_subscription_request($1, $2)",
-                    &[&member, &class],
+                    &[&member, class],
                 )
                 .await
                 .unwrap()
