@@ -1,6 +1,7 @@
 //! Members race to confirm and subscribe with the same credit over many
 //! connections: no credit is spent twice, no order is closed twice, a
-//! replayed payment reference pays once, and the ledger balances.
+//! replayed payment reference pays once, and the ledger balances; members
+//! race for a class's last seats: none is taken twice.
 
 mod common;
 
@@ -21,14 +22,21 @@ async fn no_credit_is_spent_twice_and_no_order_closed_twice() {
         .unwrap();
     assert!(out.status.success(), "{}", text(&out));
     let setup = connect(&db.name).await;
-    let class: i64 = setup
-        .query_one(
-            "select id from api.class_create('Race', 'single_payment', '{\"price\": \"10.00\"}')",
-            &[],
-        )
-        .await
-        .unwrap()
-        .get(0);
+    // one class per order of a member: a member holds one subscription of a class for any day (DU704), so its orders
+    // race for its credit, not for the class's days
+    let mut classes: Vec<i64> = Vec::new();
+    for k in 0..ORDERS_PER_MEMBER {
+        classes.push(
+            setup
+                .query_one(
+                    "select id from api.class_create($1, 'single_payment', '{\"price\": \"10.00\"}')",
+                    &[&format!("Race {k}")],
+                )
+                .await
+                .unwrap()
+                .get(0),
+        );
+    }
     let mut orders: Vec<(i64, i64)> = Vec::new(); // (order, member)
     for m in 0..MEMBERS {
         let member: i64 = setup
@@ -39,11 +47,11 @@ async fn no_credit_is_spent_twice_and_no_order_closed_twice() {
             .await
             .unwrap()
             .get(0);
-        for _ in 0..ORDERS_PER_MEMBER {
+        for class in &classes {
             let order: i64 = setup
                 .query_one(
                     "select id from api.class_subscription_request($1, $2)",
-                    &[&member, &class],
+                    &[&member, class],
                 )
                 .await
                 .unwrap()
@@ -200,4 +208,86 @@ async fn no_credit_is_spent_twice_and_no_order_closed_twice() {
         "the ledger balances: {} problem(s)",
         problems.len()
     );
+}
+
+/// Members race for the last seats of a class over many connections: exactly as many orders are confirmed as there
+/// are seats, the others are refused with DU705 (no seat free): the class's seats lock serialises the counting.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn no_seat_is_taken_twice() {
+    const SEATS: i64 = 3;
+    const RACERS: usize = 12;
+    let db = FreshDb::migrated("seats");
+    let setup = connect(&db.name).await;
+    let class: i64 = setup
+        .query_one(
+            "select id from api.class_create('Seats', 'single_payment', '{\"price\": \"5.00\", \"seats\": 3}')",
+            &[],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    let mut orders: Vec<i64> = Vec::new();
+    for m in 0..RACERS {
+        let member: i64 = setup
+            .query_one(
+                "select id from api.member_create($1, $2)",
+                &[&format!("Seater {m}"), &format!("seater{m}@example.org")],
+            )
+            .await
+            .unwrap()
+            .get(0);
+        setup
+            .query_one("select api.register_payment($1, 5.00, 'USD')", &[&member])
+            .await
+            .unwrap();
+        orders.push(
+            setup
+                .query_one(
+                    "select id from api.class_subscription_request($1, $2)",
+                    &[&member, &class],
+                )
+                .await
+                .unwrap()
+                .get(0),
+        );
+    }
+
+    let mut racers = Vec::new();
+    for order in orders {
+        let name = db.name.clone();
+        racers.push(tokio::spawn(async move {
+            let client = connect(&name).await;
+            match client
+                .query_one("select 1 from api.order_confirm($1)", &[&order])
+                .await
+            {
+                Ok(_) => "confirmed".to_string(),
+                Err(e) => e
+                    .code()
+                    .map(|c| c.code().to_string())
+                    .unwrap_or_else(|| e.to_string()),
+            }
+        }));
+    }
+    let mut outcomes: HashMap<String, i64> = HashMap::new();
+    for r in racers {
+        *outcomes.entry(r.await.unwrap()).or_insert(0) += 1;
+    }
+    assert_eq!(
+        outcomes,
+        HashMap::from([
+            ("confirmed".to_string(), SEATS),
+            ("DU705".to_string(), RACERS as i64 - SEATS)
+        ]),
+        "as many confirmed orders as seats, the others refused"
+    );
+    let taken: i64 = setup
+        .query_one(
+            "select count(*) from dues.subscription_order where class_id = $1 and state = 'confirmed'",
+            &[&class],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(taken, SEATS, "the database agrees");
 }

@@ -905,6 +905,10 @@ fn bobs_records(
         "storage_assign",
         format!(r#"{{"slot_id":{},"member_id":{bob}}}"#, id(&slot, "id")),
     );
+    let session = call(
+        "class_session_create",
+        format!(r#"{{"class_id":{hosting},"starts_at":"2031-03-04T18:00:00Z"}}"#),
+    );
     std::collections::BTreeMap::from([
         ("member_id", bob),
         ("order_id", order),
@@ -915,6 +919,7 @@ fn bobs_records(
         ("service_order_id", id(&service_order, "id")),
         ("organization_id", id(&bobco, "id")),
         ("slot_id", id(&slot, "id")),
+        ("class_session_id", id(&session, "id")),
     ])
 }
 

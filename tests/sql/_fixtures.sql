@@ -712,3 +712,38 @@ language sql
 as $$
     select 'fx' || nextval('tests.fx_seq') || '@example.org'
 $$;
+
+-- Class subscriptions of the order flow (issue 17) ------------------------------
+
+-- A class subscription made by the whole order flow: request, payment of exactly its amount, order_confirm,
+-- class_subscription_confirm; returns the class subscription id.
+create or replace function tests.fx_class_subscription(p_member_id bigint, p_class_id bigint, p_params jsonb default '{}')
+returns bigint
+language sql
+as $$
+    select (api.class_subscription_confirm(tests.fx_confirmed_order(p_member_id, p_class_id, p_params))).id
+$$;
+
+-- Whether a member is a student of a class on a day.
+create or replace function tests.fx_student(p_member_id bigint, p_class_id bigint, p_on date)
+returns boolean
+language sql
+as $$
+    select exists (select from api.class_students(p_class_id, p_on) where member_id = p_member_id)
+$$;
+
+-- A session of a class starting at noon (UTC) of a day; returns its id.
+create or replace function tests.fx_session(p_class_id bigint, p_day date)
+returns bigint
+language sql
+as $$
+    select (api.class_session_create(p_class_id, (p_day + time '12:00') at time zone 'UTC')).id
+$$;
+
+-- Runs jobs.expire at noon (UTC) of a day, as tests.fx_collect runs the collector.
+create or replace function tests.fx_expire(p_day date)
+returns jsonb
+language sql
+as $$
+    select jobs.expire((p_day + time '12:00') at time zone 'UTC')
+$$;
