@@ -26,6 +26,7 @@ pub async fn serve(db: &Database, a: ServeArgs) -> Result<()> {
         paypal_rate: a.paypal_rate,
         webhook_rate: a.webhook_rate,
         metrics_token: a.metrics_token.filter(|t| !t.is_empty()),
+        trust_proxy: a.trust_proxy,
         ..http::Settings::default()
     };
     db.prepare().await?;
