@@ -693,3 +693,22 @@ language sql
 as $$
     lock table dues.job_schedule in share row exclusive mode
 $$;
+
+-- The code of the last sign-in or application message queued to an address (api.signin_request, api.membership_apply).
+create or replace function tests.fx_signin_code(p_address text)
+returns text
+language sql
+as $$
+    select data ->> 'code' from dues.outbox
+     where template in ('signin_code', 'application_code') and lower(recipient) = lower(p_address)
+     order by id desc
+     limit 1
+$$;
+
+-- An address unique to the test, known to no member.
+create or replace function tests.fx_address()
+returns text
+language sql
+as $$
+    select 'fx' || nextval('tests.fx_seq') || '@example.org'
+$$;

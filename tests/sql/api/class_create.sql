@@ -111,3 +111,20 @@ begin
     return next lives_ok($q$select api.class_create('Chess', 'free', null)$q$, 'null params mean no parameters');
 end
 $$;
+
+-- No silent failures: a class nobody could invoice is refused when it is made, not by every collector run after.
+create or replace function tests.test_class_create__refuses_a_class_no_one_can_invoice()
+returns setof text
+language plpgsql
+as $$
+declare
+    v_before jsonb;
+begin
+    return next ok(exists (select from dues.provider where broker), 'the site''s organization is the broker from the first migration on');
+    update dues.provider set broker = false where broker;
+    v_before := tests.fx_state();
+    return next throws_ok($q$select api.class_create('Orphan', 'recurring', '{"period": "month", "amount": "10.00", "renewal": "auto_renew"}')$q$,
+                          'DUB14', null, 'without a broker a class that names no provider is refused');
+    return next is(tests.fx_state(), v_before, 'nothing was created');
+end
+$$;
