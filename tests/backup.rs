@@ -180,9 +180,9 @@ fn a_backup_taken_under_load_restores_into_a_fresh_home_with_everything_equal() 
     exec(
         &url,
         &format!(
-            "select api.provider_register({space}, true); \
-             select api.class_create('Membership', 'recurring', \
-               '{{\"period\": \"month\", \"amount\": \"30.00\", \"renewal\": \"auto_renew\", \"setup_fee\": \"10.00\"}}'); \
+            "select api.provider_register({space}); \
+             select api.class_set_provider((api.class_create('Membership', 'recurring', \
+               '{{\"period\": \"month\", \"amount\": \"30.00\", \"renewal\": \"auto_renew\", \"setup_fee\": \"10.00\"}}')).id, {space}); \
              select api.recurring_subscription_start(m, (select max(id) from dues.class)) from unnest(array[{cat}, {dan}]) m;"
         ),
     );

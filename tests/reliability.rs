@@ -850,17 +850,7 @@ fn bobs_records(
     let id = |v: &serde_json::Value, key: &str| {
         v[key].as_i64().unwrap_or_else(|| panic!("{key} in {v}"))
     };
-    let broker = call(
-        "member_create",
-        r#"{"name":"Broker","email":"broker@example.org","kind":"organization"}"#.into(),
-    );
-    call(
-        "provider_register",
-        format!(
-            r#"{{"organization_id":{},"broker":true}}"#,
-            id(&broker, "id")
-        ),
-    );
+    // the site's organization is the broker: nothing to register
     let hosting = call(
         "class_create",
         r#"{"title":"Hosting","rule":"recurring","params":{"period":"month","amount":"10.00","renewal":"auto_renew"}}"#.into(),

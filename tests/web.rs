@@ -181,7 +181,7 @@ fn the_session_cookie_is_refused_from_another_site() {
 
 #[test]
 fn a_trusted_proxy_makes_the_cookie_secure() {
-    let server = Server::start_with("web_proxy", &["--trust-proxy"], None);
+    let server = Server::start_with("web_proxy", &["--trusted-proxy"], None);
     server.dues(&["call", "member_create", "name=Ann", "email=ann@example.org"]);
     post(&server.addr, "signin_request", None, r#"{"email":"ann@example.org"}"#);
     let code = query_value(

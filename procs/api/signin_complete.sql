@@ -14,9 +14,23 @@ declare
     v_token   text;
     v_token_id bigint;
     v_expires timestamptz;
+    v_oldest  timestamptz;
 begin
     perform dues.require_argument('email', signin_complete.email is null);
     perform dues.require_argument('code', signin_complete.code is null);
+    -- a client that sent too many wrong codes lately is refused whatever the address
+    select min(q.created_at) into v_oldest
+      from (select f.created_at from dues.signin_failure f
+             where f.client_address = dues.client_address() and f.created_at > pg_catalog.now() - interval '1 hour'
+             order by f.created_at desc
+             limit dues.setting_int('signin_failures_per_client', 20)) q
+    having pg_catalog.count(*) >= dues.setting_int('signin_failures_per_client', 20);
+    if v_oldest is not null then
+        raise exception 'too many wrong codes from this client: try again later'
+            using errcode = 'DU401',
+                  detail = pg_catalog.format('retry after %s s',
+                               greatest(1, pg_catalog.ceil(extract(epoch from v_oldest + interval '1 hour' - pg_catalog.now())))::bigint);
+    end if;
     -- the tries of one address one at a time (dues.signin_failed counts a wrong one)
     perform pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtextextended('dues.signin ' || pg_catalog.lower(v_email), 0));
     select c.* into v_code
@@ -71,7 +85,9 @@ $$Signs in with the code signin_request (or membership_apply) mailed to email (s
 staff, a staff token (role staff), valid for setting signin_session_days (30); token_list lists it (label session),
 token_revoke or signout ends it. A code works once, until it expires (signin_code_minutes, 15), within signin_code_tries (5)
 tries (a wrong code counts one), and only the newest code of an address. A code from membership_apply first creates the member
-(in group pending_payments, membership status pending). Anyone may call it.
-Errors: DU014 an argument is null, DU400 wrong, expired, used or worn-out code, or an address without one: one answer (401).$$;
+(in group pending_payments, membership status pending). Anyone may call it; a client address that sent
+signin_failures_per_client (20) refused codes in the last hour is refused for a while (429, with Retry-After).
+Errors: DU014 an argument is null, DU400 wrong, expired, used or worn-out code, or an address without one: one answer (401),
+DU401 too many refused codes from this client address (429).$$;
 
 grant execute on function api.signin_complete(text, text) to dues_anonymous, dues_member, dues_staff;

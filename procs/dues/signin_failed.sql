@@ -1,6 +1,7 @@
 -- After a refused api.signin_complete (DU400, whose transaction was rolled back), in a transaction of its own: the
--- address's newest code counts one more try (dues.error_code.on_failure names this function; dues serve and dues call
--- call it with the failed call's arguments). A call without a code tried none.
+-- address's newest code counts one more try, and the client address (when the call came over HTTP) one more refusal
+-- (dues.error_code.on_failure names this function; dues serve and dues call call it with the failed call's arguments).
+-- A call without a code tried none.
 create or replace function dues.signin_failed(email text, code text)
 returns void
 language plpgsql
@@ -17,5 +18,8 @@ begin
                     limit 1)
        and c.used_at is null
        and signin_failed.code is not null;
+    if dues.client_address() is not null then
+        insert into dues.signin_failure (client_address) values (dues.client_address());
+    end if;
 end
 $$;

@@ -255,10 +255,18 @@ impl ApiError {
         }
     }
 
-    /// Seconds a client should wait before it retries (the `Retry-After` header).
+    /// Seconds a client should wait before it retries (the `Retry-After`
+    /// header): the shell's own limits, and a 429 of the database whose detail
+    /// says `retry after N s`.
     pub fn retry_after(&self) -> Option<u64> {
         match self {
             ApiError::RateLimited(s) | ApiError::ForeignNotification(s) => Some(*s),
+            ApiError::Database(r) if r.status == 429 => r
+                .details
+                .as_deref()
+                .and_then(|d| d.strip_prefix("retry after "))
+                .and_then(|d| d.strip_suffix(" s"))
+                .and_then(|n| n.parse().ok()),
             _ => None,
         }
     }
@@ -373,6 +381,26 @@ mod tests {
             let row = format!("| {} | {} |", e.code(), e.status());
             assert!(doc.contains(&row), "docs/errors.md lacks the row {row}");
         }
+    }
+
+    #[test]
+    fn a_429_of_the_database_says_when_to_retry_in_its_detail() {
+        let refusal = |status, details: Option<&str>| {
+            ApiError::Database(Refusal {
+                status,
+                code: "DU401".into(),
+                message: "too many".into(),
+                details: details.map(str::to_string),
+                hint: None,
+            })
+        };
+        assert_eq!(
+            refusal(429, Some("retry after 120 s")).retry_after(),
+            Some(120)
+        );
+        assert_eq!(refusal(429, Some("later")).retry_after(), None);
+        assert_eq!(refusal(429, None).retry_after(), None);
+        assert_eq!(refusal(409, Some("retry after 120 s")).retry_after(), None);
     }
 
     #[test]

@@ -7,8 +7,8 @@ use super::caller::{Caller, Identity};
 use super::catalog::{Catalog, Shape};
 use super::error::ApiError;
 use super::plan::Plan;
-use crate::pool::{Connection, Session};
-use futures_util::future::join3;
+use crate::pool::{CallSettings, Connection, Session};
+use futures_util::future::{join, join3};
 use std::time::{Duration, Instant, SystemTime};
 use tokio_postgres::types::ToSql;
 use tokio_postgres::{Row, SimpleQueryMessage, Statement};
@@ -42,14 +42,28 @@ pub struct Checked {
     pub asked: Instant,
 }
 
-/// What errors are reported against.
+/// What errors are reported against, and what the call tells the database
+/// of its request.
 pub struct Context<'a> {
     pub catalog: &'a Catalog,
     pub caller: &'a Caller,
     pub request_id: &'a str,
+    /// The HTTP client's address (none for `dues call`).
+    pub client_address: Option<&'a str>,
 }
 
 impl Context<'_> {
+    /// The session settings the call runs with (`dues.client_address`, `dues.token_hash`).
+    pub fn call_settings(&self) -> CallSettings {
+        CallSettings {
+            client_address: self.client_address.map(str::to_string),
+            token_hash: match self.caller {
+                Caller::Token(hash) => Some(hash.clone()),
+                _ => None,
+            },
+        }
+    }
+
     pub fn fail(&self, e: tokio_postgres::Error) -> ApiError {
         db_error(
             e,
@@ -71,8 +85,54 @@ pub fn one_statement(conn: &Connection, acting: &Acting, plan: &Plan) -> bool {
 }
 
 /// Runs `plan` on `conn`; with `Acting::Check`, also says what the database
-/// found of the token.
+/// found of the token. A call refused with a code whose `dues.error_code`
+/// row names an `on_failure` function is followed by that function, with the
+/// call's arguments, in a transaction of its own (what the refusal must
+/// record although its transaction was rolled back).
 pub async fn execute(
+    conn: &mut Connection,
+    ctx: &Context<'_>,
+    acting: &Acting,
+    plan: &Plan,
+) -> Result<(Answer, Option<Checked>), ApiError> {
+    let result = execute_call(conn, ctx, acting, plan).await;
+    if let Err(ApiError::Database(refusal)) = &result {
+        if let Some(hook) = ctx.catalog.on_failure.get(&refusal.code) {
+            on_failure(conn, ctx, hook, plan).await;
+        }
+    }
+    result
+}
+
+/// The `on_failure` function of a refusal, as dues itself, with the call's
+/// arguments and settings; its own failure is logged, the refusal answered.
+async fn on_failure(conn: &mut Connection, ctx: &Context<'_>, hook: &str, plan: &Plan) {
+    if !hook
+        .chars()
+        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '.')
+    {
+        tracing::error!(
+            request_id = ctx.request_id,
+            hook,
+            "on_failure is no function name"
+        );
+        return;
+    }
+    let sql = format!("select {hook}({})", plan.arguments);
+    let result = async {
+        conn.as_operator().await?;
+        conn.call_settings = None;
+        conn.batch_execute(&ctx.call_settings().sql()).await?;
+        conn.call_settings = Some(ctx.call_settings());
+        conn.execute(&sql, &params(plan)).await
+    }
+    .await;
+    if let Err(e) = result {
+        tracing::error!(request_id = ctx.request_id, hook, error = %crate::error::describe_pg(&e), "on_failure function failed");
+    }
+}
+
+async fn execute_call(
     conn: &mut Connection,
     ctx: &Context<'_>,
     acting: &Acting,
@@ -88,7 +148,18 @@ pub async fn execute(
         Acting::Trusted(who) => {
             let want = Session::Caller(who.clone(), ro);
             if conn.session == want {
-                let rows = conn.query(&stmt, &params(plan)).await;
+                let settings = ctx.call_settings();
+                if conn.call_settings.as_ref() == Some(&settings) {
+                    let rows = conn.query(&stmt, &params(plan)).await;
+                    return Ok((answer(conn, ctx, plan, rows).await?, None));
+                }
+                // the settings first, in the same round trip
+                conn.call_settings = None;
+                let args = params(plan);
+                let sql = settings.sql();
+                let (set, rows) = join(conn.batch_execute(&sql), conn.query(&stmt, &args)).await;
+                set.map_err(|e| ctx.fail(e))?;
+                conn.call_settings = Some(settings);
                 return Ok((answer(conn, ctx, plan, rows).await?, None));
             }
             let member = who.member_id.map_or("null".into(), |m| m.to_string());
@@ -164,9 +235,12 @@ async fn in_transaction(
     prologue: &str,
 ) -> Result<(Answer, Vec<SimpleQueryMessage>), ApiError> {
     conn.session = Session::Unknown;
+    conn.call_settings = None;
+    let settings = ctx.call_settings();
+    let prologue = format!("{prologue}; {}", settings.sql());
     let args = params(plan);
     let (p, r, c) = join3(
-        conn.simple_query(prologue),
+        conn.simple_query(&prologue),
         conn.query(stmt, &args),
         conn.batch_execute("commit"),
     )
@@ -177,6 +251,7 @@ async fn in_transaction(
     let answer = answer(conn, ctx, plan, r).await?;
     // a deferred check can still refuse the transaction at COMMIT
     c.map_err(|e| ctx.fail(e))?;
+    conn.call_settings = Some(settings);
     Ok((answer, prologue))
 }
 

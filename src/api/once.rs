@@ -23,8 +23,9 @@ pub async fn execute_once(
     let stmt = prepare(conn, ctx, &plan.sql).await?;
     let owner = ctx.caller.key_owner();
     conn.session = Session::Unknown;
+    conn.call_settings = None;
     let result = async {
-        conn.batch_execute("begin read write")
+        conn.batch_execute(&format!("begin read write; {}", ctx.call_settings().sql()))
             .await
             .map_err(|e| ctx.fail(e))?;
         let stored = conn

@@ -115,11 +115,11 @@ pub struct ServeArgs {
     /// The bearer token GET /metrics asks for (without it, /metrics is open).
     #[arg(long, env = "DUES_METRICS_TOKEN", hide_env_values = true)]
     pub metrics_token: Option<String>,
-    /// Trust the X-Forwarded-Proto header of a proxy in front: "https" there
-    /// marks the session cookie Secure (set this only behind a proxy that
-    /// always sets that header itself).
-    #[arg(long, env = "DUES_TRUST_PROXY")]
-    pub trust_proxy: bool,
+    /// dues serve is behind a reverse proxy it trusts: a call's client address (the sign-in rate limits') is the last
+    /// address of X-Forwarded-For, not the connection's peer, and X-Forwarded-Proto: https makes the session cookie
+    /// of the pages Secure.
+    #[arg(long, env = "DUES_TRUSTED_PROXY")]
+    pub trusted_proxy: bool,
 }
 
 #[derive(Debug, clap::Args)]

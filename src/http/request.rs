@@ -7,6 +7,7 @@ use http_body_util::{BodyExt, Limited};
 use hyper::body::Incoming;
 use hyper::header::{HeaderMap, AUTHORIZATION, CONTENT_TYPE};
 use hyper::{Method, Request};
+use std::net::IpAddr;
 use std::time::Duration;
 
 /// How long a client may take to send a whole body once its headers are in
@@ -70,6 +71,32 @@ pub fn same_origin(headers: &HeaderMap) -> Result<(), ApiError> {
     } else {
         Err(ApiError::CrossSite)
     }
+}
+
+/// The client's address a call tells the database (`dues.client_address`):
+/// the connection's peer, or behind a trusted proxy the last address of
+/// `X-Forwarded-For` (the one that proxy added; the ones before it are the
+/// client's word). A last hop that is no address is not believed: the peer.
+pub fn client_address(headers: &HeaderMap, peer: IpAddr, trusted_proxy: bool) -> String {
+    let forwarded = || {
+        headers
+            .get_all("x-forwarded-for")
+            .iter()
+            .next_back()?
+            .to_str()
+            .ok()?
+            .rsplit(',')
+            .next()?
+            .trim()
+            .parse::<IpAddr>()
+            .ok()
+    };
+    let ip = if trusted_proxy {
+        forwarded().unwrap_or(peer)
+    } else {
+        peer
+    };
+    ip.to_canonical().to_string()
 }
 
 /// The token of `Authorization: Bearer <token>`, if the header is there.

@@ -62,7 +62,7 @@ async fn route(
     match path.as_str() {
         "/session" if post => (
             "(signin)".into(),
-            super::web::signin(state, req, request_id).await,
+            super::web::signin(state, req, peer.ip(), request_id).await,
         ),
         "/session" if get => (
             "(session)".into(),
@@ -70,7 +70,7 @@ async fn route(
         ),
         "/session/end" if post => (
             "(signout)".into(),
-            super::web::signout(state, req, request_id).await,
+            super::web::signout(state, req, peer.ip(), request_id).await,
         ),
         p if (get || head) && super::web::is_page(p) => ("(page)".into(), super::web::serve(&req)),
         "/health" if get => ("(health)".into(), super::admin::health(state).await),
@@ -116,7 +116,15 @@ async fn route(
             } else {
                 "(unknown)".into()
             };
-            (label, super::rpc::rpc(state, req, name, request_id).await)
+            let client = super::request::client_address(
+                req.headers(),
+                peer.ip(),
+                state.settings.trusted_proxy,
+            );
+            (
+                label,
+                super::rpc::rpc(state, req, name, request_id, &client).await,
+            )
         }
         _ => (
             "(other)".into(),

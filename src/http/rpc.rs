@@ -24,9 +24,10 @@ pub async fn rpc(
     req: Request<Incoming>,
     name: &str,
     request_id: &str,
+    client: &str,
 ) -> Response<Body> {
     let mut timing = Timing::start();
-    let mut response = match stages(state, req, name, request_id, &mut timing).await {
+    let mut response = match stages(state, req, name, request_id, client, &mut timing).await {
         Ok(answer) => render::answer(answer),
         Err(e) => render::error(&e),
     };
@@ -43,6 +44,7 @@ async fn stages(
     req: Request<Incoming>,
     name: &str,
     request_id: &str,
+    client: &str,
     t: &mut Timing,
 ) -> Result<Answer, ApiError> {
     // each stage is timed, whether it passes or refuses
@@ -60,7 +62,8 @@ async fn stages(
     let (role, acting) = identified?;
     let planned = plan::plan(&catalog, &role, &call);
     t.lap("plan");
-    let (result, pool, db) = run(state, catalog, caller, acting, planned?, request_id).await;
+    let (result, pool, db) =
+        run(state, catalog, caller, acting, planned?, request_id, client).await;
     t.add("pool", pool);
     t.add("db", db);
     result
@@ -145,6 +148,7 @@ async fn run(
     acting: Acting,
     plan: Plan,
     request_id: &str,
+    client: &str,
 ) -> (Result<Answer, ApiError>, Duration, Duration) {
     let started = Instant::now();
     let mut conn = match state.pool.get().await {
@@ -157,17 +161,23 @@ async fn run(
             catalog: &catalog,
             caller: &caller,
             request_id,
+            client_address: Some(client),
         };
         let result = execute::execute(&mut conn, &ctx, &acting, &plan).await;
         remember(&state.live, &caller, &result);
         result
     } else {
-        let (live, id) = (state.live.clone(), request_id.to_string());
+        let (live, id, client) = (
+            state.live.clone(),
+            request_id.to_string(),
+            client.to_string(),
+        );
         let task = tokio::spawn(async move {
             let ctx = Context {
                 catalog: &catalog,
                 caller: &caller,
                 request_id: &id,
+                client_address: Some(&client),
             };
             let result = execute::execute(&mut conn, &ctx, &acting, &plan).await;
             remember(&live, &caller, &result);
@@ -212,6 +222,7 @@ pub async fn call(
     name: &str,
     body: &[u8],
     request_id: &str,
+    client: &str,
 ) -> Result<Answer, ApiError> {
     let call = crate::api::Call {
         function: name.to_string(),
@@ -222,5 +233,7 @@ pub async fn call(
     let catalog = state.live.catalog();
     let (role, acting) = identify(state, &caller, &catalog, name, request_id).await?;
     let planned = plan::plan(&catalog, &role, &call)?;
-    run(state, catalog, caller, acting, planned, request_id).await.0
+    run(state, catalog, caller, acting, planned, request_id, client)
+        .await
+        .0
 }

@@ -34,8 +34,9 @@ pub struct Settings {
     pub metrics_token: Option<String>,
     /// How often expired idempotency answers are removed.
     pub expire_every: Duration,
-    /// Whether `X-Forwarded-Proto: https` (from a proxy in front) makes the session cookie `Secure`.
-    pub trust_proxy: bool,
+    /// Behind a reverse proxy it trusts: a call's client address is the last hop of `X-Forwarded-For`,
+    /// and `X-Forwarded-Proto: https` makes the session cookie `Secure`.
+    pub trusted_proxy: bool,
 }
 
 impl Default for Settings {
@@ -50,7 +51,7 @@ impl Default for Settings {
             webhook_rate: 600,
             metrics_token: None,
             expire_every: Duration::from_secs(3600),
-            trust_proxy: false,
+            trusted_proxy: false,
         }
     }
 }

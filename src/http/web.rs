@@ -16,6 +16,7 @@ use hyper::header::{HeaderMap, HeaderValue};
 use hyper::{Method, Request, Response, StatusCode};
 use std::collections::HashMap;
 use std::io::Write;
+use std::net::IpAddr;
 use std::sync::OnceLock;
 
 include!(concat!(env!("OUT_DIR"), "/web.rs"));
@@ -170,13 +171,19 @@ pub fn secure(mut r: Response<Body>) -> Response<Body> {
 /// `POST /session` `{"email","code"}`: `api.signin_complete` as an anonymous
 /// caller; its token goes into the `dues_session` cookie and never to the
 /// page, which gets `{"member_id","role","expires_at"}`.
-pub async fn signin(state: &State, req: Request<Incoming>, request_id: &str) -> Response<Body> {
+pub async fn signin(
+    state: &State,
+    req: Request<Incoming>,
+    peer: IpAddr,
+    request_id: &str,
+) -> Response<Body> {
     let secure_cookie = secure_cookie(state, req.headers());
+    let client = request::client_address(req.headers(), peer, state.settings.trusted_proxy);
     let answer = async {
         request::same_origin(req.headers())?;
         let body = request::body(req, state.settings.body_limit).await?;
         let answer =
-            super::rpc::call(state, Caller::Anonymous, "signin_complete", &body, request_id)
+            super::rpc::call(state, Caller::Anonymous, "signin_complete", &body, request_id, &client)
                 .await?;
         let session: serde_json::Value = answer
             .body
@@ -246,15 +253,21 @@ pub async fn whoami(state: &State, req: Request<Incoming>, request_id: &str) -> 
 
 /// `POST /session/end`: `api.signout` for the cookie's session, and the
 /// cookie cleared (204), whatever the token's state.
-pub async fn signout(state: &State, req: Request<Incoming>, request_id: &str) -> Response<Body> {
+pub async fn signout(
+    state: &State,
+    req: Request<Incoming>,
+    peer: IpAddr,
+    request_id: &str,
+) -> Response<Body> {
     let secure_cookie = secure_cookie(state, req.headers());
+    let client = request::client_address(req.headers(), peer, state.settings.trusted_proxy);
     if let Err(e) = request::same_origin(req.headers()) {
         return secure(render::error(&e));
     }
     if let Some(token) = request::session_cookie(req.headers()) {
         let hash = crate::hex_digest(token.as_bytes());
         let caller = Caller::Token(hash.clone());
-        if let Err(e) = super::rpc::call(state, caller, "signout", b"{}", request_id).await {
+        if let Err(e) = super::rpc::call(state, caller, "signout", b"{}", request_id, &client).await {
             tracing::info!(request_id, error = %e, "signout refused; the cookie is cleared anyway");
         }
         state.live.tokens.forget(&hash);
@@ -268,7 +281,7 @@ pub async fn signout(state: &State, req: Request<Incoming>, request_id: &str) ->
 /// Whether the cookie is to be `Secure`: behind a trusted proxy that says
 /// the client came over https (dues serve itself speaks plain HTTP).
 fn secure_cookie(state: &State, headers: &HeaderMap) -> bool {
-    state.settings.trust_proxy
+    state.settings.trusted_proxy
         && headers
             .get("x-forwarded-proto")
             .and_then(|v| v.to_str().ok())

@@ -123,3 +123,30 @@ begin
     return next ok(has_function_privilege('dues_anonymous', 'api.signin_complete(text, text)', 'execute'), 'anyone may sign in');
 end
 $$;
+
+create or replace function tests.test_signin_complete__a_client_that_sent_too_many_wrong_codes_waits()
+returns setof text
+language plpgsql
+as $$
+declare
+    v_email text := tests.fx_email(tests.fx_member());
+    v_code  text;
+begin
+    perform tests.fx_as_anonymous();
+    update dues.setting set value = '3' where name = 'signin_failures_per_client';
+    perform api.signin_request(v_email);
+    v_code := tests.fx_signin_code(v_email);
+    perform set_config('dues.client_address', '198.51.100.9', true);
+    for i in 1 .. 3 loop
+        perform dues.signin_failed(tests.fx_address(), '123456');
+    end loop;
+    return next is((select count(*)::int from dues.signin_failure where client_address = '198.51.100.9'), 3,
+                   'each refused code is counted against its client address, whatever the address it tried');
+    return next throws_ok(format('select api.signin_complete(%L, %L)', v_email, v_code), 'DU401', null,
+                          'past signin_failures_per_client in an hour, the client is refused even with the right code');
+    return next is(tests.fx_error(format('select api.signin_complete(%L, %L)', v_email, v_code)) ->> 'detail',
+                   'retry after 3600 s', 'and told when to retry');
+    perform set_config('dues.client_address', '198.51.100.10', true);
+    return next is((api.signin_complete(v_email, v_code) ->> 'role'), 'member', 'another client signs in');
+end
+$$;

@@ -25,8 +25,9 @@ begin
              from pg_catalog.pg_proc p
             where p.pronamespace = 'api'::regnamespace
               and has_function_privilege('dues_anonymous', p.oid, 'execute')$q$,
-        $q$values ('api.rule_list()'::regprocedure), ('api.class_list(text, text, boolean, int, bigint)'), ('api.class_get(bigint)')$q$,
-        'a request without a token may execute rule_list, class_list and class_get (the open classes) and nothing else');
+        $q$values ('api.rule_list()'::regprocedure), ('api.class_list(text, text, boolean, int, bigint)'), ('api.class_get(bigint)'),
+                  ('api.signin_request(text)'), ('api.signin_complete(text, text)'), ('api.membership_apply(text, text, text)')$q$,
+        'a request without a token may execute rule_list, class_list and class_get (the open classes), sign in and apply, and nothing else');
 end
 $$;
 
@@ -77,8 +78,12 @@ begin
                   ('api.order_get(bigint)'),
                   ('api.order_list(bigint, bigint, text, int, bigint)'),
                   ('api.payment_list(bigint, text, date, date, int, bigint)'),
-                  ('api.payment_get(bigint)')$q$,
-        'a member''s request may execute rule_list and the functions on a member''s own data, nothing else');
+                  ('api.payment_get(bigint)'),
+                  ('api.signin_request(text)'),
+                  ('api.signin_complete(text, text)'),
+                  ('api.signout()'),
+                  ('api.membership_apply(text, text, text)')$q$,
+        'a member''s request may execute rule_list, the functions on a member''s own data and signing in and out, nothing else');
 end
 $$;
 
