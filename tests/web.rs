@@ -421,7 +421,7 @@ impl Site {
         query_value(
             &self.server.db.url,
             &format!(
-                "select data->>'code' from dues.outbox where template = 'signin_code' and recipient = '{email}' \
+                "select data->>'code' from dues.outbox where template in ('signin_code', 'application_code') and recipient = '{email}' \
                  order by id desc limit 1"
             ),
         )
@@ -535,6 +535,7 @@ async fn scenarios(b: &mut Browser, site: &Site) -> Result {
 
     // a cross-site form post carrying the session cookie is refused
     cross_site_post(b, site, &ann).await?;
+    b.goto(&format!("{}/#/account", site.base)).await?;
     sign_out(b).await?;
 
     // staff creates a recurring class through the console

@@ -59,7 +59,11 @@ function nav() {
   document.getElementById('nav').replaceChildren(...items);
 }
 
+let rendering = 0;
+
 async function render() {
+  // a page that arrives after the next one was asked for is dropped
+  const mine = ++rendering;
   const main = document.getElementById('main');
   const [path, query] = location.hash.replace(/^#/, '').split('?');
   // the links of the sign-in e-mail are /signin?email=…&code=…
@@ -82,6 +86,7 @@ async function render() {
       page = h('section', null, errorBox(e), member.signinPage(new URLSearchParams()));
     } else page = h('section', null, h('h1', null, 'Something went wrong'), errorBox(e));
   }
+  if (mine !== rendering) return;
   main.replaceChildren(page);
   const title = main.querySelector('h1');
   document.title = `${title ? title.textContent + ' · ' : ''}${ctx.site.name}`;
