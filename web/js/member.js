@@ -371,7 +371,7 @@ export async function invoicePage(id) {
       link(`#/members/${inv.member_id}`, 'Back to the member page')),
     h('header', null,
       h('div', null, h('h1', null, `Invoice ${inv.number}`), badge(inv.status)),
-      h('div', { class: 'from' }, h('strong', null, inv.provider), h('br'), ctx.site.name)),
+      h('div', { class: 'from' }, h('strong', null, inv.provider), inv.provider !== ctx.site.name ? [h('br'), ctx.site.name] : null)),
     facts([
       ['To', member ? `${member.name} (member ${member.id})` : `member ${inv.member_id}`],
       member ? ['E-mail', member.email] : null,

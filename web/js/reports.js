@@ -11,7 +11,7 @@ export function barChart(title, pairs, fmt = String) {
   const max = Math.max(0, ...values), min = Math.min(0, ...values);
   const span = max - min || 1;
   const y = (v) => pad / 2 + (H - pad * 1.5) * (1 - (v - min) / span);
-  const bw = (W - pad) / n;
+  const bw = Math.min((W - pad) / n, 64);
   const s = svg('svg', { viewBox: `0 0 ${W} ${H}`, role: 'img', class: 'chart', 'aria-label': title },
     svg('title', null, title),
     svg('line', { x1: pad, x2: W, y1: y(0), y2: y(0), class: 'axis' }));
