@@ -31,7 +31,7 @@ export function paramFields(parameters, scope, values = {}) {
     else control.removeAttribute('required');
     const v = values[p.name] ?? p.value;
     if (v !== undefined && v !== null) control.value = typeof v === 'object' ? JSON.stringify(v) : String(v);
-    const help = [p.type_description, p.required ? null : 'optional'].filter(Boolean).join('; ');
+    const help = p.type_description;
     elements.push(
       h(
         'div',

@@ -37,7 +37,7 @@ export async function searchPage(params) {
     inline: true,
     fields: [
       { name: 'q', label: 'Name or e-mail', type: 'search', value: q },
-      { name: 'standing', label: 'Standing', value: standing, options: [['good', 'good'], ['late', 'late'], ['suspended', 'suspended']] },
+      { name: 'standing', label: 'Standing', value: standing, options: [['good', 'good'], ['at_risk', 'at risk'], ['suspended', 'suspended']] },
     ],
     submit: 'Search',
     onSubmit: async (v) => go(`#/staff?q=${encodeURIComponent(v.q)}&standing=${encodeURIComponent(v.standing)}`),
@@ -274,7 +274,7 @@ export async function notificationPage(id) {
     h('h1', null, `Notification ${n.id}`),
     facts(scalars.filter(([k]) => k !== 'raw_body').map(([k, v]) => [k.replace(/_/g, ' '), /_at$/.test(k) ? when(v) : v === null ? '' : String(v)])),
     h('h2', null, 'Raw body'),
-    h('pre', null, n.raw_body || n.body || ''),
+    h('pre', null, n.body || ''),
     h('h2', null, 'History'),
     autoTable(n.history || [], { empty: 'No history.' }),
     details('Reprocess', form({
