@@ -28,22 +28,43 @@ fn the_first_page_is_html_cached_compressed_and_small() {
     let server = Server::start("web_assets");
     let page = get(&server.addr, "/", None);
     assert_eq!(page.status, 200, "{page:?}");
-    assert!(page.header("content-type").unwrap().starts_with("text/html"));
-    assert!(page.body.contains("<script type=\"module\" src=\"/js/main.js\">"));
+    assert!(page
+        .header("content-type")
+        .unwrap()
+        .starts_with("text/html"));
+    assert!(page
+        .body
+        .contains("<script type=\"module\" src=\"/js/main.js\">"));
     let etag = page.header("etag").expect("an ETag").to_string();
-    assert!(etag.starts_with('"') && !etag.starts_with("W/"), "a strong ETag: {etag}");
+    assert!(
+        etag.starts_with('"') && !etag.starts_with("W/"),
+        "a strong ETag: {etag}"
+    );
     assert_eq!(page.header("cache-control"), Some("no-cache"));
     let csp = page.header("content-security-policy").expect("a CSP");
-    assert!(csp.contains("script-src 'self'") && csp.contains("frame-ancestors 'none'"), "{csp}");
+    assert!(
+        csp.contains("script-src 'self'") && csp.contains("frame-ancestors 'none'"),
+        "{csp}"
+    );
     assert!(!csp.contains("unsafe-inline"), "{csp}");
     assert_eq!(page.header("x-content-type-options"), Some("nosniff"));
     assert_eq!(page.header("referrer-policy"), Some("same-origin"));
     // the same ETag: 304, no body
-    let again = request(&server.addr, "GET", "/", None, None, &[("If-None-Match", &etag)]);
+    let again = request(
+        &server.addr,
+        "GET",
+        "/",
+        None,
+        None,
+        &[("If-None-Match", &etag)],
+    );
     assert_eq!(again.status, 304, "{again:?}");
     assert!(again.body.is_empty());
     // the links of the e-mails open the same document
-    assert_eq!(get(&server.addr, "/signin?email=a%40b.org&code=123456", None).header("etag"), Some(etag.as_str()));
+    assert_eq!(
+        get(&server.addr, "/signin?email=a%40b.org&code=123456", None).header("etag"),
+        Some(etag.as_str())
+    );
     assert_eq!(get(&server.addr, "/nothing-here.js", None).status, 404);
 
     // every file the first page loads, gzipped as a browser asks: under 150 KB in all
@@ -63,7 +84,12 @@ fn the_first_page_is_html_cached_compressed_and_small() {
         let r = raw_bytes(&server.addr, f, &[("Accept-Encoding", "gzip, deflate, br")]);
         assert_eq!(r.0, 200, "{f}");
         if f != "/favicon.svg" {
-            assert!(r.1.iter().any(|(k, v)| k == "content-encoding" && v == "gzip"), "{f} is gzipped: {:?}", r.1);
+            assert!(
+                r.1.iter()
+                    .any(|(k, v)| k == "content-encoding" && v == "gzip"),
+                "{f} is gzipped: {:?}",
+                r.1
+            );
         }
         total += r.2;
     }
@@ -76,7 +102,11 @@ fn the_first_page_is_html_cached_compressed_and_small() {
 }
 
 /// GET path with headers: (status, lower-cased headers, body bytes on the wire, body).
-fn raw_bytes(addr: &str, path: &str, extra: &[(&str, &str)]) -> (u16, Vec<(String, String)>, usize, Vec<u8>) {
+fn raw_bytes(
+    addr: &str,
+    path: &str,
+    extra: &[(&str, &str)],
+) -> (u16, Vec<(String, String)>, usize, Vec<u8>) {
     use std::io::{Read, Write};
     let mut s = std::net::TcpStream::connect(addr).expect("connect");
     let mut req = format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n");
@@ -90,7 +120,11 @@ fn raw_bytes(addr: &str, path: &str, extra: &[(&str, &str)]) -> (u16, Vec<(Strin
     let split = buf.windows(4).position(|w| w == b"\r\n\r\n").expect("head") + 4;
     let head = String::from_utf8_lossy(&buf[..split]).to_string();
     let mut lines = head.lines();
-    let status = lines.next().and_then(|l| l.split_whitespace().nth(1)).and_then(|s| s.parse().ok()).unwrap_or(0);
+    let status = lines
+        .next()
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
     let headers = lines
         .filter_map(|l| l.split_once(':'))
         .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_string()))
@@ -103,9 +137,15 @@ fn the_session_cookie_is_refused_from_another_site() {
     let server = Server::start("web_cross_site");
     let member = server.dues(&["call", "member_create", "name=Ann", "email=ann@example.org"]);
     assert!(member.status.success(), "{}", text(&member));
-    let ann = serde_json::from_slice::<serde_json::Value>(&member.stdout).unwrap()["id"].to_string();
+    let ann =
+        serde_json::from_slice::<serde_json::Value>(&member.stdout).unwrap()["id"].to_string();
     // a session as the pages get it: the code from the outbox for the cookie
-    let sent = post(&server.addr, "signin_request", None, r#"{"email":"ann@example.org"}"#);
+    let sent = post(
+        &server.addr,
+        "signin_request",
+        None,
+        r#"{"email":"ann@example.org"}"#,
+    );
     assert_eq!(sent.status, 200, "{sent:?}");
     let code = query_value(
         &server.db.url,
@@ -114,8 +154,19 @@ fn the_session_cookie_is_refused_from_another_site() {
     let origin = format!("http://{}", server.addr);
     let body = format!(r#"{{"email":"ann@example.org","code":"{code}"}}"#);
     // from another site, even signing in is refused
-    let refused = request(&server.addr, "POST", "/session", None, Some(&body), &[("Origin", "https://evil.example")]);
-    assert_eq!((refused.status, refused.json()["code"].as_str()), (403, Some("DU510")), "{refused:?}");
+    let refused = request(
+        &server.addr,
+        "POST",
+        "/session",
+        None,
+        Some(&body),
+        &[("Origin", "https://evil.example")],
+    );
+    assert_eq!(
+        (refused.status, refused.json()["code"].as_str()),
+        (403, Some("DU510")),
+        "{refused:?}"
+    );
     let signed = request(
         &server.addr,
         "POST",
@@ -125,13 +176,20 @@ fn the_session_cookie_is_refused_from_another_site() {
         &[("Origin", &origin), ("Sec-Fetch-Site", "same-origin")],
     );
     assert_eq!(signed.status, 200, "{signed:?}");
-    assert!(!signed.body.contains("token"), "the token stays out of the page's reach: {}", signed.body);
+    assert!(
+        !signed.body.contains("token"),
+        "the token stays out of the page's reach: {}",
+        signed.body
+    );
     assert_eq!(signed.json()["role"], "member");
     let set_cookie = signed.header("set-cookie").expect("the cookie").to_string();
     for flag in ["HttpOnly", "SameSite=Strict", "Path=/"] {
         assert!(set_cookie.contains(flag), "{set_cookie}");
     }
-    assert!(!set_cookie.contains("Secure"), "plain HTTP without a trusted proxy: {set_cookie}");
+    assert!(
+        !set_cookie.contains("Secure"),
+        "plain HTTP without a trusted proxy: {set_cookie}"
+    );
     let cookie = set_cookie.split(';').next().unwrap().to_string();
 
     // the pages' own calls carry the cookie
@@ -141,7 +199,11 @@ fn the_session_cookie_is_refused_from_another_site() {
         "/rpc/member_get",
         None,
         Some(&format!(r#"{{"member_id":{ann}}}"#)),
-        &[("Cookie", &cookie), ("Sec-Fetch-Site", "same-origin"), ("Origin", &origin)],
+        &[
+            ("Cookie", &cookie),
+            ("Sec-Fetch-Site", "same-origin"),
+            ("Origin", &origin),
+        ],
     );
     assert_eq!(mine.status, 200, "{mine:?}");
     assert_eq!(mine.json()["name"], "Ann");
@@ -149,31 +211,78 @@ fn the_session_cookie_is_refused_from_another_site() {
     // a cross-site form post carrying the cookie: refused before anything is called
     let form = "name=Mallory";
     for headers in [
-        vec![("Origin", "https://evil.example"), ("Sec-Fetch-Site", "cross-site")],
+        vec![
+            ("Origin", "https://evil.example"),
+            ("Sec-Fetch-Site", "cross-site"),
+        ],
         vec![("Origin", "https://evil.example")],
         vec![("Sec-Fetch-Site", "same-site")],
         vec![],
     ] {
-        let mut h = vec![("Cookie", cookie.as_str()), ("Content-Type", "application/x-www-form-urlencoded")];
+        let mut h = vec![
+            ("Cookie", cookie.as_str()),
+            ("Content-Type", "application/x-www-form-urlencoded"),
+        ];
         h.extend(headers.iter().copied());
-        let r = request(&server.addr, "POST", &format!("/rpc/member_update?member_id={ann}"), None, Some(form), &h);
-        assert_eq!((r.status, r.json()["code"].as_str()), (403, Some("DU510")), "{headers:?}: {r:?}");
+        let r = request(
+            &server.addr,
+            "POST",
+            &format!("/rpc/member_update?member_id={ann}"),
+            None,
+            Some(form),
+            &h,
+        );
+        assert_eq!(
+            (r.status, r.json()["code"].as_str()),
+            (403, Some("DU510")),
+            "{headers:?}: {r:?}"
+        );
         // even as JSON
         let mut h = vec![("Cookie", cookie.as_str())];
         h.extend(headers.iter().copied());
-        let r = request(&server.addr, "POST", "/rpc/member_update", None, Some(&format!(r#"{{"member_id":{ann},"name":"Mallory"}}"#)), &h);
+        let r = request(
+            &server.addr,
+            "POST",
+            "/rpc/member_update",
+            None,
+            Some(&format!(r#"{{"member_id":{ann},"name":"Mallory"}}"#)),
+            &h,
+        );
         assert_eq!(r.status, 403, "{headers:?}: {r:?}");
     }
-    assert_eq!(query_value(&server.db.url, &format!("select name from dues.member where id = {ann}")), "Ann");
+    assert_eq!(
+        query_value(
+            &server.db.url,
+            &format!("select name from dues.member where id = {ann}")
+        ),
+        "Ann"
+    );
 
     // who the session is; sign-out ends the token and clears the cookie
-    let same = [("Cookie", cookie.as_str()), ("Sec-Fetch-Site", "same-origin")];
+    let same = [
+        ("Cookie", cookie.as_str()),
+        ("Sec-Fetch-Site", "same-origin"),
+    ];
     let who = request(&server.addr, "GET", "/session", None, None, &same);
     assert_eq!(who.json()["member_id"].to_string(), ann, "{who:?}");
-    let out = request(&server.addr, "POST", "/session/end", None, Some("{}"), &same);
+    let out = request(
+        &server.addr,
+        "POST",
+        "/session/end",
+        None,
+        Some("{}"),
+        &same,
+    );
     assert_eq!(out.status, 204, "{out:?}");
     assert!(out.header("set-cookie").unwrap().contains("Max-Age=0"));
-    let after = request(&server.addr, "POST", "/rpc/member_get", None, Some(&format!(r#"{{"member_id":{ann}}}"#)), &same);
+    let after = request(
+        &server.addr,
+        "POST",
+        "/rpc/member_get",
+        None,
+        Some(&format!(r#"{{"member_id":{ann}}}"#)),
+        &same,
+    );
     assert_eq!(after.status, 401, "the token is revoked: {after:?}");
     let who = request(&server.addr, "GET", "/session", None, None, &same);
     assert!(who.json()["member_id"].is_null(), "{who:?}");
@@ -183,7 +292,12 @@ fn the_session_cookie_is_refused_from_another_site() {
 fn a_trusted_proxy_makes_the_cookie_secure() {
     let server = Server::start_with("web_proxy", &["--trusted-proxy"], None);
     server.dues(&["call", "member_create", "name=Ann", "email=ann@example.org"]);
-    post(&server.addr, "signin_request", None, r#"{"email":"ann@example.org"}"#);
+    post(
+        &server.addr,
+        "signin_request",
+        None,
+        r#"{"email":"ann@example.org"}"#,
+    );
     let code = query_value(
         &server.db.url,
         "select data->>'code' from dues.outbox where template = 'signin_code' order by id desc limit 1",
@@ -195,10 +309,16 @@ fn a_trusted_proxy_makes_the_cookie_secure() {
         "/session",
         None,
         Some(&body),
-        &[("Sec-Fetch-Site", "same-origin"), ("X-Forwarded-Proto", "https")],
+        &[
+            ("Sec-Fetch-Site", "same-origin"),
+            ("X-Forwarded-Proto", "https"),
+        ],
     );
     assert_eq!(r.status, 200, "{r:?}");
-    assert!(r.header("set-cookie").unwrap().contains("; Secure"), "{r:?}");
+    assert!(
+        r.header("set-cookie").unwrap().contains("; Secure"),
+        "{r:?}"
+    );
 }
 
 // ---------------------------------------------------------------- in a browser
@@ -222,7 +342,10 @@ fn find_program(names: &[&str]) -> Option<PathBuf> {
     let path = std::env::var("PATH").unwrap_or_default();
     names.iter().find_map(|n| {
         std::env::split_paths(&path)
-            .chain([PathBuf::from("/usr/bin"), PathBuf::from("/usr/lib/chromium")])
+            .chain([
+                PathBuf::from("/usr/bin"),
+                PathBuf::from("/usr/lib/chromium"),
+            ])
             .map(|d| d.join(n))
             .find(|p| p.is_file())
     })
@@ -238,8 +361,14 @@ async fn browser() -> Option<Browser> {
         eprintln!("skipped: chromium or chromedriver is missing (Debian: apt-get install chromium chromium-driver)");
         return None;
     };
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    let log = std::fs::File::create(PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("chromedriver.log")).unwrap();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let log =
+        std::fs::File::create(PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("chromedriver.log"))
+            .unwrap();
     let child = Command::new(&driver)
         .arg(format!("--port={port}"))
         .stdout(Stdio::null())
@@ -269,7 +398,11 @@ async fn browser() -> Option<Browser> {
             Err(e) => panic!("chromedriver at {url}: {e}"),
         }
     };
-    Some(Browser { driver: child, client, visited: Vec::new() })
+    Some(Browser {
+        driver: child,
+        client,
+        visited: Vec::new(),
+    })
 }
 
 impl Browser {
@@ -320,7 +453,10 @@ impl Browser {
     async fn main_text(&self) -> Result<String> {
         let v = self
             .client
-            .execute("const m = document.querySelector('main'); return m ? m.innerText : '';", vec![])
+            .execute(
+                "const m = document.querySelector('main'); return m ? m.innerText : '';",
+                vec![],
+            )
             .await
             .map_err(err("main text"))?;
         Ok(v.as_str().unwrap_or_default().to_string())
@@ -353,7 +489,9 @@ impl Browser {
 
     /// Clicks the link or button whose text is `text`.
     async fn click_text(&mut self, text: &str) -> Result {
-        let xpath = format!("//main//*[self::a or self::button or self::summary][normalize-space(.)='{text}']");
+        let xpath = format!(
+            "//main//*[self::a or self::button or self::summary][normalize-space(.)='{text}']"
+        );
         let e = self
             .client
             .wait()
@@ -399,7 +537,11 @@ impl Browser {
             }
         }
         let _ = self.client.set_window_size(1280, 900).await;
-        eprintln!("screenshots of {} pages under {}", pages.len(), dir.display());
+        eprintln!(
+            "screenshots of {} pages under {}",
+            pages.len(),
+            dir.display()
+        );
     }
 }
 
@@ -457,7 +599,8 @@ async fn member_and_staff_pages_in_a_browser() {
     let result = scenarios(&mut b, &site).await;
     let always = std::env::var("DUES_WEB_SCREENSHOTS").is_ok_and(|v| v == "1");
     if result.is_err() || always {
-        b.screenshots(if result.is_err() { "failed" } else { "page" }).await;
+        b.screenshots(if result.is_err() { "failed" } else { "page" })
+            .await;
     }
     let client = b.client.clone();
     let _ = client.close().await;
@@ -468,16 +611,36 @@ async fn member_and_staff_pages_in_a_browser() {
 
 async fn scenarios(b: &mut Browser, site: &Site) -> Result {
     // staff: a member of group staff; a single-payment class
-    let tess = site.dues(&["call", "member_create", "name=Tess Treasurer", "email=tess@example.org"])["id"].to_string();
-    let staff_group = query_value(&site.server.db.url, "select id from dues.\"group\" where key = 'staff'");
-    site.dues(&["call", "group_add", &format!("member_id={tess}"), &format!("group_id={staff_group}")]);
-    let pottery = site.dues(&["call", "class_create", "--json", r#"{"title":"Pottery","rule":"single_payment","params":{"price":"25.00"}}"#]);
+    let tess = site.dues(&[
+        "call",
+        "member_create",
+        "name=Tess Treasurer",
+        "email=tess@example.org",
+    ])["id"]
+        .to_string();
+    let staff_group = query_value(
+        &site.server.db.url,
+        "select id from dues.\"group\" where key = 'staff'",
+    );
+    site.dues(&[
+        "call",
+        "group_add",
+        &format!("member_id={tess}"),
+        &format!("group_id={staff_group}"),
+    ]);
+    let pottery = site.dues(&[
+        "call",
+        "class_create",
+        "--json",
+        r#"{"title":"Pottery","rule":"single_payment","params":{"price":"25.00"}}"#,
+    ]);
     let pottery_id = pottery["id"].to_string();
 
     // a member applies and signs in with the code of the e-mail
     b.goto(&format!("{}/#/apply", site.base)).await?;
     b.fill("#apply-form input[name=name]", "Ann Archer").await?;
-    b.fill("#apply-form input[name=email]", "ann@example.org").await?;
+    b.fill("#apply-form input[name=email]", "ann@example.org")
+        .await?;
     b.click("#apply-form button[type=submit]").await?;
     b.wait_for("#code-form").await?;
     let code = site.code("ann@example.org");
@@ -485,7 +648,10 @@ async fn scenarios(b: &mut Browser, site: &Site) -> Result {
     b.click("#code-form button[type=submit]").await?;
     b.wait_for("#member-page").await?;
     b.wait_text("Ann Archer").await?;
-    let ann = query_value(&site.server.db.url, "select id from dues.member where email = 'ann@example.org'");
+    let ann = query_value(
+        &site.server.db.url,
+        "select id from dues.member where email = 'ann@example.org'",
+    );
 
     // subscribes to the class through the generated form, sees the order and what to pay
     b.goto(&format!("{}/#/classes", site.base)).await?;
@@ -496,7 +662,12 @@ async fn scenarios(b: &mut Browser, site: &Site) -> Result {
     if !order.contains("USD 25.00") || !order.contains("waiting for payment") {
         return Err(format!("the order page does not say what to pay:\n{order}"));
     }
-    let order_url = b.client.current_url().await.map_err(err("url"))?.to_string();
+    let order_url = b
+        .client
+        .current_url()
+        .await
+        .map_err(err("url"))?
+        .to_string();
     sign_out(b).await?;
 
     // staff finds the member and registers the payment in the console
@@ -508,9 +679,15 @@ async fn scenarios(b: &mut Browser, site: &Site) -> Result {
     b.click_text("Ann Archer").await?;
     b.wait_for("#staff-actions").await?;
     b.click_text("Register a payment").await?;
-    b.fill("#register-payment input[name=amount]", "25.00").await?;
-    b.select("#register-payment select[name=method]", "bank_transfer").await?;
-    b.fill("#register-payment input[name=external_ref]", "statement 2026-11 line 4").await?;
+    b.fill("#register-payment input[name=amount]", "25.00")
+        .await?;
+    b.select("#register-payment select[name=method]", "bank_transfer")
+        .await?;
+    b.fill(
+        "#register-payment input[name=external_ref]",
+        "statement 2026-11 line 4",
+    )
+    .await?;
     b.click("#register-payment button[type=submit]").await?;
     b.wait_text("statement 2026-11 line 4").await?;
     sign_out(b).await?;
@@ -523,7 +700,11 @@ async fn scenarios(b: &mut Browser, site: &Site) -> Result {
     b.goto(&format!("{}/#/account", site.base)).await?;
     b.wait_text("students of Pottery").await?;
     let students = site.dues(&["call", "class_students", &format!("class_id={pottery_id}")]);
-    if !students.to_string().contains("Ann Archer") && !students.to_string().contains(&format!("\"member_id\":{ann}")) {
+    if !students.to_string().contains("Ann Archer")
+        && !students
+            .to_string()
+            .contains(&format!("\"member_id\":{ann}"))
+    {
         return Err(format!("the member is not a student: {students}"));
     }
 
@@ -540,7 +721,8 @@ async fn scenarios(b: &mut Browser, site: &Site) -> Result {
 
     // staff creates a recurring class through the console
     sign_in(b, site, "tess@example.org").await?;
-    b.goto(&format!("{}/#/staff/classes/new", site.base)).await?;
+    b.goto(&format!("{}/#/staff/classes/new", site.base))
+        .await?;
     b.fill("#class-create input[name=title]", "Hosting").await?;
     b.select("#class-rule", "recurring").await?;
     b.fill("#rule-params [name=amount]", "30.00").await?;
@@ -548,7 +730,10 @@ async fn scenarios(b: &mut Browser, site: &Site) -> Result {
     b.fill("#rule-params [name=renewal]", "auto_renew").await?;
     let optional = b
         .client
-        .execute("return document.querySelector('#rule-params [name=setup_fee]').required", vec![])
+        .execute(
+            "return document.querySelector('#rule-params [name=setup_fee]').required",
+            vec![],
+        )
         .await
         .map_err(err("setup_fee"))?;
     if optional != serde_json::Value::Bool(false) {
@@ -556,10 +741,23 @@ async fn scenarios(b: &mut Browser, site: &Site) -> Result {
     }
     b.click("#class-create button[type=submit]").await?;
     b.wait_text("Students").await?;
-    let hosting = query_value(&site.server.db.url, "select id from dues.class where title = 'Hosting'");
-    site.dues(&["call", "recurring_subscription_start", "--json", &format!(r#"{{"member_id":{ann},"class_id":{hosting}}}"#)]);
-    let tomorrow = query_value(&site.server.db.url, "select to_char(now() + interval '1 day', 'YYYY-MM-DD\"T\"03:00:00Z')");
-    let out = site.server.dues(&["jobs", "run", "collect", "--at", &tomorrow]);
+    let hosting = query_value(
+        &site.server.db.url,
+        "select id from dues.class where title = 'Hosting'",
+    );
+    site.dues(&[
+        "call",
+        "recurring_subscription_start",
+        "--json",
+        &format!(r#"{{"member_id":{ann},"class_id":{hosting}}}"#),
+    ]);
+    let tomorrow = query_value(
+        &site.server.db.url,
+        "select to_char(now() + interval '1 day', 'YYYY-MM-DD\"T\"03:00:00Z')",
+    );
+    let out = site
+        .server
+        .dues(&["jobs", "run", "collect", "--at", &tomorrow]);
     if !out.status.success() {
         return Err(format!("dues jobs run collect: {}", text(&out)));
     }
@@ -571,7 +769,10 @@ async fn scenarios(b: &mut Browser, site: &Site) -> Result {
     }
     b.goto(&format!("{}/#/members/{ann}", site.base)).await?;
     b.wait_text("Hosting").await?;
-    let number = query_value(&site.server.db.url, &format!("select number from dues.invoice where member_id = {ann}"));
+    let number = query_value(
+        &site.server.db.url,
+        &format!("select number from dues.invoice where member_id = {ann}"),
+    );
     if number.is_empty() {
         return Err("the collector issued no invoice".into());
     }
@@ -617,14 +818,26 @@ async fn cross_site_post(b: &mut Browser, site: &Site, ann: &str) -> Result {
             );
         }
     });
-    b.client.goto(&format!("http://{other}/")).await.map_err(err("the other site"))?;
-    let go = b.client.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css("#go")).await.map_err(err("#go"))?;
+    b.client
+        .goto(&format!("http://{other}/"))
+        .await
+        .map_err(err("the other site"))?;
+    let go = b
+        .client
+        .wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::Css("#go"))
+        .await
+        .map_err(err("#go"))?;
     go.click().await.map_err(err("#go"))?;
     let started = Instant::now();
     loop {
         let body = b
             .client
-            .execute("return document.body ? document.body.innerText : ''", vec![])
+            .execute(
+                "return document.body ? document.body.innerText : ''",
+                vec![],
+            )
             .await
             .map_err(err("answer"))?;
         let body = body.as_str().unwrap_or_default().to_string();
@@ -632,11 +845,16 @@ async fn cross_site_post(b: &mut Browser, site: &Site, ann: &str) -> Result {
             break;
         }
         if started.elapsed() > Duration::from_secs(10) {
-            return Err(format!("the cross-site post was not refused with DU510: {body}"));
+            return Err(format!(
+                "the cross-site post was not refused with DU510: {body}"
+            ));
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    let name = query_value(&site.server.db.url, &format!("select name from dues.member where id = {ann}"));
+    let name = query_value(
+        &site.server.db.url,
+        &format!("select name from dues.member where id = {ann}"),
+    );
     if name != "Ann Archer" {
         return Err(format!("a cross-site post changed the member: {name}"));
     }

@@ -213,9 +213,7 @@ impl ApiError {
                 "the delivery is stored but cannot be verified now; it has no effect until it is"
                     .into()
             }
-            CrossSite => {
-                "the session cookie is accepted only from this site's own pages".into()
-            }
+            CrossSite => "the session cookie is accepted only from this site's own pages".into(),
             Busy => "the database is unavailable: every database connection is busy".into(),
             Unavailable(why) => format!("the database is unavailable: {why}"),
             Internal(request_id) => format!("internal error (request {request_id})"),
@@ -240,9 +238,9 @@ impl ApiError {
             KeyNeedsToken => Some("send Authorization: Bearer <token>, or no key".into()),
             RateLimited(s) | ForeignNotification(s) => Some(format!("retry after {s} s")),
             Busy | Unavailable(_) | WebhookNotVerified => Some("retry later".into()),
-            CrossSite => Some(
-                "open the page from this site, or send Authorization: Bearer <token>".into(),
-            ),
+            CrossSite => {
+                Some("open the page from this site, or send Authorization: Bearer <token>".into())
+            }
             Database(r) => r.hint.clone(),
             _ => None,
         }

@@ -206,7 +206,10 @@ mod tests {
         // neither Sec-Fetch-Site nor Origin: refused
         assert_eq!(caller(&h).unwrap_err(), ApiError::CrossSite);
         h.insert("origin", "https://example.org:8080".parse().unwrap());
-        assert_eq!(caller(&h).unwrap(), Caller::Token(crate::hex_digest(b"tok")));
+        assert_eq!(
+            caller(&h).unwrap(),
+            Caller::Token(crate::hex_digest(b"tok"))
+        );
         h.insert("origin", "https://evil.example".parse().unwrap());
         assert_eq!(caller(&h).unwrap_err(), ApiError::CrossSite);
         // Sec-Fetch-Site decides when it is sent
@@ -218,7 +221,10 @@ mod tests {
         assert_eq!(caller(&h).unwrap_err(), ApiError::CrossSite);
         // a bearer token does not look at the cookie
         h.insert(AUTHORIZATION, "Bearer abc".parse().unwrap());
-        assert_eq!(caller(&h).unwrap(), Caller::Token(crate::hex_digest(b"abc")));
+        assert_eq!(
+            caller(&h).unwrap(),
+            Caller::Token(crate::hex_digest(b"abc"))
+        );
         // an emptied cookie is no session
         let mut h = HeaderMap::new();
         h.insert("cookie", "dues_session=".parse().unwrap());

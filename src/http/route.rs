@@ -20,7 +20,9 @@ pub async fn handle(state: &State, req: Request<Incoming>, peer: SocketAddr) -> 
     let request_id = state.request_id(given);
     let method = req.method().clone();
     let path = req.uri().path().to_string();
-    let (label, mut response) = route(state, req, peer, &request_id).await;
+    let (label, response) = route(state, req, peer, &request_id).await;
+    // the pages' security headers go with every answer (nosniff matters for JSON too)
+    let mut response = super::web::secure(response);
     if let Ok(v) = HeaderValue::from_str(&request_id) {
         response.headers_mut().insert("x-request-id", v);
     }

@@ -88,7 +88,7 @@ pub fn serve(req: &Request<Incoming>) -> Response<Body> {
         p => p,
     };
     let Some(asset) = assets().get(path) else {
-        return secure(render::error(&ApiError::NoEndpoint(path.to_string())));
+        return render::error(&ApiError::NoEndpoint(path.to_string()));
     };
     let headers = req.headers();
     let fresh = headers
@@ -132,9 +132,12 @@ pub fn serve(req: &Request<Incoming>) -> Response<Body> {
         HeaderValue::from_static("no-cache"),
     );
     if asset.gzip.is_some() {
-        h.insert(hyper::header::VARY, HeaderValue::from_static("Accept-Encoding"));
+        h.insert(
+            hyper::header::VARY,
+            HeaderValue::from_static("Accept-Encoding"),
+        );
     }
-    secure(r)
+    r
 }
 
 /// Whether `Accept-Encoding` accepts gzip (with a q above 0).
@@ -155,14 +158,14 @@ fn accepts_gzip(headers: &HeaderMap) -> bool {
         })
 }
 
-/// The pages' security headers.
+/// The pages' security headers (route.rs adds them to every answer).
 pub fn secure(mut r: Response<Body>) -> Response<Body> {
     let h = r.headers_mut();
+    h.insert("content-security-policy", HeaderValue::from_static(CSP));
     h.insert(
-        "content-security-policy",
-        HeaderValue::from_static(CSP),
+        "x-content-type-options",
+        HeaderValue::from_static("nosniff"),
     );
-    h.insert("x-content-type-options", HeaderValue::from_static("nosniff"));
     h.insert("referrer-policy", HeaderValue::from_static("same-origin"));
     h.insert("x-frame-options", HeaderValue::from_static("DENY"));
     r
@@ -182,9 +185,15 @@ pub async fn signin(
     let answer = async {
         request::same_origin(req.headers())?;
         let body = request::body(req, state.settings.body_limit).await?;
-        let answer =
-            super::rpc::call(state, Caller::Anonymous, "signin_complete", &body, request_id, &client)
-                .await?;
+        let answer = super::rpc::call(
+            state,
+            Caller::Anonymous,
+            "signin_complete",
+            &body,
+            request_id,
+            &client,
+        )
+        .await?;
         let session: serde_json::Value = answer
             .body
             .as_deref()
@@ -193,7 +202,10 @@ pub async fn signin(
         let token = session
             .get("token")
             .and_then(|t| t.as_str())
-            .filter(|t| t.chars().all(|c| c.is_ascii_alphanumeric() || "-_.~+/=".contains(c)))
+            .filter(|t| {
+                t.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "-_.~+/=".contains(c))
+            })
             .ok_or_else(|| ApiError::Internal(request_id.to_string()))?
             .to_string();
         let shown = serde_json::json!({
@@ -208,9 +220,9 @@ pub async fn signin(
         Ok((token, shown)) => {
             let mut r = render::text(StatusCode::OK, "application/json", shown);
             set_cookie(&mut r, &token, secure_cookie);
-            secure(r)
+            r
         }
-        Err(e) => secure(render::error(&e)),
+        Err(e) => render::error(&e),
     }
 }
 
@@ -226,13 +238,13 @@ pub async fn whoami(state: &State, req: Request<Incoming>, request_id: &str) -> 
             r#"{"member_id":null,"role":null}"#.into(),
         );
         set_cookie(&mut r, "", secure_cookie);
-        secure(r)
+        r
     };
     let Some(token) = request::session_cookie(req.headers()) else {
         return nobody();
     };
     if let Err(e) = request::same_origin(req.headers()) {
-        return secure(render::error(&e));
+        return render::error(&e);
     }
     let hash = crate::hex_digest(token.as_bytes());
     let catalog = state.live.catalog();
@@ -240,14 +252,10 @@ pub async fn whoami(state: &State, req: Request<Incoming>, request_id: &str) -> 
         Ok(who) => {
             let role = who.role.strip_prefix("dues_").unwrap_or(&who.role);
             let body = serde_json::json!({ "member_id": who.member_id, "role": role });
-            secure(render::text(
-                StatusCode::OK,
-                "application/json",
-                body.to_string(),
-            ))
+            render::text(StatusCode::OK, "application/json", body.to_string())
         }
         Err(e) if e.status() == 401 || e.status() == 403 => nobody(),
-        Err(e) => secure(render::error(&e)),
+        Err(e) => render::error(&e),
     }
 }
 
@@ -262,12 +270,13 @@ pub async fn signout(
     let secure_cookie = secure_cookie(state, req.headers());
     let client = request::client_address(req.headers(), peer, state.settings.trusted_proxy);
     if let Err(e) = request::same_origin(req.headers()) {
-        return secure(render::error(&e));
+        return render::error(&e);
     }
     if let Some(token) = request::session_cookie(req.headers()) {
         let hash = crate::hex_digest(token.as_bytes());
         let caller = Caller::Token(hash.clone());
-        if let Err(e) = super::rpc::call(state, caller, "signout", b"{}", request_id, &client).await {
+        if let Err(e) = super::rpc::call(state, caller, "signout", b"{}", request_id, &client).await
+        {
             tracing::info!(request_id, error = %e, "signout refused; the cookie is cleared anyway");
         }
         state.live.tokens.forget(&hash);
@@ -275,7 +284,7 @@ pub async fn signout(
     let mut r = Response::new(Full::new(Bytes::new()));
     *r.status_mut() = StatusCode::NO_CONTENT;
     set_cookie(&mut r, "", secure_cookie);
-    secure(r)
+    r
 }
 
 /// Whether the cookie is to be `Secure`: behind a trusted proxy that says

@@ -21,6 +21,7 @@ const routes = [
   [/^\/staff\/classes\/new$/, () => staff.classNewPage()],
   [/^\/staff\/notifications$/, (m, q) => staff.notificationsPage(q)],
   [/^\/staff\/notifications\/(\d+)$/, (m) => staff.notificationPage(Number(m[1]))],
+  [/^\/staff\/webhooks\/(\d+)$/, (m) => staff.notificationPage(Number(m[1]), 'webhook')],
   [/^\/staff\/outbox$/, (m, q) => staff.outboxPage(q)],
   [/^\/staff\/runs$/, () => staff.runsPage()],
   [/^\/staff\/runs\/(\d+)$/, (m) => staff.runPage(Number(m[1]))],

@@ -261,18 +261,19 @@ export async function notificationsPage(params) {
     h('h2', null, `PayPal IPN${state ? `: ${state}` : ''}`),
     autoTable(ipns, { links: { id: (r) => `#/staff/notifications/${r.id}`, member_id: (r) => `#/members/${r.member_id}` }, empty: 'No notification.' }),
     h('h2', null, 'Stripe, GoCardless and PayPal webhooks'),
-    autoTable(hooks, { links: { member_id: (r) => `#/members/${r.member_id}` }, empty: 'No webhook.' }),
+    autoTable(hooks, { links: { id: (r) => `#/staff/webhooks/${r.id}`, member_id: (r) => `#/members/${r.member_id}` }, empty: 'No webhook.' }),
   );
 }
 
-export async function notificationPage(id) {
-  const n = await call('ipn_get', { id });
+/** One PayPal IPN (kind 'ipn') or one webhook delivery or event (kind 'webhook'), with its body and history. */
+export async function notificationPage(id, kind = 'ipn') {
+  const n = await call(kind === 'ipn' ? 'ipn_get' : 'webhook_get', { id });
   const scalars = Object.entries(n).filter(([, v]) => v === null || typeof v !== 'object');
   return h(
     'section',
     null,
-    h('h1', null, `Notification ${n.id}`),
-    facts(scalars.filter(([k]) => k !== 'raw_body').map(([k, v]) => [k.replace(/_/g, ' '), /_at$/.test(k) ? when(v) : v === null ? '' : String(v)])),
+    h('h1', null, `${kind === 'ipn' ? 'Notification' : 'Webhook'} ${n.id}`),
+    facts(scalars.filter(([k]) => k !== 'body').map(([k, v]) => [k.replace(/_/g, ' '), /_at$/.test(k) ? when(v) : v === null ? '' : String(v)])),
     h('h2', null, 'Raw body'),
     h('pre', null, n.body || ''),
     h('h2', null, 'History'),
@@ -280,7 +281,10 @@ export async function notificationPage(id) {
     details('Reprocess', form({
       fields: [{ name: 'member_id', label: 'Member id (to match it to a member)', type: 'number', min: '1' }],
       submit: 'Reprocess',
-      onSubmit: async (v) => { await call('ipn_reprocess', { id: n.id, member_id: v.member_id ? Number(v.member_id) : undefined }); reload(); },
+      onSubmit: async (v) => {
+        await call(kind === 'ipn' ? 'ipn_reprocess' : 'webhook_reprocess', { id: n.id, member_id: v.member_id ? Number(v.member_id) : undefined });
+        reload();
+      },
     })),
   );
 }
