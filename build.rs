@@ -1,14 +1,15 @@
 //! Embeds the two kinds of migration: the versioned stream of `sql/V*__*.sql`
 //! (ordered by version) and the current definitions of `procs/<schema>/<name>.sql`
 //! (one function per file). Refuses a procs/ file that breaks the layout,
-//! naming it. Adding or changing a file rebuilds dues.
+//! naming it. Also embeds the pages: every file of `web/`. Adding or
+//! changing a file rebuilds dues.
 
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::Path;
 
 #[allow(dead_code)]
-#[path = "src/sqlscan.rs"]
+#[path = "src/sqlscan/mod.rs"]
 mod sqlscan;
 
 fn main() {
@@ -16,7 +17,7 @@ fn main() {
     let root = Path::new(&root);
     println!("cargo:rerun-if-changed=sql");
     println!("cargo:rerun-if-changed=procs");
-    println!("cargo:rerun-if-changed=src/sqlscan.rs");
+    println!("cargo:rerun-if-changed=src/sqlscan");
     println!("cargo:rerun-if-changed=web");
     web_assets(root);
 

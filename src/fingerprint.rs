@@ -203,3 +203,36 @@ pub async fn of(client: &tokio_postgres::Client) -> Result<String> {
     ));
     Ok(out)
 }
+
+/// The objects whose fingerprint lines differ, as `-`/`+` lines (at most 20).
+pub fn changes(backup: &str, restored: &str) -> Vec<String> {
+    fn blocks(text: &str) -> std::collections::BTreeMap<String, String> {
+        let mut out: std::collections::BTreeMap<String, String> = std::collections::BTreeMap::new();
+        let mut current = String::new();
+        for line in text.lines().filter(|l| !l.starts_with("-- fingerprint")) {
+            if !line.starts_with(' ') {
+                current = line.to_string();
+            }
+            let block = out.entry(current.clone()).or_default();
+            block.push_str(line);
+            block.push('\n');
+        }
+        out
+    }
+    let (a, b) = (blocks(backup), blocks(restored));
+    let mut out = Vec::new();
+    for (object, block) in &a {
+        match b.get(object) {
+            None => out.push(format!("- {object} (missing from the restored database)")),
+            Some(other) if other != block => {
+                out.push(format!("~ {object} (differs)"));
+            }
+            _ => {}
+        }
+    }
+    for object in b.keys().filter(|o| !a.contains_key(*o)) {
+        out.push(format!("+ {object} (only in the restored database)"));
+    }
+    out.truncate(20);
+    out
+}
