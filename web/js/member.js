@@ -29,6 +29,8 @@ function codeForm(email, code, title) {
       onSubmit: async (v) => {
         await post('/session', { email, code: v.code });
         await refreshSession();
+        // the e-mail's link carried the code in the address: it is used, drop it
+        if (location.search) history.replaceState(null, '', '/');
         go(ctx.session.role === 'staff' ? '#/staff' : '#/account');
       },
     }),
