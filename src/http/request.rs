@@ -186,6 +186,33 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_client_address_is_the_peer_unless_a_trusted_proxy_forwards_it() {
+        let peer: IpAddr = "192.0.2.1".parse().unwrap();
+        let mut h = HeaderMap::new();
+        h.append("x-forwarded-for", "10.0.0.1, 198.51.100.7".parse().unwrap());
+        assert_eq!(client_address(&h, peer, false), "192.0.2.1");
+        assert_eq!(client_address(&h, peer, true), "198.51.100.7");
+        h.append("x-forwarded-for", "203.0.113.5".parse().unwrap());
+        assert_eq!(
+            client_address(&h, peer, true),
+            "203.0.113.5",
+            "the last header's last hop"
+        );
+        let mut junk = HeaderMap::new();
+        junk.insert(
+            "x-forwarded-for",
+            "10.0.0.1, not-an-address".parse().unwrap(),
+        );
+        assert_eq!(
+            client_address(&junk, peer, true),
+            "192.0.2.1",
+            "no address: the peer"
+        );
+        let mapped: IpAddr = "::ffff:192.0.2.9".parse().unwrap();
+        assert_eq!(client_address(&HeaderMap::new(), mapped, true), "192.0.2.9");
+    }
+
+    #[test]
     fn only_bearer_tokens_are_accepted() {
         let mut h = HeaderMap::new();
         assert_eq!(caller(&h).unwrap(), Caller::Anonymous);

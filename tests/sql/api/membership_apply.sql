@@ -17,6 +17,10 @@ begin
     select * into v_msg from tests.fx_outbox('application_code', v_address);
     return next is((v_msg.data ->> 'name', v_msg.data ->> 'code' ~ '^[0-9]{6}$'), ('Ada Lovelace'::text, true),
                    'a 6-digit code is mailed to the address');
+    return next ok((select dues.template_fill(t.body_text, v_msg.data) like '%' || (v_msg.data ->> 'code') || '%'
+                       and dues.template_fill(t.body_text, v_msg.data) like '%/signin?email=%'
+                      from dues.message_template t where t.name = 'application_code'),
+                   'the mail shows the code and the link');
     return next is((select count(*) from dues.member), v_members, 'nothing is created before the address is confirmed');
     return next is(api.membership_apply('Ada Lovelace', v_address), '{"sent": true}'::jsonb, 'applying again: the same answer');
     return next is((select count(*) from dues.member), v_members, 'and still nothing created');

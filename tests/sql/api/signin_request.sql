@@ -20,6 +20,10 @@ begin
     return next is(v_msg.data ->> 'link',
                    rtrim(dues.setting_text('site_url'), '/') || '/signin?email=' || dues.url_encode(upper(v_email)) || '&code=' || v_code,
                    'and a link that signs in');
+    return next ok((select dues.template_fill(t.subject, v_msg.data) like '%' || v_code || '%'
+                       and dues.template_fill(t.body_text, v_msg.data) like '%' || (v_msg.data ->> 'link') || '%'
+                      from dues.message_template t where t.name = 'signin_code'),
+                   'the mail shows the code and the link');
     return next is((select (member_id, purpose, attempts) from dues.signin_code where lower(email) = v_email),
                    (v_member, 'signin'::text, 0), 'the request is recorded for the member');
     return next ok(not exists (select from dues.signin_code where lower(email) = v_email and code_hash ~ v_code),
