@@ -157,10 +157,22 @@ export async function staffMemberActions(m) {
         submit: 'Link',
         onSubmit: async (v) => { await call('member_link', { member_id: m.id, master_id: Number(v.master_id) }); reload(); },
       })),
-    details('Roles', form({
-      fields: [{ name: 'role', label: 'Role', required: true }],
+    details('Roles (a user of an organization or a service order)', form({
+      fields: [
+        { name: 'role', label: 'Role', required: true, options: [['manager', 'manager (pays and administers)'], ['contributor', 'contributor (uses, sees)']] },
+        { name: 'organization_id', label: 'Organization (member id)', type: 'number', min: '1' },
+        { name: 'service_order_id', label: 'or service order id', type: 'number', min: '1' },
+      ],
       submit: 'Grant',
-      onSubmit: async (v) => { await call('role_grant', { member_id: m.id, role: v.role }); reload(); },
+      onSubmit: async (v) => {
+        await call('role_grant', {
+          member_id: m.id,
+          role: v.role,
+          organization_id: v.organization_id ? Number(v.organization_id) : undefined,
+          service_order_id: v.service_order_id ? Number(v.service_order_id) : undefined,
+        });
+        reload();
+      },
     })),
     h('h3', null, 'Tokens'),
     table(tokens, [
