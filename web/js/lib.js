@@ -183,7 +183,8 @@ export function table(rows, columns, empty = 'Nothing yet.') {
       h(
         'tbody',
         null,
-        rows.map((r) => h('tr', null, columns.map(([, f, o]) => h('td', { class: o && o.num ? 'num' : null }, f(r))))),
+        // data-label: the column's header, shown beside each cell on a phone (app.css)
+        rows.map((r) => h('tr', null, columns.map(([t, f, o]) => h('td', { class: o && o.num ? 'num' : null, 'data-label': t || null }, f(r))))),
       ),
     ),
   );
