@@ -25,16 +25,7 @@ pub async fn run(db: &Database, to: Option<PathBuf>) -> Result<()> {
     }
     db.prepare().await?;
     let client = db.connect().await?;
-    let (server_version, server_major, user): (String, i32, String) = {
-        let r = client
-            .query_one(
-                "select current_setting('server_version'), \
-                        current_setting('server_version_num')::int / 10000, current_user::text",
-                &[],
-            )
-            .await?;
-        (r.get(0), r.get(1), r.get(2))
-    };
+    let (server_version, server_major, user) = server_facts(&client).await?;
     let (bindir, pg_dump_version) = crate::pg_programs::find_dump_bindir(server_major as u32)?;
 
     client
@@ -97,6 +88,18 @@ pub async fn run(db: &Database, to: Option<PathBuf>) -> Result<()> {
     };
     print_summary(&dir, &m);
     Ok(())
+}
+
+/// The server's version, its major number, and the user dues connects as.
+async fn server_facts(client: &tokio_postgres::Client) -> Result<(String, i32, String)> {
+    let r = client
+        .query_one(
+            "select current_setting('server_version'), \
+                    current_setting('server_version_num')::int / 10000, current_user::text",
+            &[],
+        )
+        .await?;
+    Ok((r.get(0), r.get(1), r.get(2)))
 }
 
 /// pg_dump of the database in the exported snapshot, custom format.

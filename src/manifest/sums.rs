@@ -20,11 +20,7 @@ pub fn sum_file(dir: &Path, name: &str) -> Result<FileSum> {
         hasher.update(&buf[..n]);
         bytes += n as u64;
     }
-    let sha256 = hasher
-        .finalize()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
+    let sha256 = hex::encode(hasher.finalize());
     Ok(FileSum {
         name: name.to_string(),
         bytes,
