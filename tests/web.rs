@@ -258,6 +258,33 @@ fn the_session_cookie_is_refused_from_another_site() {
         "Ann"
     );
 
+    // /openapi.json opened from the address bar with the cookie: the anonymous document, not a refusal
+    let doc = request(
+        &server.addr,
+        "GET",
+        "/openapi.json",
+        None,
+        None,
+        &[("Cookie", &cookie), ("Sec-Fetch-Site", "none")],
+    );
+    assert_eq!(doc.status, 200, "{doc:?}");
+    assert!(
+        doc.json()["paths"]["/rpc/member_get"].is_null(),
+        "the anonymous document"
+    );
+    let doc = request(
+        &server.addr,
+        "GET",
+        "/openapi.json",
+        None,
+        None,
+        &[("Cookie", &cookie), ("Sec-Fetch-Site", "same-origin")],
+    );
+    assert!(
+        doc.json()["paths"]["/rpc/member_get"].is_object(),
+        "the member's document"
+    );
+
     // who the session is; sign-out ends the token and clears the cookie
     let same = [
         ("Cookie", cookie.as_str()),
