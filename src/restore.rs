@@ -112,7 +112,7 @@ async fn compare_with_backup(
     client
         .batch_execute("begin isolation level repeatable read, read only")
         .await?;
-    let measured = manifest::measure(&client).await;
+    let measured = manifest::measure(client).await;
     client.batch_execute("commit").await?;
     let (restored, restored_fingerprint) = measured?;
     let same_owner = user == m.database_user;

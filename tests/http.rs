@@ -301,7 +301,8 @@ fn responses_have_their_shapes_and_bad_requests_are_4xx() {
             "/rpc/membership_apply",
             "/rpc/rule_list",
             "/rpc/signin_complete",
-            "/rpc/signin_request"
+            "/rpc/signin_request",
+            "/rpc/site_get"
         ]
     );
 

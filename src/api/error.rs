@@ -75,6 +75,9 @@ pub enum ApiError {
     /// A webhook stored but not verified now (its secret is unset, the certificate could not be fetched): 503, so
     /// that the provider sends it again.
     WebhookNotVerified,
+    /// The session cookie on a request that is not from the pages' own origin
+    /// (`Origin` or `Sec-Fetch-Site` says another site, or neither is sent).
+    CrossSite,
     /// No database connection within the pool's wait.
     Busy,
     /// PostgreSQL is down or the connection was lost.
@@ -120,6 +123,7 @@ impl ApiError {
             RateLimited(_) | ForeignNotification(_) => 429,
             WebhookSignature => 400,
             GoCardlessSignature => 498,
+            CrossSite => 403,
             Internal(_) => 500,
             Busy | Unavailable(_) | WebhookNotVerified => 503,
             Database(r) => r.status,
@@ -155,6 +159,7 @@ impl ApiError {
             WebhookSignature => "DU600",
             GoCardlessSignature => "DU601",
             WebhookNotVerified => "DU602",
+            CrossSite => "DU510",
             Internal(_) => "DU500",
             Busy | Unavailable(_) => "DU503",
             Database(r) => &r.code,
@@ -208,6 +213,7 @@ impl ApiError {
                 "the delivery is stored but cannot be verified now; it has no effect until it is"
                     .into()
             }
+            CrossSite => "the session cookie is accepted only from this site's own pages".into(),
             Busy => "the database is unavailable: every database connection is busy".into(),
             Unavailable(why) => format!("the database is unavailable: {why}"),
             Internal(request_id) => format!("internal error (request {request_id})"),
@@ -232,6 +238,9 @@ impl ApiError {
             KeyNeedsToken => Some("send Authorization: Bearer <token>, or no key".into()),
             RateLimited(s) | ForeignNotification(s) => Some(format!("retry after {s} s")),
             Busy | Unavailable(_) | WebhookNotVerified => Some("retry later".into()),
+            CrossSite => {
+                Some("open the page from this site, or send Authorization: Bearer <token>".into())
+            }
             Database(r) => r.hint.clone(),
             _ => None,
         }
@@ -336,6 +345,7 @@ impl ApiError {
             WebhookSignature,
             GoCardlessSignature,
             WebhookNotVerified,
+            CrossSite,
             Busy,
             Unavailable(s()),
             Internal(s()),

@@ -116,7 +116,8 @@ pub struct ServeArgs {
     #[arg(long, env = "DUES_METRICS_TOKEN", hide_env_values = true)]
     pub metrics_token: Option<String>,
     /// dues serve is behind a reverse proxy it trusts: a call's client address (the sign-in rate limits') is the last
-    /// address of X-Forwarded-For, not the connection's peer.
+    /// address of X-Forwarded-For, not the connection's peer, and X-Forwarded-Proto: https makes the session cookie
+    /// of the pages Secure.
     #[arg(long, env = "DUES_TRUSTED_PROXY")]
     pub trusted_proxy: bool,
 }

@@ -20,7 +20,9 @@ pub async fn handle(state: &State, req: Request<Incoming>, peer: SocketAddr) -> 
     let request_id = state.request_id(given);
     let method = req.method().clone();
     let path = req.uri().path().to_string();
-    let (label, mut response) = route(state, req, peer, &request_id).await;
+    let (label, response) = route(state, req, peer, &request_id).await;
+    // the pages' security headers go with every answer (nosniff matters for JSON too)
+    let mut response = super::web::secure(response);
     if let Ok(v) = HeaderValue::from_str(&request_id) {
         response.headers_mut().insert("x-request-id", v);
     }
@@ -58,7 +60,21 @@ async fn route(
 ) -> (String, Response<Body>) {
     let path = req.uri().path().to_string();
     let (get, post) = (req.method() == Method::GET, req.method() == Method::POST);
+    let head = req.method() == Method::HEAD;
     match path.as_str() {
+        "/session" if post => (
+            "(signin)".into(),
+            super::web::signin(state, req, peer.ip(), request_id).await,
+        ),
+        "/session" if get => (
+            "(session)".into(),
+            super::web::whoami(state, req, request_id).await,
+        ),
+        "/session/end" if post => (
+            "(signout)".into(),
+            super::web::signout(state, req, peer.ip(), request_id).await,
+        ),
+        p if (get || head) && super::web::is_page(p) => ("(page)".into(), super::web::serve(&req)),
         "/health" if get => ("(health)".into(), super::admin::health(state).await),
         "/metrics" if get => ("(metrics)".into(), super::admin::metrics(state, &req)),
         "/openapi.json" if get => (
@@ -92,7 +108,9 @@ async fn route(
         | "/access/check"
         | "/webhooks/stripe"
         | "/webhooks/gocardless"
-        | "/webhooks/paypal-rest" => ("(other)".into(), render::error(&ApiError::Method)),
+        | "/webhooks/paypal-rest"
+        | "/session"
+        | "/session/end" => ("(other)".into(), render::error(&ApiError::Method)),
         p if p.starts_with("/rpc/") => {
             let name = p.trim_start_matches("/rpc/");
             let label = if state.live.catalog().functions.contains_key(name) {

@@ -212,3 +212,28 @@ pub fn pool_error(e: PoolError) -> ApiError {
         other => ApiError::Unavailable(other.to_string()),
     }
 }
+
+/// Calls `api.{name}` with a JSON object of arguments for `caller`, as
+/// `POST /rpc/{name}` would (the same role, plan and execution): the
+/// session endpoints of the pages use it.
+pub async fn call(
+    state: &State,
+    caller: Caller,
+    name: &str,
+    body: &[u8],
+    request_id: &str,
+    client: &str,
+) -> Result<Answer, ApiError> {
+    let call = crate::api::Call {
+        function: name.to_string(),
+        args: crate::api::Args::from_json(body)?,
+        read_only: false,
+        idempotency_key: None,
+    };
+    let catalog = state.live.catalog();
+    let (role, acting) = identify(state, &caller, &catalog, name, request_id).await?;
+    let planned = plan::plan(&catalog, &role, &call)?;
+    run(state, catalog, caller, acting, planned, request_id, client)
+        .await
+        .0
+}

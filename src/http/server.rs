@@ -34,7 +34,8 @@ pub struct Settings {
     pub metrics_token: Option<String>,
     /// How often expired idempotency answers are removed.
     pub expire_every: Duration,
-    /// Behind a reverse proxy it trusts: a call's client address is the last hop of `X-Forwarded-For`.
+    /// Behind a reverse proxy it trusts: a call's client address is the last hop of `X-Forwarded-For`,
+    /// and `X-Forwarded-Proto: https` makes the session cookie `Secure`.
     pub trusted_proxy: bool,
 }
 

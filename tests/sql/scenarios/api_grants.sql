@@ -26,8 +26,10 @@ begin
             where p.pronamespace = 'api'::regnamespace
               and has_function_privilege('dues_anonymous', p.oid, 'execute')$q$,
         $q$values ('api.rule_list()'::regprocedure), ('api.class_list(text, text, boolean, int, bigint)'), ('api.class_get(bigint)'),
-                  ('api.signin_request(text)'), ('api.signin_complete(text, text)'), ('api.membership_apply(text, text, text)')$q$,
-        'a request without a token may execute rule_list, class_list and class_get (the open classes), sign in and apply, and nothing else');
+                  ('api.signin_request(text)'), ('api.signin_complete(text, text)'), ('api.membership_apply(text, text, text)'),
+                  ('api.site_get()')$q$,
+        'a request without a token may execute rule_list, class_list and class_get (the open classes), sign in and apply, read the '
+        'site (site_get), and nothing else');
 end
 $$;
 
@@ -87,8 +89,10 @@ begin
                   ('api.signin_request(text)'),
                   ('api.signin_complete(text, text)'),
                   ('api.signout()'),
-                  ('api.membership_apply(text, text, text)')$q$,
-        'a member''s request may execute rule_list, the functions on a member''s own data and signing in and out, nothing else');
+                  ('api.membership_apply(text, text, text)'),
+                  ('api.site_get()')$q$,
+        'a member''s request may execute rule_list, the functions on a member''s own data, signing in and out and site_get, '
+        'nothing else');
 end
 $$;
 
