@@ -180,7 +180,12 @@ impl Queue {
 }
 
 /// Verifies one message the server stored leased to itself, and records the answer.
-async fn verify_one(pool: &Pool, http: &reqwest::Client, id: i64, body: &[u8]) -> Result<(), Error> {
+async fn verify_one(
+    pool: &Pool,
+    http: &reqwest::Client,
+    id: i64,
+    body: &[u8],
+) -> Result<(), Error> {
     let url = verify_url(&*operator(pool).await?).await?;
     let outcome = verify(http, &url, body).await;
     let state = record(pool, id, &outcome).await?;

@@ -385,9 +385,20 @@ fn a_full_verification_queue_loses_nothing_the_worker_takes_the_rest() {
                 count(*) from dues.ipn_message where state = 'received'",
     );
     let count = |i: usize| counts[0][i].as_deref().unwrap().parse::<i64>().unwrap();
-    assert_eq!(count(2), 12, "every message stored, none verified: {counts:?}");
-    assert!(count(0) <= 3, "the server took at most its queue and its one verifier: {counts:?}");
-    assert_eq!(count(0) + count(1), 12, "the rest is due for the worker: {counts:?}");
+    assert_eq!(
+        count(2),
+        12,
+        "every message stored, none verified: {counts:?}"
+    );
+    assert!(
+        count(0) <= 3,
+        "the server took at most its queue and its one verifier: {counts:?}"
+    );
+    assert_eq!(
+        count(0) + count(1),
+        12,
+        "the rest is due for the worker: {counts:?}"
+    );
     // the server stops with messages still leased to it; the worker takes them all once the lease ends
     s.stop();
     let (url, _) = http_receiver(verifier_answers);
@@ -406,7 +417,14 @@ fn a_full_verification_queue_loses_nothing_the_worker_takes_the_rest() {
             "the worker never processed every message"
         );
         let out = dues()
-            .args(["worker", "--once", "--batch", "100", "--smtp-url", "smtp://127.0.0.1:9"])
+            .args([
+                "worker",
+                "--once",
+                "--batch",
+                "100",
+                "--smtp-url",
+                "smtp://127.0.0.1:9",
+            ])
             .env("DATABASE_URL", &s.db.url)
             .output()
             .unwrap();
