@@ -171,14 +171,14 @@ async fn many_clients_paying_shared_and_distinct_members_register_each_payment_o
                 let mut n = 0usize;
                 while Instant::now() < deadline {
                     n += 1;
-                    let member = if n % 2 == 0 {
+                    let member = if n.is_multiple_of(2) {
                         shared[(c + n) % shared.len()]
                     } else {
                         mine[(n / 2) % mine.len()]
                     };
                     let amount = format!("{}.{:02}", 1 + n % 7, (c * 7 + n) % 100);
                     let reference = format!("pay-{c}-{n}");
-                    let method = if n % 3 == 0 { "bank_transfer" } else { "cash" };
+                    let method = if n.is_multiple_of(3) { "bank_transfer" } else { "cash" };
                     let row = client
                         .query_one(
                             "select id from api.register_payment($1, $2::text::numeric, 'USD', $3, $4)",
@@ -187,7 +187,7 @@ async fn many_clients_paying_shared_and_distinct_members_register_each_payment_o
                         .await
                         .unwrap_or_else(|e| panic!("payment {reference}: {e}"));
                     acknowledged.push((format!("{method} {reference}"), row.get(0), member, amount));
-                    if n % 10 == 0 {
+                    if n.is_multiple_of(10) {
                         // a refused payment changes nothing
                         let refused = client
                             .query_one("select id from api.register_payment($1, 0, 'USD', 'cash')", &[&member])
