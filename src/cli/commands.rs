@@ -25,6 +25,8 @@ pub async fn serve(db: &Database, a: ServeArgs) -> Result<()> {
         paypal_body_limit: a.paypal_body_limit,
         paypal_rate: a.paypal_rate,
         webhook_rate: a.webhook_rate,
+        paypal_verifiers: a.paypal_verifiers,
+        paypal_queue: a.paypal_queue,
         metrics_token: a.metrics_token.filter(|t| !t.is_empty()),
         trusted_proxy: a.trusted_proxy,
         ..http::Settings::default()

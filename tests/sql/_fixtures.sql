@@ -43,12 +43,12 @@ as $$
     returning id
 $$;
 
--- The stored balance of a ledger account.
+-- The balance of a ledger account: stored, or the sum of its postings for a shared account.
 create or replace function tests.fx_balance(p_account_id bigint)
 returns numeric
 language sql
 as $$
-    select balance from dues.ledger_account where id = p_account_id
+    select dues.ledger_balance(p_account_id)
 $$;
 
 -- After every test: whatever the test did, the ledger must still be consistent.

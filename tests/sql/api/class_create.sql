@@ -15,9 +15,11 @@ begin
                    'the class has its own students group');
     return next is(dues.class_params(v_class.id), '{"price": "45.50", "months": 3}'::jsonb,
                    'the parameter values are stored, one row each');
-    return next results_eq(format('select currency, balance, allow_negative from dues.ledger_account where class_id = %s', v_class.id),
+    return next results_eq(format('select currency, dues.ledger_balance(id), allow_negative from dues.ledger_account where class_id = %s', v_class.id),
                            $q$values ('EUR'::char(3), 0::numeric(14,2), false)$q$,
                            'the class has an empty revenue account in its currency that cannot go negative');
+    return next is((select balance from dues.ledger_account where class_id = v_class.id), null,
+                   'the revenue account is shared: it keeps no stored balance, its balance is the sum of its postings');
 end
 $$;
 
