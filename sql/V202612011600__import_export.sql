@@ -92,8 +92,7 @@ insert into dues.error_code (sqlstate, http_status, title) values
     ('DU651', 404, 'bank line not found'),
     ('DU652', 409, 'bank line is paid already'),
     ('DU653', 409, 'member cannot be erased now'),
-    ('DU654', 409, 'member is erased'),
-    ('DU655', 422, 'unknown export');
+    ('DU654', 409, 'member is erased');
 
 -- One record of a CSV file as dues.csv_parse reads it: its number, the line it starts on, its length, its fields as
 -- written (without their quotes; null where a field could not be read) and what is wrong with its quoting.
