@@ -24,6 +24,10 @@ begin
                   hint = 'a payment given to the wrong member is refunded (payment_refund) and registered again';
     end if;
     perform dues.audit_why(bank_line_assign.why);
+    insert into dues.audit_log (table_name, row_id, member_id, action, old, new, why)
+    values ('bank_line', v_line.id, bank_line_assign.member_id, 'update',
+            pg_catalog.jsonb_build_object('state', v_line.state, 'member_id', v_line.member_id),
+            pg_catalog.jsonb_build_object('state', 'assigned', 'member_id', bank_line_assign.member_id), bank_line_assign.why);
     v_line := dues.bank_line_pay(v_line, bank_line_assign.member_id, 'assigned',
                                  pg_catalog.format('assigned by staff%s', ': ' || bank_line_assign.why));
     -- the payer's name is the member's bank id from now on (when no member holds it), as webhook ids become a member's
