@@ -84,11 +84,16 @@ pub async fn export(db: &Database, a: ExportArgs) -> Result<()> {
     let (from, to) = (date(&a.from), date(&a.to));
     // a wrong range is refused before the header is written
     client
-        .execute(&format!("select dues.export_range_check({from}, {to})"), &[])
+        .execute(
+            &format!("select dues.export_range_check({from}, {to})"),
+            &[],
+        )
         .await?;
     let rows = format!("api.{function}({from}, {to})");
     let sql = match a.format {
-        ExportFormat::Csv => format!("copy (select * from {rows}) to stdout with (format csv, header)"),
+        ExportFormat::Csv => {
+            format!("copy (select * from {rows}) to stdout with (format csv, header)")
+        }
         // one JSON object per line: CSV with a quote and a delimiter JSON text never holds unescaped
         ExportFormat::Json => format!(
             "copy (select pg_catalog.row_to_json(e) from {rows} e) to stdout \
