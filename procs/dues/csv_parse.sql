@@ -16,7 +16,7 @@ as $$
 declare
     v_header  text[];
     v_columns text[] := p_required || p_optional;
-    v_errors  jsonb := '[]';
+    v_errors  jsonb := '[]'::jsonb;
     v_records dues.csv_record[];
     v_col     text;
     v_expects text := pg_catalog.format('columns %s', pg_catalog.array_to_string(p_required, ', '))

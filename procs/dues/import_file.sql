@@ -16,7 +16,7 @@ declare
     v_read     int := 0;
     v_imported int := 0;
     v_same     int := 0;
-    v_errors   jsonb := '[]';
+    v_errors   jsonb := '[]'::jsonb;
     v_report   jsonb;
     v_column   text;
     v_code     text;
