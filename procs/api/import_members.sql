@@ -16,7 +16,7 @@ $$Imports members from CSV text with the columns name, email (required), kind (p
 default person), paypal_email, joined_on (YYYY-MM-DD, default today), groups (group keys separated by ";", joined from joined_on) and
 status (pending: joined, waiting for a first payment; member: joined and paid, membership started on joined_on; waived: dues waived;
 blank: no membership). A member is known by its e-mail (case-insensitive): a line of a member that exists with the same name, kind
-and PayPal e-mail is unchanged (its groups and membership are added when missing); with other data it is a bad line (member_update
+and PayPal e-mail is unchanged (its groups and membership are its own: they are given to the members an import creates); with other data it is a bad line (member_update
 changes a member).
 The file is imported in one transaction: with any bad line nothing is imported, and the error (DU650) names every bad line, not
 just the first: its detail is the report as JSON. With dry_run the file is read and checked the same way and nothing changes.

@@ -1,6 +1,7 @@
--- One line of a members file (name, email; kind, paypal_email, joined_on, groups, status): a new member, or 'unchanged'
--- when a member has the e-mail with the same name, kind and PayPal e-mail, in the groups and membership the line names.
--- A member of that e-mail with other data is a bad line: an import never rewrites a member (member_update does).
+-- One line of a members file (name, email; kind, paypal_email, joined_on, groups, status): a new member with its groups
+-- and membership, or 'unchanged' when a member has the e-mail with the same name, kind and PayPal e-mail (its groups and
+-- membership are its own by then). A member of that e-mail with other data is a bad line: an import never rewrites a
+-- member (member_update does).
 -- groups: group keys separated by ";", joined from joined_on (default today). status: pending (joined, no payment
 -- yet: group pending_payments), member (joined and paid: group members, membership started on joined_on), waived
 -- (exempt from dues: group members), or blank (no membership of the organisation).
@@ -66,29 +67,23 @@ begin
         v_changed := true;
     end if;
 
+    -- groups and membership are given to the members an import creates: a member that is there already keeps its own
+    -- (they change with its payments and the status rules), so that importing a file again changes nothing
+    if not v_changed then
+        return 'unchanged';
+    end if;
     if v_status is not null then
-        if not exists (select from dues.membership ms where ms.member_id = v_member.id) then
-            perform dues.membership_ensure(v_member.id, v_joined);
-            v_changed := true;
-        end if;
+        perform dues.membership_ensure(v_member.id, v_joined);
         if v_status = 'member' then
-            update dues.membership ms set start_date = v_joined
-             where ms.member_id = v_member.id and ms.start_date is null;
-            v_changed := v_changed or found;
+            update dues.membership ms set start_date = v_joined where ms.member_id = v_member.id;
         elsif v_status = 'waived' then
-            update dues.membership ms set waived = true
-             where ms.member_id = v_member.id and not ms.waived;
-            v_changed := v_changed or found;
+            update dues.membership ms set waived = true where ms.member_id = v_member.id;
         end if;
         v_keys := v_keys || case when v_status = 'pending' then 'pending_payments' else 'members' end;
     end if;
     foreach v_key in array v_keys loop
         v_group := dues.group_by_key(v_key);
-        if not dues.member_in_group(v_member.id, v_group.id, dues.local_date(pg_catalog.now()))
-           and not dues.member_in_group(v_member.id, v_group.id, v_joined) then
-            perform dues.group_join(v_member.id, v_group.id, v_joined);
-            v_changed := true;
-        end if;
+        perform dues.group_join(v_member.id, v_group.id, v_joined);
     end loop;
     return case when v_changed then 'imported' else 'unchanged' end;
 end

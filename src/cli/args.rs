@@ -192,6 +192,9 @@ pub struct ImportArgs {
     /// Read and check the file, report, and change nothing.
     #[arg(long)]
     pub dry_run: bool,
+    /// Longest the import may run, in seconds (then nothing is imported).
+    #[arg(long, default_value_t = 3600)]
+    pub timeout: u64,
 }
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]

@@ -46,7 +46,11 @@ pub async fn import(db: &Database, a: ImportArgs) -> Result<()> {
         read_only: false,
         idempotency_key: None,
     };
-    match call_api(db, Caller::Staff, &call).await? {
+    if a.timeout == 0 {
+        return Err(Error::Usage("--timeout must be at least 1 second".into()));
+    }
+    let timeout = std::time::Duration::from_secs(a.timeout);
+    match call_api(db, Caller::Staff, &call, timeout).await? {
         Ok(body) => {
             println!("{}", body.unwrap_or_default());
             Ok(())
