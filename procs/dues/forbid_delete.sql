@@ -233,3 +233,14 @@ create or replace trigger member_provider_ref_forbid_delete before delete on due
     for each row execute function dues.forbid_delete();
 create or replace trigger member_provider_ref_forbid_truncate before truncate on dues.member_provider_ref
     for each statement execute function dues.forbid_delete();
+
+-- imports: opening balances (never rewritten: a correction is a payment or a charge) and the lines of bank statements
+-- (their state changes as staff assigns them; api.member_erase erases their payer)
+create or replace trigger opening_balance_forbid_delete before update or delete on dues.opening_balance
+    for each row execute function dues.forbid_delete();
+create or replace trigger opening_balance_forbid_truncate before truncate on dues.opening_balance
+    for each statement execute function dues.forbid_delete();
+create or replace trigger bank_line_forbid_delete before delete on dues.bank_line
+    for each row execute function dues.forbid_delete();
+create or replace trigger bank_line_forbid_truncate before truncate on dues.bank_line
+    for each statement execute function dues.forbid_delete();
