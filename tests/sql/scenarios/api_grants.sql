@@ -77,7 +77,8 @@ begin
                   ('api.order_get(bigint)'),
                   ('api.order_list(bigint, bigint, text, int, bigint)'),
                   ('api.payment_list(bigint, text, date, date, int, bigint)'),
-                  ('api.payment_get(bigint)')$q$,
+                  ('api.payment_get(bigint)'),
+                  ('api.member_export(bigint)')$q$,
         'a member''s request may execute rule_list and the functions on a member''s own data, nothing else');
 end
 $$;
