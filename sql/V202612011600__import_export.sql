@@ -103,3 +103,10 @@ create type dues.csv_record as (
     vals       text[],
     problems   jsonb
 );
+
+-- A record of a CSV file as dues.csv_parse answers it (line, fields, errors), kept in an array by dues.import_file.
+create type dues.csv_parse_row as (
+    line   int,
+    fields jsonb,
+    errors jsonb
+);

@@ -34,7 +34,8 @@ begin
     return next is((select (p.member_id, p.amount) from dues.payment p where p.id = v_payment), (v_member, 10.00::numeric(14,2)),
                    'its payments stay with the member id');
     return next is(tests.fx_member_balance(v_member), 10.00::numeric, 'and its ledger');
-    return next throws_ok(pg_catalog.format('select api.member_erase(%s, %L)', v_member, 'again'), 'DU654', null, 'erased already');
+    return next throws_ok(pg_catalog.format('select api.member_erase(%s, %L)', v_member, 'again'), 'DU654',
+                          pg_catalog.format('member %s was erased at %s', v_member, v_erased.erased_at), 'erased already');
 end
 $$;
 
