@@ -1,10 +1,14 @@
--- Trigger: refuses DELETE and TRUNCATE (and UPDATE where attached) on tables that history depends on.
+-- Trigger: refuses DELETE and TRUNCATE (and UPDATE where attached) on tables that history depends on. The one exception:
+-- api.member_erase rewrites the logs that name a person (UPDATE only, while it runs: setting dues.erasure).
 create or replace function dues.forbid_delete()
 returns trigger
 language plpgsql
 set search_path = ''
 as $$
 begin
+    if tg_op = 'UPDATE' and pg_catalog.current_setting('dues.erasure', true) = 'on' then
+        return new;
+    end if;
     raise exception '% on %.% is refused: history is never deleted or rewritten', tg_op, tg_table_schema, tg_table_name
         using errcode = 'DU042',
               hint = 'record a status change or a reversing entry instead';
@@ -248,4 +252,14 @@ create or replace trigger class_session_forbid_truncate before truncate on dues.
 create or replace trigger class_attendance_forbid_delete before update or delete on dues.class_attendance
     for each row execute function dues.forbid_delete();
 create or replace trigger class_attendance_forbid_truncate before truncate on dues.class_attendance
+    for each statement execute function dues.forbid_delete();
+-- imports: opening balances (never rewritten: a correction is a payment or a charge) and the lines of bank statements
+-- (their state changes as staff assigns them; api.member_erase erases their payer)
+create or replace trigger opening_balance_forbid_delete before update or delete on dues.opening_balance
+    for each row execute function dues.forbid_delete();
+create or replace trigger opening_balance_forbid_truncate before truncate on dues.opening_balance
+    for each statement execute function dues.forbid_delete();
+create or replace trigger bank_line_forbid_delete before delete on dues.bank_line
+    for each row execute function dues.forbid_delete();
+create or replace trigger bank_line_forbid_truncate before truncate on dues.bank_line
     for each statement execute function dues.forbid_delete();

@@ -75,6 +75,10 @@ pub enum Command {
         /// The backup's folder.
         from: PathBuf,
     },
+    /// Import a CSV file of members, subscriptions, opening balances or bank statement lines (api.import_*).
+    Import(ImportArgs),
+    /// Write the journal, invoices, payments or members to stdout as CSV or JSON lines (api.export_*).
+    Export(ExportArgs),
     /// Manage the embedded cluster.
     Db {
         #[command(subcommand)]
@@ -187,6 +191,59 @@ pub struct WorkerArgs {
     /// This worker's name in the leases it takes (default: host and pid).
     #[arg(long)]
     pub name: Option<String>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ImportArgs {
+    /// What the file holds.
+    #[arg(value_enum)]
+    pub kind: ImportKind,
+    /// The CSV file (UTF-8, a header line naming its columns).
+    pub file: PathBuf,
+    /// Read and check the file, report, and change nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Longest the import may run, in seconds (then nothing is imported).
+    #[arg(long, default_value_t = 3600)]
+    pub timeout: u64,
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum ImportKind {
+    Members,
+    Subscriptions,
+    Balances,
+    Payments,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ExportArgs {
+    /// What to write.
+    #[arg(value_enum)]
+    pub kind: ExportKind,
+    /// First day (YYYY-MM-DD) included; default: from the beginning.
+    #[arg(long, value_name = "DATE")]
+    pub from: Option<String>,
+    /// Last day (YYYY-MM-DD) included; default: up to now.
+    #[arg(long, value_name = "DATE")]
+    pub to: Option<String>,
+    /// csv (with a header line) or json (one JSON object per line).
+    #[arg(long, value_enum, default_value = "csv")]
+    pub format: ExportFormat,
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum ExportKind {
+    Journal,
+    Invoices,
+    Payments,
+    Members,
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum ExportFormat {
+    Csv,
+    Json,
 }
 
 #[derive(Debug, Subcommand)]

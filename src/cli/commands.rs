@@ -212,9 +212,34 @@ fn seconds(name: &str, v: f64) -> Result<Duration> {
 /// `dues call`: the same plan and execution as HTTP; the answer's JSON on
 /// stdout, an error's JSON on stderr (exit 1).
 async fn call_and_print(db: &Database, caller: Caller, call: &Call) -> Result<()> {
+    let timeout = PoolSettings::default().statement_timeout;
+    match call_api(db, caller, call, timeout).await? {
+        Ok(body) => {
+            if let Some(body) = body {
+                println!("{body}");
+            }
+            Ok(())
+        }
+        Err(e) => {
+            eprintln!("{}", e.body());
+            Err(Error::Silent)
+        }
+    }
+}
+
+/// Calls an api function as HTTP does (the same plan and execution, its
+/// statement cut off after `statement_timeout`): its answer's JSON, or the
+/// error it answered.
+pub async fn call_api(
+    db: &Database,
+    caller: Caller,
+    call: &Call,
+    statement_timeout: Duration,
+) -> Result<std::result::Result<Option<String>, crate::api::ApiError>> {
     db.prepare().await?;
     let settings = PoolSettings {
         size: 1,
+        statement_timeout,
         ..PoolSettings::default()
     };
     let pool = crate::pool::pool(db, &settings)?;
@@ -235,18 +260,7 @@ async fn call_and_print(db: &Database, caller: Caller, call: &Call) -> Result<()
         Ok(plan) => execute::execute(&mut client, &ctx, &acting, &plan).await,
         Err(e) => Err(e),
     };
-    match result {
-        Ok((answer, _)) => {
-            if let Some(body) = answer.body {
-                println!("{body}");
-            }
-            Ok(())
-        }
-        Err(e) => {
-            eprintln!("{}", e.body());
-            Err(Error::Silent)
-        }
-    }
+    Ok(result.map(|(answer, _)| answer.body))
 }
 
 async fn migrate_and_print(db: &Database, verbose: bool) -> Result<()> {

@@ -5,6 +5,7 @@
 mod args;
 mod commands;
 mod db;
+mod import_export;
 
 use crate::database::Database;
 use crate::error::{Error, Result};
@@ -70,6 +71,8 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Token { action } => commands::token(&db, action).await,
         Command::Worker(a) => commands::worker(&db, a).await,
         Command::Jobs { action } => commands::jobs(&db, action).await,
+        Command::Import(a) => import_export::import(&db, a).await,
+        Command::Export(a) => import_export::export(&db, a).await,
         Command::Db { action } => db::run(&db, action).await,
         Command::Backup { to } => crate::backup::run(&db, to).await,
         Command::Restore { from } => crate::restore::run(&db, &from).await,

@@ -90,8 +90,9 @@ begin
                   ('api.signin_complete(text, text)'),
                   ('api.signout()'),
                   ('api.membership_apply(text, text, text)'),
-                  ('api.site_get()')$q$,
-        'a member''s request may execute rule_list, the functions on a member''s own data, signing in and out and site_get, '
+                  ('api.site_get()'),
+                  ('api.member_export(bigint)')$q$,
+        'a member''s request may execute rule_list, the functions on a member''s own data, signing in and out, site_get and member_export, '
         'nothing else');
 end
 $$;
