@@ -489,15 +489,33 @@ impl Browser {
         Ok(v.as_str().unwrap_or_default().to_string())
     }
 
+    /// Fills the input `css` with `value`; found again when the page redrew it
+    /// between finding and typing (a stale element).
     async fn fill(&mut self, css: &str, value: &str) -> Result {
-        let e = self.wait_for(css).await?;
-        e.clear().await.map_err(err(css))?;
-        e.send_keys(value).await.map_err(err(css))
+        let started = Instant::now();
+        loop {
+            let e = self.wait_for(css).await?;
+            let done = match e.clear().await {
+                Ok(()) => e.send_keys(value).await,
+                Err(x) => Err(x),
+            };
+            match done {
+                Err(x) if is_stale(&x) && started.elapsed() < Duration::from_secs(15) => continue,
+                other => return other.map_err(err(css)),
+            }
+        }
     }
 
+    /// Clicks `css`; found again when the page redrew it (a stale element).
     async fn click(&mut self, css: &str) -> Result {
-        let e = self.wait_for(css).await?;
-        e.click().await.map_err(err(css))
+        let started = Instant::now();
+        loop {
+            let e = self.wait_for(css).await?;
+            match e.click().await {
+                Err(x) if is_stale(&x) && started.elapsed() < Duration::from_secs(15) => continue,
+                other => return other.map_err(err(css)),
+            }
+        }
     }
 
     /// Chooses the option of a select by its value (and tells the page).
@@ -519,14 +537,20 @@ impl Browser {
         let xpath = format!(
             "//main//*[self::a or self::button or self::summary][normalize-space(.)='{text}']"
         );
-        let e = self
-            .client
-            .wait()
-            .at_most(Duration::from_secs(15))
-            .for_element(Locator::XPath(&xpath))
-            .await
-            .map_err(err(text))?;
-        e.click().await.map_err(err(text))
+        let started = Instant::now();
+        loop {
+            let e = self
+                .client
+                .wait()
+                .at_most(Duration::from_secs(15))
+                .for_element(Locator::XPath(&xpath))
+                .await
+                .map_err(err(text))?;
+            match e.click().await {
+                Err(x) if is_stale(&x) && started.elapsed() < Duration::from_secs(15) => continue,
+                other => return other.map_err(err(text)),
+            }
+        }
     }
 
     /// Every page visited, at 360 and 1280 px wide, under target/web-screenshots/.
@@ -907,4 +931,9 @@ async fn cross_site_post(b: &mut Browser, site: &Site, ann: &str) -> Result {
         return Err(format!("a cross-site post changed the member: {name}"));
     }
     Ok(())
+}
+
+/// Whether WebDriver refused because the element was replaced by a redraw.
+fn is_stale(e: &fantoccini::error::CmdError) -> bool {
+    e.to_string().contains("stale element")
 }
