@@ -17,7 +17,8 @@ use std::path::{Path, PathBuf};
 /// `dues-backup-<UTC time>`) and prints what it holds.
 pub async fn run(db: &Database, to: Option<PathBuf>) -> Result<()> {
     if let Some(cluster) = db.cluster().filter(|c| !c.initialized()) {
-        // never create a cluster only to find it empty
+        // never create a cluster only to find it empty, nor leave a link to an empty folder
+        crate::cluster_home::forget_if_empty(&cluster.home);
         return Err(Error::Failed(format!(
             "there is no embedded cluster under {}: nothing to back up (is --home or DUES_HOME right?)",
             cluster.home.display()

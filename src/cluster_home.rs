@@ -252,6 +252,25 @@ pub(crate) fn cluster_dir(home: &Path, owner: Option<&Owner>) -> Result<PathBuf>
     Ok(shared)
 }
 
+/// Undoes what finding the cluster's folder made for a home that holds no
+/// cluster: the `pg` link and its target when the target holds only the mark
+/// naming the home (a command refused for want of a cluster leaves nothing).
+pub(crate) fn forget_if_empty(home: &Path) {
+    let link = home.join("pg");
+    let Ok(target) = fs::read_link(&link) else {
+        return;
+    };
+    let only_mark = fs::read_dir(&target).is_ok_and(|entries| {
+        entries
+            .filter_map(|e| e.ok())
+            .all(|e| e.file_name() == HOME_MARK)
+    });
+    if only_mark {
+        let _ = fs::remove_dir_all(&target);
+        let _ = fs::remove_file(&link);
+    }
+}
+
 /// Whether `owner` may traverse every folder from `/` down to `dir`.
 fn reachable_by(dir: &Path, owner: &Owner) -> bool {
     dir.ancestors().all(|d| match fs::metadata(d) {
