@@ -10,7 +10,7 @@ use super::plan::Plan;
 use crate::pool::{Connection, Session};
 use futures_util::future::join3;
 use std::time::{Duration, Instant, SystemTime};
-use tokio_postgres::types::ToSql;
+use tokio_postgres::types::{ToSql, Type};
 use tokio_postgres::{Row, SimpleQueryMessage, Statement};
 
 /// What a successful call answers.
@@ -21,6 +21,28 @@ pub struct Answer {
     pub body: Option<String>,
     /// The answer was replayed from an earlier call with the same idempotency key.
     pub replayed: bool,
+    /// After a call that may change data: a WAL position of the primary read
+    /// after the call committed (`pg_current_wal_insert_lsn()`, as text), at
+    /// or past the end of its commit record: a replica that replayed up to it
+    /// shows what the call did.
+    pub lsn: Option<String>,
+}
+
+/// COMMIT, then the primary's WAL insert position, in the same round trip.
+/// The insert position, read after COMMIT returned, is at or past the end of
+/// the commit record whatever `synchronous_commit` says (the write position,
+/// `pg_current_wal_lsn()`, lags it when commits do not wait for the flush).
+pub const COMMIT_LSN: &str = "commit; select pg_catalog.pg_current_wal_insert_lsn()::text";
+
+/// The primary's WAL insert position, for a call that committed on its own.
+const LSN: &str = "select pg_catalog.pg_current_wal_insert_lsn()::text";
+
+/// The first value of a simple query's answer (the LSN of [`COMMIT_LSN`]).
+pub fn first_value(messages: &[SimpleQueryMessage]) -> Option<String> {
+    messages.iter().find_map(|m| match m {
+        SimpleQueryMessage::Row(r) => r.get(0).map(str::to_string),
+        _ => None,
+    })
 }
 
 /// How a call learns whom it acts for.
@@ -66,7 +88,8 @@ pub fn one_statement(conn: &Connection, acting: &Acting, plan: &Plan) -> bool {
     let Acting::Trusted(who) = acting else {
         return false;
     };
-    plan.idempotency.is_none()
+    conn.pooler.is_none()
+        && plan.idempotency.is_none()
         && matches!(&conn.session, Session::Caller(id, ro) if id == who && *ro == plan.read_only)
 }
 
@@ -84,12 +107,37 @@ pub async fn execute(
     }
     let stmt = prepare(conn, ctx, &plan.sql).await?;
     let ro = plan.read_only;
+    let local = conn.pooler.clone().map_or(String::new(), |l| format!("; {l}"));
     match acting {
+        Acting::Trusted(who) if conn.pooler.is_some() => {
+            // behind a pooler: the caller for this transaction only
+            let prologue = format!(
+                "{}{local}; select dues.caller_set({}, {}, {})",
+                begin(ro),
+                literal(&who.role),
+                who.member_id.map_or("null".into(), |m| m.to_string()),
+                literal(&who.actor)
+            );
+            let (answer, _) = in_transaction(conn, ctx, plan, &stmt, &prologue).await?;
+            conn.session = Session::Operator;
+            Ok((answer, None))
+        }
         Acting::Trusted(who) => {
             let want = Session::Caller(who.clone(), ro);
             if conn.session == want {
-                let rows = conn.query(&stmt, &params(plan)).await;
-                return Ok((answer(conn, ctx, plan, rows).await?, None));
+                if ro {
+                    let rows = run(conn, &stmt, plan).await;
+                    return Ok((answer(conn, ctx, plan, rows).await?, None));
+                }
+                // the call commits on its own; the WAL position read right after it
+                let (rows, lsn) = futures_util::future::join(
+                    run(conn, &stmt, plan),
+                    conn.simple_query(LSN),
+                )
+                .await;
+                let mut answer = answer(conn, ctx, plan, rows).await?;
+                answer.lsn = lsn.ok().as_deref().and_then(first_value);
+                return Ok((answer, None));
             }
             let member = who.member_id.map_or("null".into(), |m| m.to_string());
             let prologue = format!(
@@ -104,12 +152,22 @@ pub async fn execute(
         }
         Acting::Check(hash) => {
             let asked = Instant::now();
-            let prologue = format!(
-                "{}; reset role; select role, member_id, actor, extract(epoch from expires_at)::text \
-                 from dues.session_authenticate({}, {ro})",
-                begin(ro),
-                literal(hash)
-            );
+            let prologue = if conn.pooler.is_some() {
+                // the identity, and the caller for this transaction only
+                format!(
+                    "{}{local}; select t.role, t.member_id, t.actor, extract(epoch from t.expires_at)::text \
+                     from dues.token_identity({}) t, lateral dues.caller_set(t.role, t.member_id, t.actor) c",
+                    begin(ro),
+                    literal(hash)
+                )
+            } else {
+                format!(
+                    "{}; reset role; select role, member_id, actor, extract(epoch from expires_at)::text \
+                     from dues.session_authenticate({}, {ro})",
+                    begin(ro),
+                    literal(hash)
+                )
+            };
             let (answer, prologue) = in_transaction(conn, ctx, plan, &stmt, &prologue).await?;
             let checked = identity_of(&prologue, asked).ok_or_else(|| {
                 tracing::error!(
@@ -118,7 +176,11 @@ pub async fn execute(
                 );
                 ApiError::Internal(ctx.request_id.to_string())
             })?;
-            conn.session = Session::Caller(checked.identity.clone(), ro);
+            conn.session = if conn.pooler.is_some() {
+                Session::Operator
+            } else {
+                Session::Caller(checked.identity.clone(), ro)
+            };
             Ok((answer, Some(checked)))
         }
         Acting::Cli(caller) => {
@@ -127,7 +189,10 @@ pub async fn execute(
                 Caller::Member(id) => id.to_string(),
                 _ => "null".into(),
             };
-            let prologue = format!("{}; select dues.impersonate({member})", begin(ro));
+            let prologue = format!(
+                "{}{local}; select dues.impersonate({member})",
+                begin(ro)
+            );
             let (answer, _) = in_transaction(conn, ctx, plan, &stmt, &prologue).await?;
             // the role and the caller were the transaction's only
             conn.session = Session::Operator;
@@ -136,10 +201,48 @@ pub async fn execute(
     }
 }
 
+/// A call's statement: prepared once per connection, or (behind a pooler in
+/// transaction mode) unnamed, parsed and run in one round trip.
+pub enum Prepared {
+    Named(Statement),
+    Unnamed(String),
+}
+
+/// Runs the call's statement with its arguments.
+pub async fn run(
+    conn: &Connection,
+    stmt: &Prepared,
+    plan: &Plan,
+) -> Result<Vec<Row>, tokio_postgres::Error> {
+    match stmt {
+        Prepared::Named(stmt) => conn.query(stmt, &params(plan)).await,
+        Prepared::Unnamed(sql) => conn.query_typed(sql, &typed_params(plan)).await,
+    }
+}
+
+/// The arguments, each of type text (the statement converts them).
+pub fn typed_params(plan: &Plan) -> Vec<(&(dyn ToSql + Sync), Type)> {
+    plan.params
+        .iter()
+        .map(|p| (p as &(dyn ToSql + Sync), Type::TEXT))
+        .collect()
+}
+
 /// The call's statement, prepared once per connection. A session that may not
 /// even read what the statement names (a type in another schema) prepares it
 /// as dues itself.
 pub async fn prepare(
+    conn: &mut Connection,
+    ctx: &Context<'_>,
+    sql: &str,
+) -> Result<Prepared, ApiError> {
+    if conn.pooler.is_some() {
+        return Ok(Prepared::Unnamed(sql.to_string()));
+    }
+    prepare_named(conn, ctx, sql).await.map(Prepared::Named)
+}
+
+async fn prepare_named(
     conn: &mut Connection,
     ctx: &Context<'_>,
     sql: &str,
@@ -160,23 +263,24 @@ async fn in_transaction(
     conn: &mut Connection,
     ctx: &Context<'_>,
     plan: &Plan,
-    stmt: &Statement,
+    stmt: &Prepared,
     prologue: &str,
 ) -> Result<(Answer, Vec<SimpleQueryMessage>), ApiError> {
     conn.session = Session::Unknown;
-    let args = params(plan);
+    let commit = if plan.read_only { "commit" } else { COMMIT_LSN };
     let (p, r, c) = join3(
         conn.simple_query(prologue),
-        conn.query(stmt, &args),
-        conn.batch_execute("commit"),
+        run(conn, stmt, plan),
+        conn.simple_query(commit),
     )
     .await;
     let prologue = p.map_err(|e| ctx.fail(e))?;
     // after a failed call the pipelined COMMIT rolled the transaction back:
     // the call's error is the one to report
-    let answer = answer(conn, ctx, plan, r).await?;
+    let mut answer = answer(conn, ctx, plan, r).await?;
     // a deferred check can still refuse the transaction at COMMIT
-    c.map_err(|e| ctx.fail(e))?;
+    let committed = c.map_err(|e| ctx.fail(e))?;
+    answer.lsn = first_value(&committed);
     Ok((answer, prologue))
 }
 
@@ -244,6 +348,7 @@ pub async fn answer(
             status: 204,
             body: None,
             replayed: false,
+            lsn: None,
         });
     }
     let body = rows
@@ -254,6 +359,7 @@ pub async fn answer(
         status: 200,
         body: Some(body),
         replayed: false,
+        lsn: None,
     })
 }
 
@@ -288,7 +394,7 @@ async fn explain_value_error(conn: &Connection, plan: &Plan, err: ApiError) -> A
     }
     for (probe, value) in plan.probes.iter().zip(&plan.params) {
         let sql = format!("select {}", probe.expression);
-        if let Err(e) = conn.query(&sql, &[value]).await {
+        if let Err(e) = conn.query_typed(&sql, &[(value, Type::TEXT)]).await {
             let why = e
                 .as_db_error()
                 .map(|d| d.message().to_string())

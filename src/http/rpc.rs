@@ -16,6 +16,7 @@ use hyper::body::Incoming;
 use hyper::header::HeaderValue;
 use hyper::{Request, Response};
 use std::sync::Arc;
+use tokio_postgres::types::Type;
 use std::time::{Duration, Instant, SystemTime};
 
 /// Answers one call, with its `Server-Timing`.
@@ -27,7 +28,15 @@ pub async fn rpc(
 ) -> Response<Body> {
     let mut timing = Timing::start();
     let mut response = match stages(state, req, name, request_id, &mut timing).await {
-        Ok(answer) => render::answer(answer),
+        Ok(answer) => {
+            let lsn = answer.lsn.clone();
+            let mut r = render::answer(answer);
+            // read-your-writes: sent back with a GET, it waits for a replica to replay the call
+            if let Some(v) = lsn.and_then(|l| HeaderValue::from_str(&l).ok()) {
+                r.headers_mut().insert("dues-lsn", v);
+            }
+            r
+        }
         Err(e) => render::error(&e),
     };
     timing.lap("render");
@@ -46,21 +55,30 @@ async fn stages(
     t: &mut Timing,
 ) -> Result<Answer, ApiError> {
     // each stage is timed, whether it passes or refuses
-    let parsed = match request::caller(req.headers()) {
-        Ok(caller) => request::call(req, name, state.settings.body_limit)
+    let lsn = match req.headers().get("dues-lsn") {
+        None => Ok(None),
+        Some(v) => v
+            .to_str()
+            .ok()
+            .and_then(crate::replica::parse_lsn)
+            .map(Some)
+            .ok_or(ApiError::BadLsn),
+    };
+    let parsed = match (request::caller(req.headers()), lsn) {
+        (Err(e), _) | (_, Err(e)) => Err(e),
+        (Ok(caller), Ok(lsn)) => request::call(req, name, state.settings.body_limit)
             .await
-            .map(|call| (caller, call)),
-        Err(e) => Err(e),
+            .map(|call| (caller, call, lsn)),
     };
     t.lap("request");
-    let (caller, call) = parsed?;
+    let (caller, call, lsn) = parsed?;
     let catalog = state.live.catalog();
     let identified = identify(state, &caller, &catalog, name, request_id).await;
     t.lap("caller");
     let (role, acting) = identified?;
     let planned = plan::plan(&catalog, &role, &call);
     t.lap("plan");
-    let (result, pool, db) = run(state, catalog, caller, acting, planned?, request_id).await;
+    let (result, pool, db) = run(state, catalog, caller, acting, planned?, lsn, request_id).await;
     t.add("pool", pool);
     t.add("db", db);
     result
@@ -109,9 +127,9 @@ pub async fn lookup(
             crate::pool::OperatorError::Db(e) => fail(e),
         })?;
     let row = client
-        .query_one(
+        .query_typed_one(
             "select role, member_id, actor, expires_at from dues.token_identity($1)",
-            &[&hash],
+            &[(&hash, Type::TEXT)],
         )
         .await
         .map_err(|e| {
@@ -144,14 +162,42 @@ async fn run(
     caller: Caller,
     acting: Acting,
     plan: Plan,
+    lsn: Option<u64>,
     request_id: &str,
 ) -> (Result<Answer, ApiError>, Duration, Duration) {
     let started = Instant::now();
-    let mut conn = match state.pool.get().await {
+    // a read goes to the replica when it can serve it
+    if let Some(replica) = state.replica.as_ref().filter(|_| plan.read_only) {
+        if let Some(conn) = replica.choose(lsn).await {
+            let connected = Instant::now();
+            let (c, a, p) = (catalog.clone(), caller.clone(), plan.clone());
+            let result = execute_on(state, conn, c, a, acting.clone(), p, request_id).await;
+            match result {
+                // the replica went away: the primary answers
+                Err(ApiError::Unavailable(why)) => replica.failed(&why),
+                result => return (result, connected - started, connected.elapsed()),
+            }
+        }
+    }
+    let conn = match state.pool.get().await {
         Ok(c) => c,
         Err(e) => return (Err(pool_error(e)), started.elapsed(), Duration::ZERO),
     };
     let connected = Instant::now();
+    let answer = execute_on(state, conn, catalog, caller, acting, plan, request_id).await;
+    (answer, connected - started, connected.elapsed())
+}
+
+/// The execute stage on `conn` (of the primary's pool or the replica's).
+async fn execute_on(
+    state: &State,
+    mut conn: crate::pool::Pooled,
+    catalog: Arc<Catalog>,
+    caller: Caller,
+    acting: Acting,
+    plan: Plan,
+    request_id: &str,
+) -> Result<Answer, ApiError> {
     let result = if execute::one_statement(&conn, &acting, &plan) {
         let ctx = Context {
             catalog: &catalog,
@@ -178,8 +224,7 @@ async fn run(
             Err(ApiError::Internal(request_id.to_string()))
         })
     };
-    let answer = result.map(|(answer, _)| answer);
-    (answer, connected - started, connected.elapsed())
+    result.map(|(answer, _)| answer)
 }
 
 /// What the database said of the caller's token: valid (who it is), or not.

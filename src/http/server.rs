@@ -34,6 +34,10 @@ pub struct Settings {
     pub metrics_token: Option<String>,
     /// How often expired idempotency answers are removed.
     pub expire_every: Duration,
+    /// A streaming replica of the database: reads of read-only functions go to it.
+    pub replica_url: Option<String>,
+    /// The database itself when `--database-url` names a pooler: LISTEN goes there.
+    pub direct_url: Option<String>,
 }
 
 impl Default for Settings {
@@ -48,6 +52,8 @@ impl Default for Settings {
             webhook_rate: 600,
             metrics_token: None,
             expire_every: Duration::from_secs(3600),
+            replica_url: None,
+            direct_url: None,
         }
     }
 }
@@ -66,6 +72,8 @@ pub struct State {
     pub webhook_limiter: Limiter,
     /// Verifies the other providers' webhooks (and fetches what their events need).
     pub gateway: Arc<crate::gateway::Gateway>,
+    /// The streaming replica reads may go to.
+    pub replica: Option<Arc<crate::replica::Replica>>,
     next_id: AtomicU64,
     id_prefix: String,
 }
@@ -92,8 +100,21 @@ pub async fn serve(db: &Database, settings: Settings) -> Result<()> {
     let listener = TcpListener::bind(&settings.listen)
         .await
         .map_err(|e| Error::Usage(format!("cannot listen on {}: {e}", settings.listen)))?;
+    // LISTEN, and the replica's checks, need the database itself, not a pooler
+    let direct = match settings.direct_url.as_deref() {
+        Some(url) => Database::resolve(Some(url), std::path::PathBuf::new())
+            .map_err(|e| Error::Usage(format!("--direct-url: {e}")))?,
+        None => db.clone(),
+    };
+    let replica = match settings.replica_url.as_deref() {
+        Some(url) => Some(Arc::new(
+            crate::replica::Replica::start(&direct, url, &settings.pool).await?,
+        )),
+        None => None,
+    };
     let state = Arc::new(State {
         pool: crate::pool::pool(db, &settings.pool)?,
+        replica,
         http_client: reqwest::Client::builder()
             .timeout(Duration::from_secs(30))
             .build()
@@ -116,9 +137,13 @@ pub async fn serve(db: &Database, settings: Settings) -> Result<()> {
         ),
         settings: settings.clone(),
     });
+    if let Some(r) = &state.replica {
+        state.live.forget_statements_of(r.pool.clone());
+        r.watch(direct.clone());
+    }
     state.live.refresh(&state.pool).await?;
     tokio::spawn(live::listen(
-        db.clone(),
+        direct.clone(),
         state.pool.clone(),
         state.live.clone(),
     ));
@@ -194,7 +219,7 @@ async fn expire_idempotency(state: Arc<State>) {
         let expired = async {
             let client = crate::pool::operator(&state.pool).await?;
             let row = client
-                .query_one("select dues.idempotency_expire(now())", &[])
+                .query_typed_one("select dues.idempotency_expire(now())", &[])
                 .await?;
             Ok::<i32, Error>(row.get(0))
         }
