@@ -314,6 +314,11 @@ impl Replica {
         self.mark_down(format!("a read failed on the replica ({why})"));
     }
 
+    /// The replica failed a read that the primary may answer (counted as failed, still used).
+    pub fn missed(&self) {
+        self.count(Why::Failed);
+    }
+
     fn count(&self, why: Why) {
         let i = WHYS.iter().position(|(w, _)| *w == why).unwrap_or(0);
         self.to_primary[i].fetch_add(1, Ordering::Relaxed);
@@ -425,6 +430,19 @@ impl Replica {
             self.waits.load(Ordering::Relaxed)
         );
         out
+    }
+}
+
+/// Whether a read failed on the replica for a reason of the replica's (a
+/// fault, or an object a migration made that it has not replayed yet): the
+/// primary is asked instead. A refusal (a privilege, a bad value, a business
+/// error) is the answer, wherever the read ran.
+pub fn not_there(e: &crate::api::ApiError) -> bool {
+    use crate::api::ApiError;
+    match e {
+        ApiError::Internal(_) => true,
+        ApiError::Database(r) => matches!(r.code.as_str(), "42883" | "42P01" | "42704" | "3F000"),
+        _ => false,
     }
 }
 

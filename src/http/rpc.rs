@@ -175,6 +175,8 @@ async fn run(
             match result {
                 // the replica went away: the primary answers
                 Err(ApiError::Unavailable(why)) => replica.failed(&why),
+                // a fault there, or a function it has not replayed yet: a read may run again, on the primary
+                Err(e) if crate::replica::not_there(&e) => replica.missed(),
                 result => return (result, connected - started, connected.elapsed()),
             }
         }
