@@ -200,7 +200,9 @@ impl Cluster {
             .arg(&data)
             .arg("-h")
             .arg(self.socket_dir())
-            .args(["-p", &port, "-U", SUPERUSER, "-R", "-X", "stream", "-c", "fast"])
+            .args([
+                "-p", &port, "-U", SUPERUSER, "-R", "-X", "stream", "-c", "fast",
+            ])
             .stdin(Stdio::null())
             .output()
             .map_err(|e| Error::io(self.program("pg_basebackup"), e))?;

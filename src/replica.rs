@@ -129,7 +129,9 @@ impl Replica {
         let p = primary.connect().await?;
         let c = crate::database::connect(replica.config())
             .await
-            .map_err(|e| Error::Usage(format!("--replica-url: the replica cannot be reached: {e}")))?;
+            .map_err(|e| {
+                Error::Usage(format!("--replica-url: the replica cannot be reached: {e}"))
+            })?;
         match verify(&p, &c).await {
             Ok(()) => {
                 r.mark_up();

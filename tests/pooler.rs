@@ -59,10 +59,14 @@ impl Bouncer {
         let host = field(url, "host").unwrap_or("127.0.0.1");
         let port = free_port();
         // /tmp: every user may reach it (the tests' target folder may not be)
-        let dir = std::env::temp_dir().join(format!("dues-pgbouncer-{}-{port}", std::process::id()));
+        let dir =
+            std::env::temp_dir().join(format!("dues-pgbouncer-{}-{port}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
-        let mut target = format!("host={host} port={} dbname={dbname} user={user}", field(url, "port").unwrap_or("5432"));
+        let mut target = format!(
+            "host={host} port={} dbname={dbname} user={user}",
+            field(url, "port").unwrap_or("5432")
+        );
         if let Some(p) = field(url, "password") {
             target.push_str(&format!(" password={p}"));
         }
@@ -108,7 +112,10 @@ impl Bouncer {
     }
 
     fn url(&self, dbname: &str, user: &str) -> String {
-        format!("host=127.0.0.1 port={} user={user} dbname={dbname}", self.port)
+        format!(
+            "host=127.0.0.1 port={} user={user} dbname={dbname}",
+            self.port
+        )
     }
 
     /// `SHOW <what>` on PgBouncer's console: rows as text.
@@ -125,12 +132,9 @@ impl Drop for Bouncer {
 
 /// Hands the folder and its files to `who`.
 fn give(dir: &Path, who: &nix::unistd::User) {
-    for p in std::iter::once(dir.to_path_buf()).chain(
-        std::fs::read_dir(dir)
-            .unwrap()
-            .flatten()
-            .map(|e| e.path()),
-    ) {
+    for p in std::iter::once(dir.to_path_buf())
+        .chain(std::fs::read_dir(dir).unwrap().flatten().map(|e| e.path()))
+    {
         nix::unistd::chown(&p, Some(who.uid), Some(who.gid)).unwrap();
     }
 }
@@ -144,13 +148,22 @@ fn the_concurrency_suite_runs_through_pgbouncer_in_transaction_mode() {
 
     let mut report = Report::new("pooler");
     let out = dues()
-        .args(["serve", "--listen", "127.0.0.1:0", "--pooler", "transaction"])
+        .args([
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--pooler",
+            "transaction",
+        ])
         .env("DATABASE_URL", &through)
         .output()
         .unwrap();
     report.check(
         out.status.code() == Some(2) && text(&out).contains("--direct-url"),
-        format!("--pooler transaction without --direct-url is refused: {}", text(&out)),
+        format!(
+            "--pooler transaction without --direct-url is refused: {}",
+            text(&out)
+        ),
     );
 
     let log = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("serve-{}.log", db.name));
@@ -185,7 +198,11 @@ fn the_concurrency_suite_runs_through_pgbouncer_in_transaction_mode() {
         .map(|m| s.token(&["--member", &m.to_string()]))
         .collect();
     let mut kept_apart = true;
-    let missing = get(&addr, "/rpc/member_balance?member_id=999999999", Some(&tokens[0]));
+    let missing = get(
+        &addr,
+        "/rpc/member_balance?member_id=999999999",
+        Some(&tokens[0]),
+    );
     for round in 0..20 {
         let (me, other) = (round % 2, 1 - round % 2);
         let own = get(
@@ -218,7 +235,13 @@ fn the_concurrency_suite_runs_through_pgbouncer_in_transaction_mode() {
     report.finish();
 
     // the concurrency suite, every call through the pooler
-    suites::concurrency_on(&s, std::slice::from_ref(&addr), 32, 8, Duration::from_secs(4));
+    suites::concurrency_on(
+        &s,
+        std::slice::from_ref(&addr),
+        32,
+        8,
+        Duration::from_secs(4),
+    );
 
     let mut report = Report::new("pooler afterwards");
     let stats = bouncer.show("stats", &user);

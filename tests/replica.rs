@@ -69,7 +69,11 @@ fn reads_go_to_a_streaming_replica_and_see_the_callers_writes() {
     let mut report = Report::new("replica");
     let pg = PrivateCluster::start("replica-primary");
     let url = pg.url.clone();
-    let out = dues().env("DATABASE_URL", &url).arg("migrate").output().unwrap();
+    let out = dues()
+        .env("DATABASE_URL", &url)
+        .arg("migrate")
+        .output()
+        .unwrap();
     assert!(out.status.success(), "{}", text(&out));
 
     // the replica: pg_basebackup -R from the primary, started like any embedded cluster
@@ -223,7 +227,10 @@ fn reads_go_to_a_streaming_replica_and_see_the_callers_writes() {
     );
     report.check(
         bad.status == 400 && bad.json()["code"] == "DUH22",
-        format!("a Dues-LSN that is no WAL position: 400 DUH22: {}", bad.body),
+        format!(
+            "a Dues-LSN that is no WAL position: 400 DUH22: {}",
+            bad.body
+        ),
     );
 
     // 3. lagging beyond replica_lag_max_seconds: skipped, the primary serves, until it catches up
@@ -272,14 +279,20 @@ fn reads_go_to_a_streaming_replica_and_see_the_callers_writes() {
         let before = metric(&addr, TO_REPLICA);
         balance(None) == "30.00" && metric(&addr, TO_REPLICA) > before
     });
-    report.check(back, "started again: reads go back to the replica by themselves");
+    report.check(
+        back,
+        "started again: reads go back to the replica by themselves",
+    );
     let said = std::fs::read_to_string(&log).unwrap_or_default();
     report.check(
         said.contains("skipped") && said.contains("the replica is back"),
         "the log says when the replica was skipped and when it came back",
     );
     let ledger = query_value(&url, "select count(*) from api.ledger_check()");
-    report.check(ledger == "0", format!("ledger_check is empty ({ledger} rows)"));
+    report.check(
+        ledger == "0",
+        format!("ledger_check is empty ({ledger} rows)"),
+    );
     report.finish();
 }
 

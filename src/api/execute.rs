@@ -107,7 +107,10 @@ pub async fn execute(
     }
     let stmt = prepare(conn, ctx, &plan.sql).await?;
     let ro = plan.read_only;
-    let local = conn.pooler.clone().map_or(String::new(), |l| format!("; {l}"));
+    let local = conn
+        .pooler
+        .clone()
+        .map_or(String::new(), |l| format!("; {l}"));
     match acting {
         Acting::Trusted(who) if conn.pooler.is_some() => {
             // behind a pooler: the caller for this transaction only
@@ -130,11 +133,9 @@ pub async fn execute(
                     return Ok((answer(conn, ctx, plan, rows).await?, None));
                 }
                 // the call commits on its own; the WAL position read right after it
-                let (rows, lsn) = futures_util::future::join(
-                    run(conn, &stmt, plan),
-                    conn.simple_query(LSN),
-                )
-                .await;
+                let (rows, lsn) =
+                    futures_util::future::join(run(conn, &stmt, plan), conn.simple_query(LSN))
+                        .await;
                 let mut answer = answer(conn, ctx, plan, rows).await?;
                 answer.lsn = lsn.ok().as_deref().and_then(first_value);
                 return Ok((answer, None));
@@ -189,10 +190,7 @@ pub async fn execute(
                 Caller::Member(id) => id.to_string(),
                 _ => "null".into(),
             };
-            let prologue = format!(
-                "{}{local}; select dues.impersonate({member})",
-                begin(ro)
-            );
+            let prologue = format!("{}{local}; select dues.impersonate({member})", begin(ro));
             let (answer, _) = in_transaction(conn, ctx, plan, &stmt, &prologue).await?;
             // the role and the caller were the transaction's only
             conn.session = Session::Operator;

@@ -6,7 +6,9 @@
 
 use super::caller::Caller;
 use super::error::ApiError;
-use super::execute::{answer, first_value, literal, prepare, run, Acting, Answer, Context, COMMIT_LSN};
+use super::execute::{
+    answer, first_value, literal, prepare, run, Acting, Answer, Context, COMMIT_LSN,
+};
 use super::plan::Plan;
 use crate::pool::{Connection, Session};
 use tokio_postgres::types::Type;

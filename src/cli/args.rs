@@ -117,7 +117,12 @@ pub struct ServeArgs {
     pub metrics_token: Option<String>,
     /// A streaming replica of the database (libpq URL or keyword string): GET /rpc of read-only functions goes
     /// there while it is up and not lagging; everything else to the primary.
-    #[arg(long, env = "DUES_REPLICA_URL", hide_env_values = true, value_name = "URL")]
+    #[arg(
+        long,
+        env = "DUES_REPLICA_URL",
+        hide_env_values = true,
+        value_name = "URL"
+    )]
     pub replica_url: Option<String>,
     /// `transaction`: --database-url names a pooler in transaction mode (PgBouncer's pool_mode = transaction):
     /// nothing is kept in the session, statements are unnamed, LISTEN goes to --direct-url.
@@ -125,7 +130,12 @@ pub struct ServeArgs {
     pub pooler: Option<PoolerMode>,
     /// The database itself, not through the pooler: LISTEN, migrations and the replica's checks go there
     /// (needed with --pooler transaction).
-    #[arg(long, env = "DUES_DIRECT_URL", hide_env_values = true, value_name = "URL")]
+    #[arg(
+        long,
+        env = "DUES_DIRECT_URL",
+        hide_env_values = true,
+        value_name = "URL"
+    )]
     pub direct_url: Option<String>,
 }
 

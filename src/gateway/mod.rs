@@ -327,7 +327,11 @@ impl Gateway {
                     client
                         .execute_typed(
                             "select dues.webhook_fetch_failed($1, $2, $3, now())",
-                            &[(&provider, Type::TEXT), (&path, Type::TEXT), (&why, Type::TEXT)],
+                            &[
+                                (&provider, Type::TEXT),
+                                (&path, Type::TEXT),
+                                (&why, Type::TEXT),
+                            ],
                         )
                         .await?;
                 }

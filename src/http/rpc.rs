@@ -16,8 +16,8 @@ use hyper::body::Incoming;
 use hyper::header::HeaderValue;
 use hyper::{Request, Response};
 use std::sync::Arc;
-use tokio_postgres::types::Type;
 use std::time::{Duration, Instant, SystemTime};
+use tokio_postgres::types::Type;
 
 /// Answers one call, with its `Server-Timing`.
 pub async fn rpc(
