@@ -1,14 +1,15 @@
 //! Embeds the two kinds of migration: the versioned stream of `sql/V*__*.sql`
 //! (ordered by version) and the current definitions of `procs/<schema>/<name>.sql`
 //! (one function per file). Refuses a procs/ file that breaks the layout,
-//! naming it. Adding or changing a file rebuilds dues.
+//! naming it. Also embeds the pages: every file of `web/`. Adding or
+//! changing a file rebuilds dues.
 
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::Path;
 
 #[allow(dead_code)]
-#[path = "src/sqlscan.rs"]
+#[path = "src/sqlscan/mod.rs"]
 mod sqlscan;
 
 fn main() {
@@ -16,7 +17,9 @@ fn main() {
     let root = Path::new(&root);
     println!("cargo:rerun-if-changed=sql");
     println!("cargo:rerun-if-changed=procs");
-    println!("cargo:rerun-if-changed=src/sqlscan.rs");
+    println!("cargo:rerun-if-changed=src/sqlscan");
+    println!("cargo:rerun-if-changed=web");
+    web_assets(root);
 
     let mut versioned: BTreeMap<u64, (String, String)> = BTreeMap::new();
     if let Ok(entries) = fs::read_dir(root.join("sql")) {
@@ -85,6 +88,50 @@ fn main() {
     let dest =
         Path::new(&std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("migrations.rs");
     fs::write(dest, out).expect("write migrations.rs");
+}
+
+/// Embeds every file under `web/` (the pages): `web.rs` in OUT_DIR lists
+/// (path served, bytes), e.g. ("/app.js", include_bytes!(…)).
+fn web_assets(root: &Path) {
+    let mut files = Vec::new();
+    walk_all(&root.join("web"), &mut files);
+    files.sort();
+    let mut out = String::from(
+        "/// The files of web/: (path served, content).\n\
+         pub static WEB: &[(&str, &[u8])] = &[\n",
+    );
+    for path in &files {
+        let rel = path
+            .strip_prefix(root.join("web"))
+            .expect("under web/")
+            .to_string_lossy()
+            .replace('\\', "/");
+        out.push_str(&format!(
+            "    (\"/{rel}\", include_bytes!({:?})),\n",
+            path.display().to_string()
+        ));
+    }
+    out.push_str("];\n");
+    let dest = Path::new(&std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("web.rs");
+    fs::write(dest, out).expect("write web.rs");
+}
+
+/// Every file under `dir` (but hidden ones), recursively.
+fn walk_all(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if entry.file_name().to_string_lossy().starts_with('.') {
+            continue;
+        }
+        if path.is_dir() {
+            walk_all(&path, out);
+        } else {
+            out.push(path);
+        }
+    }
 }
 
 /// Every `.sql` file under `dir`, as a path relative to the crate ("procs/api/x.sql").

@@ -25,16 +25,7 @@ pub async fn run(db: &Database, to: Option<PathBuf>) -> Result<()> {
     }
     db.prepare().await?;
     let client = db.connect().await?;
-    let (server_version, server_major, user): (String, i32, String) = {
-        let r = client
-            .query_one(
-                "select current_setting('server_version'), \
-                        current_setting('server_version_num')::int / 10000, current_user::text",
-                &[],
-            )
-            .await?;
-        (r.get(0), r.get(1), r.get(2))
-    };
+    let (server_version, server_major, user) = server_facts(&client).await?;
     let (bindir, pg_dump_version) = crate::pg_programs::find_dump_bindir(server_major as u32)?;
 
     client
@@ -53,17 +44,7 @@ pub async fn run(db: &Database, to: Option<PathBuf>) -> Result<()> {
     let partial = partial_of(&dir)?;
     let written = async {
         make_private_dir(&partial)?;
-        let mut dump = tokio::process::Command::new(bindir.join("pg_dump"));
-        dump.args(["--format=custom", "--no-password"])
-            .arg(format!("--snapshot={snapshot}"))
-            .arg(format!("--file={}", partial.join(DUMP_FILE).display()))
-            .arg(manifest::dbname_arg(db.dbname()))
-            .envs(manifest::libpq_env(db.config()))
-            .env("PGAPPNAME", "dues backup")
-            .stdin(std::process::Stdio::null());
-        for v in manifest::LIBPQ_CLEARED {
-            dump.env_remove(v);
-        }
+        let mut dump = pg_dump(&bindir, &snapshot, &partial.join(DUMP_FILE), db);
         let (dumped, measured) = tokio::join!(dump.output(), manifest::measure(&client));
         let dumped = dumped.map_err(|e| Error::io(bindir.join("pg_dump"), e))?;
         if !dumped.status.success() {
@@ -92,24 +73,8 @@ pub async fn run(db: &Database, to: Option<PathBuf>) -> Result<()> {
             contents,
             files,
         };
-        let json = serde_json::to_string_pretty(&m)
-            .map_err(|e| Error::Failed(format!("writing the manifest: {e}")))?;
-        write_file(&partial.join(MANIFEST_FILE), format!("{json}\n").as_bytes())?;
-        let mut sums = vec![manifest::sum_file(&partial, MANIFEST_FILE)?];
-        sums.extend(m.files.iter().cloned());
-        write_file(
-            &partial.join(SUMS_FILE),
-            manifest::sums_text(&sums).as_bytes(),
-        )?;
-        sync_dir(&partial)?;
-        fs::rename(&partial, &dir).map_err(|e| Error::io(&dir, e))?;
-        if let Some(parent) = dir.parent() {
-            sync_dir(if parent.as_os_str().is_empty() {
-                Path::new(".")
-            } else {
-                parent
-            })?;
-        }
+        write_manifest(&partial, &m)?;
+        publish(&partial, &dir)?;
         Ok::<_, Error>(m)
     }
     .await;
@@ -122,6 +87,61 @@ pub async fn run(db: &Database, to: Option<PathBuf>) -> Result<()> {
         }
     };
     print_summary(&dir, &m);
+    Ok(())
+}
+
+/// The server's version, its major number, and the user dues connects as.
+async fn server_facts(client: &tokio_postgres::Client) -> Result<(String, i32, String)> {
+    let r = client
+        .query_one(
+            "select current_setting('server_version'), \
+                    current_setting('server_version_num')::int / 10000, current_user::text",
+            &[],
+        )
+        .await?;
+    Ok((r.get(0), r.get(1), r.get(2)))
+}
+
+/// pg_dump of the database in the exported snapshot, custom format.
+fn pg_dump(bindir: &Path, snapshot: &str, file: &Path, db: &Database) -> tokio::process::Command {
+    let mut dump = tokio::process::Command::new(bindir.join("pg_dump"));
+    dump.args(["--format=custom", "--no-password"])
+        .arg(format!("--snapshot={snapshot}"))
+        .arg(format!("--file={}", file.display()))
+        .arg(crate::pg_programs::dbname_arg(db.dbname()))
+        .envs(crate::pg_programs::libpq_env(db.config()))
+        .env("PGAPPNAME", "dues backup")
+        .stdin(std::process::Stdio::null());
+    for v in crate::pg_programs::LIBPQ_CLEARED {
+        dump.env_remove(v);
+    }
+    dump
+}
+
+/// Writes the manifest, then `SHA256SUMS` (last: a backup without it is incomplete).
+fn write_manifest(partial: &Path, m: &Manifest) -> Result<()> {
+    let json = serde_json::to_string_pretty(m)
+        .map_err(|e| Error::Failed(format!("writing the manifest: {e}")))?;
+    write_file(&partial.join(MANIFEST_FILE), format!("{json}\n").as_bytes())?;
+    let mut sums = vec![manifest::sum_file(partial, MANIFEST_FILE)?];
+    sums.extend(m.files.iter().cloned());
+    write_file(
+        &partial.join(SUMS_FILE),
+        manifest::sums_text(&sums).as_bytes(),
+    )
+}
+
+/// Moves the finished folder to its name, each step flushed to disk.
+fn publish(partial: &Path, dir: &Path) -> Result<()> {
+    sync_dir(partial)?;
+    fs::rename(partial, dir).map_err(|e| Error::io(dir, e))?;
+    if let Some(parent) = dir.parent() {
+        sync_dir(if parent.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            parent
+        })?;
+    }
     Ok(())
 }
 

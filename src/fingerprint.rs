@@ -24,6 +24,17 @@ fn acl(acl: &str, kind: &str, owner: &str) -> String {
 /// One query per kind of object: rows of (object, attribute, value).
 fn queries() -> Vec<String> {
     let schemas = "n.nspname = any($1)";
+    [
+        routines_and_types(schemas),
+        relations(schemas),
+        parts_of_tables(),
+        roles_and_extensions(),
+    ]
+    .concat()
+}
+
+/// Schemas, functions and types.
+fn routines_and_types(schemas: &str) -> Vec<String> {
     vec![
         // schemas
         format!(
@@ -65,6 +76,12 @@ fn queries() -> Vec<String> {
               where {schemas} and t.typtype in ('c', 'e', 'd', 'r') and (t.typtype <> 'c' or c.relkind = 'c')",
             acl("t.typacl", "'T'", "t.typowner")
         ),
+    ]
+}
+
+/// Tables, views and sequences, and their columns.
+fn relations(schemas: &str) -> Vec<String> {
+    vec![
         // tables, views, sequences: the relation itself
         format!(
             "select r.kind || ' ' || n.nspname || '.' || c.relname, a.k, a.v \
@@ -114,6 +131,12 @@ fn queries() -> Vec<String> {
            left join pg_catalog.pg_attrdef d on d.adrelid = c.oid and d.adnum = at.attnum \
           where n.nspname = any($1) and c.relkind in ('r', 'p', 'v', 'm', 'f')"
             .to_string(),
+    ]
+}
+
+/// Constraints, indexes, triggers and row security policies.
+fn parts_of_tables() -> Vec<String> {
+    vec![
         // constraints of tables
         "select 'table ' || n.nspname || '.' || c.relname, 'constraint ' || co.conname, \
                 pg_catalog.pg_get_constraintdef(co.oid) \
@@ -142,6 +165,12 @@ fn queries() -> Vec<String> {
                 pg_catalog.format('%s for %s to %s using (%s) with check (%s)', p.permissive, p.cmd, p.roles, p.qual, p.with_check) \
            from pg_catalog.pg_policies p where p.schemaname = any($1)"
             .to_string(),
+    ]
+}
+
+/// The request roles, default privileges and extensions.
+fn roles_and_extensions() -> Vec<String> {
+    vec![
         // the roles requests run under: attributes, memberships, comment
         "select 'role ' || r.rolname, a.k, a.v from pg_catalog.pg_roles r, lateral (values \
            ('attributes', nullif(pg_catalog.concat_ws(' ', case when r.rolsuper then 'superuser' end, case when r.rolcanlogin then 'login' end, \
@@ -202,4 +231,37 @@ pub async fn of(client: &tokio_postgres::Client) -> Result<String> {
         &crate::hex_digest(out.as_bytes())[..16]
     ));
     Ok(out)
+}
+
+/// The objects whose fingerprint lines differ, as `-`/`+` lines (at most 20).
+pub fn changes(backup: &str, restored: &str) -> Vec<String> {
+    fn blocks(text: &str) -> std::collections::BTreeMap<String, String> {
+        let mut out: std::collections::BTreeMap<String, String> = std::collections::BTreeMap::new();
+        let mut current = String::new();
+        for line in text.lines().filter(|l| !l.starts_with("-- fingerprint")) {
+            if !line.starts_with(' ') {
+                current = line.to_string();
+            }
+            let block = out.entry(current.clone()).or_default();
+            block.push_str(line);
+            block.push('\n');
+        }
+        out
+    }
+    let (a, b) = (blocks(backup), blocks(restored));
+    let mut out = Vec::new();
+    for (object, block) in &a {
+        match b.get(object) {
+            None => out.push(format!("- {object} (missing from the restored database)")),
+            Some(other) if other != block => {
+                out.push(format!("~ {object} (differs)"));
+            }
+            _ => {}
+        }
+    }
+    for object in b.keys().filter(|o| !a.contains_key(*o)) {
+        out.push(format!("+ {object} (only in the restored database)"));
+    }
+    out.truncate(20);
+    out
 }

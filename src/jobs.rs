@@ -44,6 +44,29 @@ pub async fn run(client: &Client, name: &str, at: Option<&str>) -> Result<Value>
     Ok(Value::Object(total))
 }
 
+/// The errors a run recorded, one line each (member, code, message): the
+/// collector's, of its `run_id`, when its summary counts `errors`.
+pub async fn errors(client: &Client, summary: &Value) -> Result<Vec<String>> {
+    let count = summary.get("errors").and_then(Value::as_i64).unwrap_or(0);
+    let run = summary.get("run_id").and_then(Value::as_i64);
+    let (true, Some(run)) = (count > 0, run) else {
+        return Ok(if count > 0 {
+            vec![format!("{count} error(s)")]
+        } else {
+            vec![]
+        });
+    };
+    let rows = client
+        .query(
+            "select format('member %s (%s): %s %s', e.member_id, m.name, e.sqlstate, e.message) \
+               from dues.collect_error e join dues.member m on m.id = e.member_id \
+              where e.collect_run_id = $1 order by e.id",
+            &[&run],
+        )
+        .await?;
+    Ok(rows.iter().map(|r| r.get(0)).collect())
+}
+
 /// Adds up whole numbers; keeps the latest value of everything else.
 fn add(total: &mut Map<String, Value>, fields: Map<String, Value>) {
     for (k, v) in fields {

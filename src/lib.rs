@@ -36,12 +36,5 @@ pub use error::{Error, Result};
 /// Lower-case hex SHA-256 of `bytes`.
 pub fn hex_digest(bytes: &[u8]) -> String {
     use sha2::{Digest, Sha256};
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    let digest = Sha256::digest(bytes);
-    let mut out = String::with_capacity(2 * digest.len());
-    for b in digest.iter() {
-        out.push(HEX[(b >> 4) as usize] as char);
-        out.push(HEX[(b & 15) as usize] as char);
-    }
-    out
+    hex::encode(Sha256::digest(bytes))
 }

@@ -128,6 +128,71 @@ pub(crate) fn major_of(version: &str) -> Option<u32> {
     digits.parse().ok()
 }
 
+/// Environment variables that point libpq (pg_dump, pg_restore) at the
+/// server of `config` without putting a password on a command line; the
+/// database is given as `--dbname` with [`dbname_arg`].
+pub fn libpq_env(config: &tokio_postgres::Config) -> Vec<(&'static str, String)> {
+    use tokio_postgres::config::{Host, SslMode};
+    let mut env = Vec::new();
+    let hosts: Vec<String> = config
+        .get_hosts()
+        .iter()
+        .map(|h| match h {
+            Host::Tcp(name) => name.clone(),
+            Host::Unix(path) => path.display().to_string(),
+        })
+        .collect();
+    if !hosts.is_empty() {
+        env.push(("PGHOST", hosts.join(",")));
+    }
+    let ports: Vec<String> = config.get_ports().iter().map(|p| p.to_string()).collect();
+    if !ports.is_empty() {
+        env.push(("PGPORT", ports.join(",")));
+    }
+    let addrs: Vec<String> = config
+        .get_hostaddrs()
+        .iter()
+        .map(|a| a.to_string())
+        .collect();
+    if !addrs.is_empty() {
+        env.push(("PGHOSTADDR", addrs.join(",")));
+    }
+    if let Some(u) = config.get_user() {
+        env.push(("PGUSER", u.to_string()));
+    }
+    if let Some(p) = config.get_password() {
+        env.push(("PGPASSWORD", String::from_utf8_lossy(p).into_owned()));
+    }
+    if let Some(o) = config.get_options() {
+        env.push(("PGOPTIONS", o.to_string()));
+    }
+    if let Some(t) = config.get_connect_timeout() {
+        env.push(("PGCONNECT_TIMEOUT", t.as_secs().max(1).to_string()));
+    }
+    env.push((
+        "PGSSLMODE",
+        match config.get_ssl_mode() {
+            SslMode::Disable => "disable",
+            SslMode::Require => "require",
+            _ => "prefer",
+        }
+        .to_string(),
+    ));
+    env
+}
+
+/// Variables of the caller's environment that would override [`libpq_env`].
+pub const LIBPQ_CLEARED: [&str; 4] = ["PGSERVICE", "PGSERVICEFILE", "PGDATABASE", "PGPASSFILE"];
+
+/// `--dbname` for pg_dump and pg_restore: a keyword string naming only the
+/// database, quoted so that any name is read as a name.
+pub fn dbname_arg(dbname: &str) -> String {
+    format!(
+        "--dbname=dbname='{}'",
+        dbname.replace('\\', "\\\\").replace('\'', "\\'")
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -145,5 +210,25 @@ mod tests {
             Some(16)
         );
         assert_eq!(major_of("garbage"), None);
+    }
+
+    #[test]
+    fn a_database_name_is_quoted_for_libpq() {
+        assert_eq!(dbname_arg("dues"), "--dbname=dbname='dues'");
+        assert_eq!(dbname_arg("a b'c\\d=e"), "--dbname=dbname='a b\\'c\\\\d=e'");
+    }
+
+    #[test]
+    fn the_password_goes_to_the_environment_only() {
+        let c: tokio_postgres::Config =
+            "postgres://ann:s3cret@db.example:6543/billing?sslmode=disable"
+                .parse()
+                .unwrap();
+        let env = libpq_env(&c);
+        assert!(env.contains(&("PGPASSWORD", "s3cret".into())));
+        assert!(env.contains(&("PGHOST", "db.example".into())));
+        assert!(env.contains(&("PGPORT", "6543".into())));
+        assert!(env.contains(&("PGSSLMODE", "disable".into())));
+        assert!(!dbname_arg(c.get_dbname().unwrap()).contains("s3cret"));
     }
 }

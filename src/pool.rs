@@ -48,7 +48,42 @@ pub enum Session {
     Unknown,
 }
 
-/// One pooled connection and what its session acts as.
+/// What a call tells the database about its request, in session settings
+/// that `dues serve` sets with each call (in the call's round trip): the
+/// client's address (`dues.client_address`) and the hash of the token the
+/// request was made with (`dues.token_hash`); empty for neither.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CallSettings {
+    pub client_address: Option<String>,
+    pub token_hash: Option<String>,
+}
+
+impl CallSettings {
+    /// The statement that sets them for the session.
+    pub fn sql(&self) -> String {
+        self.set_config(false)
+    }
+
+    /// The statement that sets them for the transaction only (behind a pooler
+    /// in transaction mode, where the next transaction on the server
+    /// connection may be another client's).
+    pub fn local_sql(&self) -> String {
+        self.set_config(true)
+    }
+
+    fn set_config(&self, local: bool) -> String {
+        let lit = |v: &Option<String>| crate::api::execute::literal(v.as_deref().unwrap_or(""));
+        format!(
+            "select pg_catalog.set_config('dues.client_address', {}, {local}), \
+                    pg_catalog.set_config('dues.token_hash', {}, {local})",
+            lit(&self.client_address),
+            lit(&self.token_hash)
+        )
+    }
+}
+
+/// One pooled connection, what its session acts as, and the call settings it
+/// holds (None: not known).
 pub struct Connection {
     pub client: ClientWrapper,
     pub session: Session,
@@ -59,6 +94,7 @@ pub struct Connection {
     /// in one round trip): a named one could be prepared on one server
     /// connection and run on another.
     pub pooler: Option<String>,
+    pub call_settings: Option<CallSettings>,
 }
 
 impl std::ops::Deref for Connection {
@@ -73,6 +109,7 @@ impl Connection {
     pub async fn as_operator(&mut self) -> std::result::Result<(), tokio_postgres::Error> {
         if self.session != Session::Operator {
             self.session = Session::Unknown;
+            self.call_settings = None;
             self.client.batch_execute("reset all; reset role").await?;
             self.session = Session::Operator;
         }
@@ -103,6 +140,7 @@ impl managed::Manager for Manager {
             client,
             session: Session::Operator,
             pooler: self.pooler.clone(),
+            call_settings: None,
         })
     }
 

@@ -7,7 +7,7 @@
 use crate::database::Database;
 use crate::error::{Error, Result};
 use crate::manifest::{self, Contents, Manifest, DUMP_FILE};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::path::Path;
 use tokio_postgres::Client;
 
@@ -55,6 +55,17 @@ pub async fn run(db: &Database, from: &Path) -> Result<()> {
     if !created.is_empty() {
         println!("roles    created {}", created.join(", "));
     }
+    pg_restore(&bindir, from, db).await?;
+
+    compare_with_backup(&client, &m, &backup_fingerprint, &user).await?;
+
+    migrate_and_check(&mut client).await?;
+    println!("restore: OK, {} holds the backup", db.describe());
+    Ok(())
+}
+
+/// pg_restore of the backup's dump, in one transaction.
+async fn pg_restore(bindir: &Path, from: &Path, db: &Database) -> Result<()> {
     let mut restore = tokio::process::Command::new(bindir.join("pg_restore"));
     restore
         .args([
@@ -63,12 +74,12 @@ pub async fn run(db: &Database, from: &Path) -> Result<()> {
             "--no-owner",
             "--no-password",
         ])
-        .arg(manifest::dbname_arg(db.dbname()))
+        .arg(crate::pg_programs::dbname_arg(db.dbname()))
         .arg(from.join(DUMP_FILE))
-        .envs(manifest::libpq_env(db.config()))
+        .envs(crate::pg_programs::libpq_env(db.config()))
         .env("PGAPPNAME", "dues restore")
         .stdin(std::process::Stdio::null());
-    for v in manifest::LIBPQ_CLEARED {
+    for v in crate::pg_programs::LIBPQ_CLEARED {
         restore.env_remove(v);
     }
     let out = restore
@@ -87,11 +98,21 @@ pub async fn run(db: &Database, from: &Path) -> Result<()> {
         "restored {DUMP_FILE} with {}, in one transaction",
         bindir.join("pg_restore").display()
     );
+    Ok(())
+}
 
+/// Measures the restored database and compares it with the manifest; on a
+/// difference, prints how the fingerprints differ and refuses.
+async fn compare_with_backup(
+    client: &Client,
+    m: &Manifest,
+    backup_fingerprint: &str,
+    user: &str,
+) -> Result<()> {
     client
         .batch_execute("begin isolation level repeatable read, read only")
         .await?;
-    let measured = manifest::measure(&client).await;
+    let measured = manifest::measure(client).await;
     client.batch_execute("commit").await?;
     let (restored, restored_fingerprint) = measured?;
     let same_owner = user == m.database_user;
@@ -105,7 +126,7 @@ pub async fn run(db: &Database, from: &Path) -> Result<()> {
         );
     }
     if !differences.is_empty() {
-        for line in fingerprint_changes(&backup_fingerprint, &restored_fingerprint) {
+        for line in crate::fingerprint::changes(backup_fingerprint, &restored_fingerprint) {
             println!("  {line}");
         }
         return Err(Error::Failed(format!(
@@ -114,8 +135,12 @@ pub async fn run(db: &Database, from: &Path) -> Result<()> {
             differences.join("; ")
         )));
     }
+    Ok(())
+}
 
-    let applied = crate::migrate::run(&mut client).await?;
+/// Migrates the restored database to this dues and checks its ledger.
+async fn migrate_and_check(client: &mut Client) -> Result<()> {
+    let applied = crate::migrate::run(client).await?;
     if applied.is_empty() {
         println!("migrate  nothing to apply: the backup is of this dues' migrations");
     } else {
@@ -133,7 +158,6 @@ pub async fn run(db: &Database, from: &Path) -> Result<()> {
         )));
     }
     println!("ledger   api.ledger_check() is empty");
-    println!("restore: OK, {} holds the backup", db.describe());
     Ok(())
 }
 
@@ -348,39 +372,6 @@ fn print_comparison(backup: &Contents, restored: &Contents) {
         );
     }
     println!();
-}
-
-/// The objects whose fingerprint lines differ, as `-`/`+` lines (at most 20).
-fn fingerprint_changes(backup: &str, restored: &str) -> Vec<String> {
-    fn blocks(text: &str) -> BTreeMap<String, String> {
-        let mut out: BTreeMap<String, String> = BTreeMap::new();
-        let mut current = String::new();
-        for line in text.lines().filter(|l| !l.starts_with("-- fingerprint")) {
-            if !line.starts_with(' ') {
-                current = line.to_string();
-            }
-            let block = out.entry(current.clone()).or_default();
-            block.push_str(line);
-            block.push('\n');
-        }
-        out
-    }
-    let (a, b) = (blocks(backup), blocks(restored));
-    let mut out = Vec::new();
-    for (object, block) in &a {
-        match b.get(object) {
-            None => out.push(format!("- {object} (missing from the restored database)")),
-            Some(other) if other != block => {
-                out.push(format!("~ {object} (differs)"));
-            }
-            _ => {}
-        }
-    }
-    for object in b.keys().filter(|o| !a.contains_key(*o)) {
-        out.push(format!("+ {object} (only in the restored database)"));
-    }
-    out.truncate(20);
-    out
 }
 
 #[cfg(test)]

@@ -90,13 +90,36 @@ async fn run_in(
         }
     }
 
+    let suite = Arc::new(suite);
+    let reporter = Arc::new(Mutex::new(reporter));
+    let deadlocked = run_side_by_side(scratch, opts, &suite, &reporter).await?;
+    run_alone(&client, opts, &suite, &reporter, deadlocked).await?;
+    for f in &suite.shutdown {
+        let lines = call_lines(&client, f).await?;
+        if let Ok(mut r) = reporter.lock() {
+            for line in lines {
+                r.comment(&line);
+            }
+        }
+    }
+    let mut reporter = reporter
+        .lock()
+        .map_err(|_| Error::Failed("the test reporter failed".into()))?;
+    Ok(reporter.finish())
+}
+
+/// Runs the tests on `opts.jobs` connections side by side; returns those
+/// that died of a deadlock with a test beside them (each holds its
+/// transaction open on shared rows), to run again alone.
+async fn run_side_by_side(
+    scratch: &Scratch,
+    opts: &Options,
+    suite: &Arc<Suite>,
+    reporter: &Arc<Mutex<tap::Reporter>>,
+) -> Result<Vec<String>> {
     let queue = Arc::new(Mutex::new(
         suite.tests.iter().cloned().collect::<VecDeque<_>>(),
     ));
-    let suite = Arc::new(suite);
-    let reporter = Arc::new(Mutex::new(reporter));
-    // Tests that died of a deadlock with a test running beside them (each
-    // holds its transaction open on shared rows): run again alone at the end.
     let deadlocked = Arc::new(Mutex::new(Vec::new()));
     let mut workers = Vec::new();
     for _ in 0..opts.jobs.max(1).min(suite.tests.len().max(1)) {
@@ -133,7 +156,18 @@ async fn run_in(
         w.await
             .map_err(|e| Error::Failed(format!("a test connection stopped: {e}")))?;
     }
-    let again: Vec<String> = deadlocked.lock().map(|d| d.clone()).unwrap_or_default();
+    let again = deadlocked.lock().map(|d| d.clone()).unwrap_or_default();
+    Ok(again)
+}
+
+/// Runs the tests that died of a deadlock again, one at a time.
+async fn run_alone(
+    client: &Client,
+    opts: &Options,
+    suite: &Suite,
+    reporter: &Mutex<tap::Reporter>,
+    again: Vec<String>,
+) -> Result<()> {
     if !again.is_empty() {
         client
             .batch_execute(&format!(
@@ -143,7 +177,7 @@ async fn run_in(
             .await?;
     }
     for test in again {
-        let (mut outcome, _) = run_one(&client, &suite, &test).await;
+        let (mut outcome, _) = run_one(client, suite, &test).await;
         outcome.lines.insert(
             0,
             "# ran again alone: it died of a deadlock with a test beside it".into(),
@@ -152,18 +186,7 @@ async fn run_in(
             r.report(outcome);
         }
     }
-    for f in &suite.shutdown {
-        let lines = call_lines(&client, f).await?;
-        if let Ok(mut r) = reporter.lock() {
-            for line in lines {
-                r.comment(&line);
-            }
-        }
-    }
-    let mut reporter = reporter
-        .lock()
-        .map_err(|_| Error::Failed("the test reporter failed".into()))?;
-    Ok(reporter.finish())
+    Ok(())
 }
 
 /// Every `.sql` file under `dir` (tests/sql/api/…, tests/sql/scenarios/…), in

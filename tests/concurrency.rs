@@ -1,11 +1,259 @@
 //! Members race to confirm and subscribe with the same credit over many
 //! connections: no credit is spent twice, no order is closed twice, a
-//! replayed payment reference pays once, and the ledger balances.
+//! replayed payment reference pays once, and the ledger balances; members
+//! race for a class's last seats: none is taken twice. Opposite
+//! transfers between two members net to zero; many clients paying shared and
+//! distinct members at once (processor accounts shared by all) register every
+//! acknowledged payment once and leave no member below zero.
 
 mod common;
 
 use common::*;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::time::{Duration, Instant};
+
+/// A migrated fresh database and a connection to it.
+async fn migrated(tag: &str) -> (FreshDb, tokio_postgres::Client) {
+    let db = FreshDb::new(tag);
+    let out = dues()
+        .args(["migrate"])
+        .env("DATABASE_URL", &db.url)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out));
+    let client = connect(&db.name).await;
+    (db, client)
+}
+
+/// The rows of api.ledger_check(), as text.
+async fn ledger_problems(client: &tokio_postgres::Client) -> Vec<String> {
+    client
+        .query(
+            "select kind || ' ' || object || ': ' || detail from api.ledger_check()",
+            &[],
+        )
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn opposite_transfers_between_two_members_net_to_zero() {
+    let (db, setup) = migrated("opposite").await;
+    let mut accounts = Vec::new();
+    for name in ["Ann", "Bob"] {
+        let member: i64 = setup
+            .query_one(
+                "select id from api.member_create($1, $2)",
+                &[&name, &format!("{name}@example.org")],
+            )
+            .await
+            .unwrap()
+            .get(0);
+        // 500.00 each: even if one side ran all its transfers first, no one goes below zero
+        setup
+            .execute("select api.register_payment($1, 500.00, 'USD')", &[&member])
+            .await
+            .unwrap();
+        let account: i64 = setup
+            .query_one("select dues.member_account($1, 'USD')", &[&member])
+            .await
+            .unwrap()
+            .get(0);
+        accounts.push(account);
+    }
+    // 2 × 500 transfers of 1.00 at once, one connection each way
+    let sides: Vec<_> = [(accounts[0], accounts[1]), (accounts[1], accounts[0])]
+        .into_iter()
+        .map(|(from, to)| {
+            let name = db.name.clone();
+            tokio::spawn(async move {
+                let client = connect(&name).await;
+                for _ in 0..500 {
+                    client
+                        .execute(
+                            "select dues.ledger_transfer($1, $2, 1.00, 'transfer')",
+                            &[&from, &to],
+                        )
+                        .await
+                        .unwrap_or_else(|e| panic!("transfer {from} -> {to}: {e}"));
+                }
+            })
+        })
+        .collect();
+    for side in sides {
+        side.await.unwrap();
+    }
+    for account in &accounts {
+        let balance: String = setup
+            .query_one("select dues.ledger_balance($1)::text", &[account])
+            .await
+            .unwrap()
+            .get(0);
+        assert_eq!(
+            balance, "500.00",
+            "account {account}: the transfers net to zero"
+        );
+    }
+    let transfers: i64 = setup
+        .query_one(
+            "select count(*) from dues.ledger_transaction where kind = 'transfer'",
+            &[],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(transfers, 1000, "every transfer recorded once");
+    let problems = ledger_problems(&setup).await;
+    assert!(problems.is_empty(), "the ledger balances: {problems:?}");
+}
+
+const PAYING_CLIENTS: usize = 64;
+const SHARED_MEMBERS: usize = 10;
+const DISTINCT_MEMBERS: usize = 1000;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn many_clients_paying_shared_and_distinct_members_register_each_payment_once() {
+    let (db, setup) = migrated("paying").await;
+    let members: Vec<i64> = setup
+        .query(
+            "select (api.member_create('Payer ' || i, 'payer' || i || '@example.org')).id \
+               from generate_series(1, $1::int) i order by 1",
+            &[&((SHARED_MEMBERS + DISTINCT_MEMBERS) as i32)],
+        )
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    let shared: Vec<i64> = members[..SHARED_MEMBERS].to_vec();
+    let distinct: Vec<i64> = members[SHARED_MEMBERS..].to_vec();
+
+    // the same bank reference from every client at once registers once
+    let duplicates: Vec<_> = (0..PAYING_CLIENTS)
+        .map(|_| {
+            let (name, member) = (db.name.clone(), shared[0]);
+            tokio::spawn(async move {
+                let client = connect(&name).await;
+                client
+                    .query_one(
+                        "select id from api.register_payment($1, 3.00, 'USD', 'bank_transfer', 'the-same-ref')",
+                        &[&member],
+                    )
+                    .await
+                    .unwrap()
+                    .get::<_, i64>(0)
+            })
+        })
+        .collect();
+    let mut duplicate_ids = HashSet::new();
+    for d in duplicates {
+        duplicate_ids.insert(d.await.unwrap());
+    }
+    assert_eq!(
+        duplicate_ids.len(),
+        1,
+        "{PAYING_CLIENTS} concurrent duplicates: one payment"
+    );
+
+    // 64 clients for 10 s: every other payment to one of 10 shared members, the others each to its own member
+    // (client c pays distinct members c, c + 64, …), all through the processor accounts every payment shares
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let clients: Vec<_> = (0..PAYING_CLIENTS)
+        .map(|c| {
+            let name = db.name.clone();
+            let shared = shared.clone();
+            let mine: Vec<i64> = distinct.iter().skip(c).step_by(PAYING_CLIENTS).copied().collect();
+            tokio::spawn(async move {
+                let client = connect(&name).await;
+                let mut acknowledged: Vec<(String, i64, i64, String)> = Vec::new(); // (ref, payment, member, amount)
+                let mut n = 0usize;
+                while Instant::now() < deadline {
+                    n += 1;
+                    let member = if n.is_multiple_of(2) {
+                        shared[(c + n) % shared.len()]
+                    } else {
+                        mine[(n / 2) % mine.len()]
+                    };
+                    let amount = format!("{}.{:02}", 1 + n % 7, (c * 7 + n) % 100);
+                    let reference = format!("pay-{c}-{n}");
+                    let method = if n.is_multiple_of(3) { "bank_transfer" } else { "cash" };
+                    let row = client
+                        .query_one(
+                            "select id from api.register_payment($1, $2::text::numeric, 'USD', $3, $4)",
+                            &[&member, &amount, &method, &reference],
+                        )
+                        .await
+                        .unwrap_or_else(|e| panic!("payment {reference}: {e}"));
+                    acknowledged.push((format!("{method} {reference}"), row.get(0), member, amount));
+                    if n.is_multiple_of(10) {
+                        // a refused payment changes nothing
+                        let refused = client
+                            .query_one("select id from api.register_payment($1, 0, 'USD', 'cash')", &[&member])
+                            .await
+                            .expect_err("a payment of 0 is refused");
+                        assert_eq!(refused.code().map(|c| c.code()), Some("DU020"), "{refused}");
+                    }
+                }
+                acknowledged
+            })
+        })
+        .collect();
+    let mut acknowledged = Vec::new();
+    for c in clients {
+        acknowledged.extend(c.await.unwrap());
+    }
+    println!(
+        "{} payments acknowledged in 10 s by {PAYING_CLIENTS} clients",
+        acknowledged.len()
+    );
+
+    let stored: HashMap<String, (i64, i64, String)> = setup
+        .query(
+            "select method || ' ' || external_ref, id, member_id, amount::text from dues.payment where external_ref like 'pay-%'",
+            &[],
+        )
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| (r.get(0), (r.get(1), r.get(2), r.get(3))))
+        .collect();
+    assert_eq!(
+        stored.len(),
+        acknowledged.len(),
+        "as many payments stored as acknowledged"
+    );
+    let mut expected: HashMap<i64, f64> = HashMap::new();
+    for (reference, id, member, amount) in &acknowledged {
+        assert_eq!(
+            stored.get(reference),
+            Some(&(*id, *member, amount.clone())),
+            "payment {reference} stored once, as acknowledged"
+        );
+        *expected.entry(*member).or_default() += amount.parse::<f64>().unwrap();
+    }
+    *expected.entry(shared[0]).or_default() += 3.0;
+    let balances = setup
+        .query(
+            "select a.member_id, a.balance::float8 from dues.ledger_account a where a.member_id is not null",
+            &[],
+        )
+        .await
+        .unwrap();
+    for row in &balances {
+        let (member, balance): (i64, f64) = (row.get(0), row.get(1));
+        assert!(balance >= 0.0, "member {member} below zero: {balance}");
+        let want = expected.get(&member).copied().unwrap_or(0.0);
+        assert!(
+            (balance - want).abs() < 0.005,
+            "member {member}: {balance}, paid {want}"
+        );
+    }
+    let problems = ledger_problems(&setup).await;
+    assert!(problems.is_empty(), "the ledger balances: {problems:?}");
+}
 
 const MEMBERS: usize = 10;
 const ORDERS_PER_MEMBER: usize = 4;
@@ -13,22 +261,22 @@ const CONNECTIONS: usize = 16;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn no_credit_is_spent_twice_and_no_order_closed_twice() {
-    let db = FreshDb::new("race");
-    let out = dues()
-        .args(["migrate"])
-        .env("DATABASE_URL", &db.url)
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", text(&out));
-    let setup = connect(&db.name).await;
-    let class: i64 = setup
-        .query_one(
-            "select id from api.class_create('Race', 'single_payment', '{\"price\": \"10.00\"}')",
-            &[],
-        )
-        .await
-        .unwrap()
-        .get(0);
+    let (db, setup) = migrated("race").await;
+    // one class per order of a member: a member holds one subscription of a class for any day (DU704), so its orders
+    // race for its credit, not for the class's days
+    let mut classes: Vec<i64> = Vec::new();
+    for k in 0..ORDERS_PER_MEMBER {
+        classes.push(
+            setup
+                .query_one(
+                    "select id from api.class_create($1, 'single_payment', '{\"price\": \"10.00\"}')",
+                    &[&format!("Race {k}")],
+                )
+                .await
+                .unwrap()
+                .get(0),
+        );
+    }
     let mut orders: Vec<(i64, i64)> = Vec::new(); // (order, member)
     for m in 0..MEMBERS {
         let member: i64 = setup
@@ -39,11 +287,11 @@ async fn no_credit_is_spent_twice_and_no_order_closed_twice() {
             .await
             .unwrap()
             .get(0);
-        for _ in 0..ORDERS_PER_MEMBER {
+        for class in &classes {
             let order: i64 = setup
                 .query_one(
                     "select id from api.class_subscription_request($1, $2)",
-                    &[&member, &class],
+                    &[&member, class],
                 )
                 .await
                 .unwrap()
@@ -200,4 +448,86 @@ async fn no_credit_is_spent_twice_and_no_order_closed_twice() {
         "the ledger balances: {} problem(s)",
         problems.len()
     );
+}
+
+/// Members race for the last seats of a class over many connections: exactly as many orders are confirmed as there
+/// are seats, the others are refused with DU705 (no seat free): the class's seats lock serialises the counting.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn no_seat_is_taken_twice() {
+    const SEATS: i64 = 3;
+    const RACERS: usize = 12;
+    let db = FreshDb::migrated("seats");
+    let setup = connect(&db.name).await;
+    let class: i64 = setup
+        .query_one(
+            "select id from api.class_create('Seats', 'single_payment', '{\"price\": \"5.00\", \"seats\": 3}')",
+            &[],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    let mut orders: Vec<i64> = Vec::new();
+    for m in 0..RACERS {
+        let member: i64 = setup
+            .query_one(
+                "select id from api.member_create($1, $2)",
+                &[&format!("Seater {m}"), &format!("seater{m}@example.org")],
+            )
+            .await
+            .unwrap()
+            .get(0);
+        setup
+            .query_one("select api.register_payment($1, 5.00, 'USD')", &[&member])
+            .await
+            .unwrap();
+        orders.push(
+            setup
+                .query_one(
+                    "select id from api.class_subscription_request($1, $2)",
+                    &[&member, &class],
+                )
+                .await
+                .unwrap()
+                .get(0),
+        );
+    }
+
+    let mut racers = Vec::new();
+    for order in orders {
+        let name = db.name.clone();
+        racers.push(tokio::spawn(async move {
+            let client = connect(&name).await;
+            match client
+                .query_one("select 1 from api.order_confirm($1)", &[&order])
+                .await
+            {
+                Ok(_) => "confirmed".to_string(),
+                Err(e) => e
+                    .code()
+                    .map(|c| c.code().to_string())
+                    .unwrap_or_else(|| e.to_string()),
+            }
+        }));
+    }
+    let mut outcomes: HashMap<String, i64> = HashMap::new();
+    for r in racers {
+        *outcomes.entry(r.await.unwrap()).or_insert(0) += 1;
+    }
+    assert_eq!(
+        outcomes,
+        HashMap::from([
+            ("confirmed".to_string(), SEATS),
+            ("DU705".to_string(), RACERS as i64 - SEATS)
+        ]),
+        "as many confirmed orders as seats, the others refused"
+    );
+    let taken: i64 = setup
+        .query_one(
+            "select count(*) from dues.subscription_order where class_id = $1 and state = 'confirmed'",
+            &[&class],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(taken, SEATS, "the database agrees");
 }

@@ -295,7 +295,15 @@ fn responses_have_their_shapes_and_bad_requests_are_4xx() {
     let public_paths: Vec<&String> = public["paths"].as_object().unwrap().keys().collect();
     assert_eq!(
         public_paths,
-        vec!["/rpc/class_get", "/rpc/class_list", "/rpc/rule_list"]
+        vec![
+            "/rpc/class_get",
+            "/rpc/class_list",
+            "/rpc/membership_apply",
+            "/rpc/rule_list",
+            "/rpc/signin_complete",
+            "/rpc/signin_request",
+            "/rpc/site_get"
+        ]
     );
 
     let metrics = get(a, "/metrics", None).body;

@@ -351,6 +351,98 @@ fn a_message_is_kept_while_verification_is_down_and_processed_by_the_worker() {
 }
 
 #[test]
+fn a_full_verification_queue_loses_nothing_the_worker_takes_the_rest() {
+    // a verification server that takes connections and never answers: the server's one verifier waits on it
+    let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let silent_url = format!("http://{}/cgi-bin/webscr", silent.local_addr().unwrap());
+    let mut s = Server::start_with(
+        "ipnfull",
+        &["--paypal-verifiers", "1", "--paypal-queue", "2"],
+        None,
+    );
+    exec(
+        &s.db.url,
+        &format!(
+            "update dues.setting set value = '{silent_url}' where name = 'paypal_verify_url'; \
+             update dues.setting set value = '1' where name = 'paypal_verify_lease_seconds'"
+        ),
+    );
+    let ann = member(&s, "Ann", "ann@example.org");
+    for i in 0..12 {
+        let pay = ipn(&[
+            ("txn_type", "web_accept"),
+            ("payment_status", "Completed"),
+            ("txn_id", &format!("FULL{i}")),
+            ("mc_gross", "1.00"),
+            ("payer_email", "ann@example.org"),
+        ]);
+        assert_eq!(deliver(&s, &pay).status, 200, "message {i} acknowledged");
+    }
+    // one postback in flight and two waiting are the server's (leased to it); the rest was stored due at once
+    let counts = query(
+        &s.db.url,
+        "select count(*) filter (where verify_attempts = 1), count(*) filter (where verify_attempts = 0 and verify_due_at <= now()), \
+                count(*) from dues.ipn_message where state = 'received'",
+    );
+    let count = |i: usize| counts[0][i].as_deref().unwrap().parse::<i64>().unwrap();
+    assert_eq!(
+        count(2),
+        12,
+        "every message stored, none verified: {counts:?}"
+    );
+    assert!(
+        count(0) <= 3,
+        "the server took at most its queue and its one verifier: {counts:?}"
+    );
+    assert_eq!(
+        count(0) + count(1),
+        12,
+        "the rest is due for the worker: {counts:?}"
+    );
+    // the server stops with messages still leased to it; the worker takes them all once the lease ends
+    s.stop();
+    let (url, _) = http_receiver(verifier_answers);
+    exec(
+        &s.db.url,
+        &format!("update dues.setting set value = '{url}' where name = 'paypal_verify_url'"),
+    );
+    let started = Instant::now();
+    while query_text(
+        &s.db.url,
+        "select count(*) from dues.ipn_message where state <> 'processed'",
+    ) != "0"
+    {
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "the worker never processed every message"
+        );
+        let out = dues()
+            .args([
+                "worker",
+                "--once",
+                "--batch",
+                "100",
+                "--smtp-url",
+                "smtp://127.0.0.1:9",
+            ])
+            .env("DATABASE_URL", &s.db.url)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", text(&out));
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    assert_eq!(
+        query_text(
+            &s.db.url,
+            &format!("select balance from api.member_balance({ann})")
+        ),
+        "12.00",
+        "each of the twelve payments counted once"
+    );
+    drop(silent);
+}
+
+#[test]
 fn a_body_that_is_not_even_a_form_is_stored_and_answered_200() {
     let (url, _) = http_receiver(verifier_answers);
     let s = start("ipnjunk", &url);

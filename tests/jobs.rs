@@ -6,12 +6,11 @@ mod common;
 
 use common::*;
 
-/// A broker, a monthly class of 30.00 with a 10.00 setup fee, and `n` members subscribed from today.
+/// A monthly class (invoiced by the site's organization, the broker) of 30.00 with a 10.00 setup fee, and `n` members subscribed from today.
 async fn billing_fixture(db: &FreshDb, n: usize) -> tokio_postgres::Client {
     let c = connect(&db.name).await;
     c.batch_execute(
-        "select api.provider_register((select id from api.member_create('Space', 'space@example.org', 'organization')), true);
-         select api.class_create('Membership', 'recurring',
+        "select api.class_create('Membership', 'recurring',
              '{\"period\": \"month\", \"amount\": \"30.00\", \"renewal\": \"auto_renew\", \"setup_fee\": \"10.00\"}');",
     )
     .await
@@ -147,4 +146,52 @@ async fn two_expirers_at_once_act_once() {
         "never twice for one member"
     );
     assert_eq!(count(&c, "select * from api.ledger_check()").await, 0);
+}
+
+/// `dues jobs run collect` prints the members a run could not bill (member, code, message) and exits 1; a new database bills
+/// a recurring class with nothing set up but the class and the subscription.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn jobs_run_prints_a_runs_errors_and_fails() {
+    let db = FreshDb::migrated("jobs_errors");
+    let c = billing_fixture(&db, 1).await;
+    let run = |at: &str| {
+        dues()
+            .args(["jobs", "run", "collect", "--at", at])
+            .env("DATABASE_URL", &db.url)
+            .output()
+            .expect("run dues")
+    };
+    let out = run("now");
+    assert!(out.status.success(), "{}", text(&out));
+    let summary: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        (summary["errors"].as_i64(), summary["invoices"].as_i64()),
+        (Some(0), Some(1)),
+        "{summary}"
+    );
+    // the broker unregistered since the class was made: its members cannot be invoiced
+    c.batch_execute(
+        "update dues.provider set broker = false where broker;
+         select api.recurring_subscription_start(m.id, (select max(id) from dues.class))
+           from api.member_create('Orphan', 'orphan@example.org') m;",
+    )
+    .await
+    .unwrap();
+    let out = run("now");
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let orphan: i64 = c
+        .query_one(
+            "select id from dues.member where email = 'orphan@example.org'",
+            &[],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    assert!(
+        stderr.contains(&format!("error: member {orphan} (Orphan): DUB14 ")),
+        "{stderr}"
+    );
+    let summary: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(summary["errors"].as_i64(), Some(1), "{summary}");
 }

@@ -2,8 +2,10 @@
 //! (Debian's pgbouncer, started here on loopback in front of the tests'
 //! server, with fewer server connections than dues has clients): the
 //! concurrency suite through it, members' tokens kept apart although their
-//! calls share server connections, and LISTEN on the direct connection (a
-//! catalog refresh still reaches the server).
+//! calls share server connections, sign-in's call settings and on_failure
+//! function in transactions of their own (no server connection keeps them),
+//! and LISTEN on the direct connection (a catalog refresh still reaches the
+//! server).
 
 mod common;
 mod suites;
@@ -139,6 +141,82 @@ fn give(dir: &Path, who: &nix::unistd::User) {
     }
 }
 
+/// A POST from a client address, as the trusted proxy forwards it.
+fn post_from(a: &str, client: &str, name: &str, body: &str) -> Reply {
+    request(
+        a,
+        "POST",
+        &format!("/rpc/{name}"),
+        None,
+        Some(body),
+        &[("X-Forwarded-For", &format!("198.51.100.1, {client}"))],
+    )
+}
+
+/// Sign-in behind the pooler: each call's client address reaches the
+/// database, wrong codes are counted by the refusal's on_failure function
+/// (five void the right one), and no server connection keeps a call's
+/// settings for the next client's transaction.
+fn signin_through_the_pooler(report: &mut Report, s: &Server, staff: &str, through: &str) {
+    let a = s.addr.as_str();
+    let made = post(
+        a,
+        "member_create",
+        Some(staff),
+        r#"{"name":"Pia Pooled","email":"pia@example.org"}"#,
+    );
+    assert_eq!(made.status, 200, "{}", made.body);
+    let asked = post_from(
+        a,
+        "203.0.113.7",
+        "signin_request",
+        r#"{"email":"pia@example.org"}"#,
+    );
+    assert_eq!(asked.status, 200, "{}", asked.body);
+    let recorded = query_value(
+        &s.db.url,
+        "select client_address || ' ' || (data ->> 'code') from dues.signin_code c \
+         join dues.outbox o on o.recipient = c.email and o.template = 'signin_code' \
+         where c.email = 'pia@example.org' order by c.id desc, o.id desc limit 1",
+    );
+    let (address, code) = recorded.split_once(' ').unwrap_or(("", ""));
+    report.check(
+        address == "203.0.113.7",
+        format!("the call's client address reached the database in its transaction ({address})"),
+    );
+    let wrong = format!("{:06}", (code.parse::<u32>().unwrap_or(0) + 1) % 1_000_000);
+    let complete = |code: &str| {
+        post_from(
+            a,
+            "203.0.113.8",
+            "signin_complete",
+            &format!(r#"{{"email":"pia@example.org","code":"{code}"}}"#),
+        )
+    };
+    let refusals: Vec<u16> = (0..5).map(|_| complete(&wrong).status).collect();
+    let right = complete(code);
+    report.check(
+        refusals.iter().all(|s| *s == 401) && right.status == 401,
+        format!(
+            "five wrong codes, each recorded by on_failure in a transaction of its own, void the right one ({refusals:?}, then {})",
+            right.status
+        ),
+    );
+    let left: Vec<String> = (0..2 * SERVER_CONNECTIONS)
+        .map(|_| {
+            query_value(
+                through,
+                "select coalesce(current_setting('dues.client_address', true), '') \
+                 || coalesce(current_setting('dues.token_hash', true), '')",
+            )
+        })
+        .collect();
+    report.check(
+        left.iter().all(String::is_empty),
+        format!("no server connection keeps a call's client address or token hash: {left:?}"),
+    );
+}
+
 #[test]
 fn the_concurrency_suite_runs_through_pgbouncer_in_transaction_mode() {
     let db = FreshDb::migrated("pooler");
@@ -176,6 +254,7 @@ fn the_concurrency_suite_runs_through_pgbouncer_in_transaction_mode() {
             &db.url,
             "--pool-size",
             "16",
+            "--trusted-proxy",
         ],
         &log,
         None,
@@ -232,6 +311,7 @@ fn the_concurrency_suite_runs_through_pgbouncer_in_transaction_mode() {
             missing.status
         ),
     );
+    signin_through_the_pooler(&mut report, &s, &staff, &through);
     report.finish();
 
     // the concurrency suite, every call through the pooler

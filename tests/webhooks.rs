@@ -36,7 +36,7 @@ fn hmac_hex(key: &str, parts: &[&[u8]]) -> String {
     for p in parts {
         mac.update(p);
     }
-    dues::gateway::hex_encode(&mac.finalize().into_bytes())
+    hex::encode(mac.finalize().into_bytes())
 }
 
 fn set(s: &Server, name: &str, value: &str) {

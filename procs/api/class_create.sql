@@ -43,6 +43,8 @@ begin
     insert into dues.ledger_account (name, currency, allow_negative, class_id)
     values (pg_catalog.format('class %s revenue %s', v_class.id, v_currency), v_currency, false, v_class.id);
 
+    -- a class nobody can invoice is refused now, not by every collector run later
+    perform dues.class_provider(v_class.id);
     return v_class;
 end
 $$;
@@ -52,8 +54,11 @@ $$Creates a class (a course, a membership tier, a hosting package, a plan) that 
 rule names a subscription rule (see rule_list); params is a JSON object of the rule's class-level parameters, e.g. {"price": "25.00"}:
 every required one must be present, every value valid for its type, and names the rule does not define at class level are refused.
 currency defaults to the system default (dues.setting default_currency). The class gets its own students group and a revenue account.
+Its invoices are issued by the broker (the site's organization, registered at the first migration) until class_set_provider chooses
+another provider; without a broker the class is refused (DUB14).
 Returns the new class (id, title, description, currency, rule, students_group_id, created_at, created_by).
 Errors: DU014 title or rule is null, DU017 blank title, DU01K params not an object, DU004 unknown rule, DU021 unknown currency,
-DU010 a required parameter is missing, DU011 unknown parameter, DU012 a value is invalid for its type or for the rule.$$;
+DU010 a required parameter is missing, DU011 unknown parameter, DU012 a value is invalid for its type or for the rule,
+DUB14 no broker is registered to invoice the class.$$;
 
 grant execute on function api.class_create(text, text, jsonb, text, text) to dues_staff;

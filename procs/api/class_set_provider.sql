@@ -18,6 +18,8 @@ begin
     end if;
     update dues.class c set provider_id = class_set_provider.provider_id where c.id = v_class.id
     returning c.* into v_class;
+    -- back to the broker only when there is one
+    perform dues.class_provider(v_class.id);
     return v_class;
 end
 $$;
@@ -25,6 +27,7 @@ $$;
 comment on function api.class_set_provider(bigint, bigint) is
 $$Sets the provider (see provider_register) that invoices a class from now on; provider_id null: the broker. Invoices already issued keep
 theirs. Staff only. Returns the class.
-Errors: DU014 class_id is null, DU002 unknown class, DUB05 the member is not a provider, 42501 not staff.$$;
+Errors: DU014 class_id is null, DU002 unknown class, DUB05 the member is not a provider, DUB14 null while no broker is
+registered, 42501 not staff.$$;
 
 grant execute on function api.class_set_provider(bigint, bigint) to dues_staff;

@@ -21,6 +21,9 @@ begin
                          end;
     end if;
     select c.* into strict v_class from dues.class c where c.id = v_order.class_id;
+    -- under the member's lock, no other confirm of the member makes overlapping days meanwhile
+    perform dues.member_lock(v_order.member_id);
+    perform dues.class_subscription_overlap_check(v_order.member_id, v_class.id, v_order.start_date, v_order.end_date, v_order.id);
 
     if v_order.amount > 0 then
         v_transaction := dues.ledger_transfer(
@@ -52,6 +55,7 @@ $$Step 3 of subscribing: for a confirmed order, moves the order amount from the 
 group for those dates, and closes the order, all at once. Returns the subscription (id, member_id, class_id, order_id, start_date,
 end_date, ledger_transaction_id, created_at, created_by).
 Errors: DU014 order_id is null, DU003 unknown order, DU031 the order is not confirmed (opened: confirm it first; closed; cancelled),
-DU030 the member's balance no longer covers the amount.$$;
+DU030 the member's balance no longer covers the amount, DU704 the member holds a subscription of the class for days that overlap the
+order's (unless the class's rule allows overlaps).$$;
 
 grant execute on function api.class_subscription_confirm(bigint) to dues_member, dues_staff;

@@ -39,7 +39,7 @@ begin
             -- a subscription starts) may change under it
             select pg_catalog.min(k.key) into v_fixed
               from pg_catalog.jsonb_each(v_params) k
-             where k.key <> 'setup_fee' and k.value is distinct from v_old -> k.key;
+             where k.key not in ('setup_fee', 'seats') and k.value is distinct from v_old -> k.key;
             if v_fixed is not null
                and exists (select from dues.recurring_subscription r
                             where r.class_id = v_class.id
@@ -64,6 +64,10 @@ begin
       from pg_catalog.jsonb_each(coalesce(v_params, '{}')) k
      where k.value is distinct from v_old -> k.key
     on conflict on constraint class_subscription_parameter_pkey do update set value = excluded.value;
+    if dues.class_seats(v_class.id) is not null then
+        -- more seats (or any change) offer those now free to the waiting list
+        perform dues.class_waitlist_offer(v_class.id, pg_catalog.now());
+    end if;
     perform dues.audit_why(null);
     return dues.class_view(v_class);
 end
@@ -73,7 +77,8 @@ comment on function api.class_update(bigint, text, text, jsonb, text) is
 $$Changes a class: its title, its description (empty text clears it) and its parameter values (params: the values to change, by
 name; the others keep theirs; the whole is checked as class_create checks it). Orders opened afterwards are priced with the new values;
 orders opened before keep theirs. A recurring class's terms (amount, period, renewal, …) are what its subscriptions are billed by each
-period, so they do not change while a subscription still has periods to bill (its setup fee may: it is charged when one starts).
+period, so they do not change while a subscription still has periods to bill (its setup fee may: it is charged when one starts; and its
+seats may). Seats free after the change are offered to the class's waiting list.
 Every change is in the audit log with why. Returns the class as class_list shows it. Staff only.
 Errors: DU014 class_id is null, DU002 unknown class, DU017 blank title, DU016 a title or description too long, DU01K params not an
 object, DU011 unknown parameter, DU012 invalid value, DU30C a recurring class's term with subscriptions to bill, 42501 not staff.$$;

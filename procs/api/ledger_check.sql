@@ -97,8 +97,9 @@ $$;
 comment on function api.ledger_check() is
 $$Audits the double-entry ledger and the invoices posted to it. Recomputes every account balance from its postings and returns one row
 per inconsistency found: kind = unbalanced_transaction (postings of a transaction do not sum to zero in some currency), short_transaction
-(fewer than two postings), balance_mismatch (stored balance differs from the sum of the account's postings), sign_rule (an account holds a
-balance its sign rule forbids), invoice_status (an invoice whose status disagrees with what settled it: open but settled in full, paid but
+(fewer than two postings), balance_mismatch (an account that keeps a stored balance, a member's credit or receivable, whose balance differs
+from the sum of its postings), sign_rule (an account, shared ones included, whose sum of postings its sign rule forbids; a shared account,
+a processor, class revenue or bad debt account, keeps no stored balance: its balance is that sum), invoice_status (an invoice whose status disagrees with what settled it: open but settled in full, paid but
 not settled in full, uncollectible without a write-off, void with money still applied, a draft with settlements), invoice_total (an
 issued invoice whose total is not the sum of its lines) or receivable_mismatch (a member's receivable account that is not minus what its
 invoices still ask); object names the row at fault and detail gives the numbers. An empty result means everything is consistent.

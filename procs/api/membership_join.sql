@@ -21,7 +21,7 @@ begin
     if not dues.member_in_group(membership_join.member_id, (dues.group_by_key('members')).id, v_on) then
         perform dues.group_join(membership_join.member_id, (dues.group_by_key('pending_payments')).id, v_on);
     end if;
-    perform dues.membership_apply(membership_join.member_id, pg_catalog.now());
+    perform dues.membership_status_update(membership_join.member_id, pg_catalog.now());
     return dues.membership_view(membership_join.member_id);
 end
 $$;

@@ -16,7 +16,7 @@ begin
     update dues.membership ms
        set end_date = membership_resign.on_date
      where ms.member_id = membership_resign.member_id;
-    perform dues.membership_apply(membership_resign.member_id, pg_catalog.now());
+    perform dues.membership_status_update(membership_resign.member_id, pg_catalog.now());
     return dues.membership_view(membership_resign.member_id);
 end
 $$;

@@ -44,9 +44,10 @@ begin
         raise exception 'status % must be a lower-case identifier', membership_rule_set.status
             using errcode = 'DU01A';
     end if;
-    if membership_rule_set.start_event not in ('join_date', 'start_date', 'end_date', 'last_payment_date')
-       or membership_rule_set.end_event not in ('join_date', 'start_date', 'end_date', 'last_payment_date') then
-        raise exception 'events are join_date, start_date, end_date or last_payment_date, got % and %',
+    if membership_rule_set.start_event not in ('join_date', 'start_date', 'end_date', 'last_payment_date', 'oldest_unpaid_due_date')
+       or membership_rule_set.end_event not in ('join_date', 'start_date', 'end_date', 'last_payment_date',
+                                                'oldest_unpaid_due_date') then
+        raise exception 'events are join_date, start_date, end_date, last_payment_date or oldest_unpaid_due_date, got % and %',
                         membership_rule_set.start_event, coalesce(membership_rule_set.end_event, 'none')
             using errcode = 'DU019';
     end if;
@@ -96,8 +97,8 @@ comment on function api.membership_rule_set(bigint, text, text, int, boolean, te
                                             boolean, text) is
 $$Adds a membership status rule (docs/membership.md), or, given the id of one (membership_rule_list lists them), sets every one of
 its fields to the values given (those left out take their defaults, as for a new rule). The status holds from start_event +
-start_offset until end_event + end_offset (exclusive; no end_event: open-ended); events are join_date, start_date, end_date and
-last_payment_date. Of the active rules that hold on a day, the one of highest weight gives the status (one active rule per weight).
+start_offset until end_event + end_offset (exclusive; no end_event: open-ended); events are join_date, start_date, end_date,
+last_payment_date and oldest_unpaid_due_date (the due date of the member's oldest open invoice: billing's lateness). Of the active rules that hold on a day, the one of highest weight gives the status (one active rule per weight).
 is_membership: whether the status counts as being a member. On entering it, reminder_template (an e-mail template) is sent and the
 groups of add_groups and remove_groups (group keys) are joined and left. active false keeps the rule without applying it. Members'
 statuses follow at the next run of jobs.expire. Recorded in the audit log with why. Returns the rule. Staff only.

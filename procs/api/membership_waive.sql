@@ -17,7 +17,7 @@ begin
        set waived = membership_waive.waived
      where ms.member_id = membership_waive.member_id;
     if not membership_waive.waived then
-        perform dues.membership_apply(membership_waive.member_id, pg_catalog.now());
+        perform dues.membership_status_update(membership_waive.member_id, pg_catalog.now());
     end if;
     return dues.membership_view(membership_waive.member_id);
 end

@@ -15,6 +15,11 @@ begin
             using errcode = 'DU031';
     end if;
 
+    perform dues.class_subscription_overlap_check(v_order.member_id, v_order.class_id, v_order.start_date, v_order.end_date,
+                                                  v_order.id);
+    -- a class with seats: one must be free on the order's days (the class's seats lock is held from here on)
+    perform dues.class_seat_check(v_order.class_id, v_order.member_id,
+                                  pg_catalog.daterange(v_order.start_date, v_order.end_date, '[]'));
     if v_order.amount > 0 then
         -- lock the member's account (the ledger's lock) so concurrent confirms count each other's reservations
         select l.* into v_account
@@ -32,6 +37,7 @@ begin
        set state = 'confirmed'
      where o.id = v_order.id
     returning o.* into v_order;
+    perform dues.class_waitlist_served(v_order.class_id, v_order.member_id);
     return v_order;
 end
 $$;
@@ -41,6 +47,10 @@ $$Step 2 of subscribing, after register_payment: confirms an opened order when t
 (balance minus the amounts of the member's other confirmed orders) covers the order amount; an order of amount 0 needs no credit.
 The credit is then reserved for this order; no money moves until class_subscription_confirm. Returns the order in state "confirmed".
 Errors: DU014 order_id is null, DU003 unknown order, DU031 the order is not opened (already confirmed, closed or cancelled),
-DU030 not enough available credit (the message says how much is available).$$;
+DU030 not enough available credit (the message says how much is available), DU704 the member holds a subscription (or another
+confirmed order) of the class for days that overlap the order's (unless the class's rule allows overlaps), DU705 the class's seats
+(class parameter seats) are all taken on one of the order's days, by others' subscriptions and confirmed orders and by seats held for
+the waiting list (join it with class_waitlist_join). A confirmed order holds its seat; the member's place in the class's waiting list
+is then served.$$;
 
 grant execute on function api.order_confirm(bigint) to dues_member, dues_staff;

@@ -100,3 +100,7 @@ create or replace trigger membership_status_rule_audit after insert or update or
     for each row execute function dues.audit_row();
 create or replace trigger payment_method_audit after insert or update or delete on dues.payment_method
     for each row execute function dues.audit_row();
+
+-- every cancellation of a class subscription (api.class_subscription_cancel), with the reason given
+create or replace trigger class_subscription_cancellation_audit after insert on dues.class_subscription_cancellation
+    for each row execute function dues.audit_row('class_subscription_id');

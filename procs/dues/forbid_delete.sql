@@ -31,7 +31,7 @@ create or replace trigger class_subscription_parameter_forbid_delete before dele
     for each row execute function dues.forbid_delete();
 create or replace trigger subscription_order_forbid_delete before delete on dues.subscription_order
     for each row execute function dues.forbid_delete();
-create or replace trigger class_subscription_forbid_delete before update or delete on dues.class_subscription
+create or replace trigger class_subscription_forbid_delete before delete on dues.class_subscription
     for each row execute function dues.forbid_delete();
 create or replace trigger group_membership_forbid_delete before delete on dues.group_membership
     for each row execute function dues.forbid_delete();
@@ -228,4 +228,24 @@ create or replace trigger webhook_log_forbid_truncate before truncate on dues.we
 create or replace trigger member_provider_ref_forbid_delete before delete on dues.member_provider_ref
     for each row execute function dues.forbid_delete();
 create or replace trigger member_provider_ref_forbid_truncate before truncate on dues.member_provider_ref
+    for each statement execute function dues.forbid_delete();
+
+-- class subscriptions' cancellations (api.class_subscription_cancel) are history
+create or replace trigger class_subscription_cancellation_forbid_delete before update or delete on dues.class_subscription_cancellation
+    for each row execute function dues.forbid_delete();
+create or replace trigger class_subscription_cancellation_forbid_truncate before truncate on dues.class_subscription_cancellation
+    for each statement execute function dues.forbid_delete();
+-- a waiting list's places are kept (a place ends as served, left or expired)
+create or replace trigger class_waitlist_forbid_delete before delete on dues.class_waitlist
+    for each row execute function dues.forbid_delete();
+create or replace trigger class_waitlist_forbid_truncate before truncate on dues.class_waitlist
+    for each statement execute function dues.forbid_delete();
+-- a class's sessions and who attended them are kept
+create or replace trigger class_session_forbid_delete before delete on dues.class_session
+    for each row execute function dues.forbid_delete();
+create or replace trigger class_session_forbid_truncate before truncate on dues.class_session
+    for each statement execute function dues.forbid_delete();
+create or replace trigger class_attendance_forbid_delete before update or delete on dues.class_attendance
+    for each row execute function dues.forbid_delete();
+create or replace trigger class_attendance_forbid_truncate before truncate on dues.class_attendance
     for each statement execute function dues.forbid_delete();

@@ -89,7 +89,7 @@ begin
         end if;
         v_amount := pg_catalog.abs(dues.ipn_amount(f ->> 'mc_gross'));
         v_refund := dues.ipn_refund(v_payment, v_amount, f ->> 'txn_id', pg_catalog.lower(v_status), v_on);
-        perform dues.membership_apply(coalesce(dues.member_master(v_payment.member_id), v_payment.member_id), pg_catalog.now());
+        perform dues.membership_status_update(coalesce(dues.member_master(v_payment.member_id), v_payment.member_id), pg_catalog.now());
         return ('processed', pg_catalog.format('%s: %s %s of payment %s given back (refund %s)',
                                                v_status, v_refund.amount, v_payment.currency, v_payment.id, v_refund.id),
                 v_member.id, v_payment.id)::dues.ipn_outcome;
@@ -144,7 +144,7 @@ begin
                 update dues.membership ms set start_date = v_on where ms.member_id = v_member.id and ms.start_date is null;
             end if;
             v_first := dues.membership_first_payment(v_member, v_on);
-            perform dues.membership_apply(coalesce(dues.member_master(v_member.id), v_member.id), pg_catalog.now());
+            perform dues.membership_status_update(coalesce(dues.member_master(v_member.id), v_member.id), pg_catalog.now());
             return ('processed', pg_catalog.format('payment %s of %s %s registered%s', v_payment.id, v_payment.amount, v_payment.currency,
                                                    case when v_first then '; first payment: moved to members, welcome queued' else '' end),
                     v_member.id, v_payment.id)::dues.ipn_outcome;
@@ -156,7 +156,7 @@ begin
             perform dues.audit_why('PayPal subscription ended (subscr_eot)');
             update dues.membership ms set end_date = v_on where ms.member_id = v_member.id and ms.end_date is null;
             perform dues.audit_why(null);
-            perform dues.membership_apply(v_member.id, pg_catalog.now());
+            perform dues.membership_status_update(v_member.id, pg_catalog.now());
             return ('processed', pg_catalog.format('subscr_eot: membership ended on %s', v_on), v_member.id, null)::dues.ipn_outcome;
 
         else

@@ -4,7 +4,10 @@
 -- stored as rejected, never verified, unless the same sender's last such body
 -- came less than a minute ago: then nothing is stored and no row is returned
 -- (the caller asks the sender to retry later: nothing acknowledged is lost).
-create or replace function dues.ipn_intake(p_body bytea, p_headers jsonb, p_sender text)
+-- p_lease: the caller verifies a notification for us itself, right away: it is stored leased to the caller for
+-- paypal_verify_lease_seconds (as dues.ipn_pending leases a claimed message), so that no worker verifies it meanwhile;
+-- should the caller not record a verdict within the lease (it stopped), a worker takes it then.
+create or replace function dues.ipn_intake(p_body bytea, p_headers jsonb, p_sender text, p_lease boolean default false)
 returns table (id bigint, state text)
 language plpgsql
 set search_path = ''
@@ -14,8 +17,13 @@ declare
     v_id   bigint;
 begin
     if dues.ipn_for_us(dues.form_decode(v_body)) then
-        insert into dues.ipn_message (body, headers, sender)
-        values (v_body, coalesce(p_headers, '{}'::jsonb), p_sender)
+        insert into dues.ipn_message (body, headers, sender, verify_attempts, verify_due_at)
+        values (v_body, coalesce(p_headers, '{}'::jsonb), p_sender,
+                case when p_lease then 1 else 0 end,
+                case when p_lease
+                     then pg_catalog.now() + pg_catalog.make_interval(secs => dues.setting_number('paypal_verify_lease_seconds', 120))
+                     else pg_catalog.now()
+                end)
         returning ipn_message.id into v_id;
         return query select v_id, 'received'::text;
         return;

@@ -1,4 +1,8 @@
 -- Records one ledger transaction of several postings (signed amounts summing to zero per currency); returns its id.
+-- Accounts that keep a stored balance (a member's credit and receivable) are locked and their balance moved, so two
+-- transactions of one member run one after the other; a shared account (processor, class revenue, bad debt: no stored
+-- balance) is locked only when a posting moves it towards a sign it may not hold, and its sum of postings is checked
+-- then. Concurrent payments of different members therefore share no row they write or lock for update.
 create or replace function dues.ledger_post(p_kind text, p_memo text, p_account_ids bigint[], p_amounts numeric[])
 returns bigint
 language plpgsql
@@ -32,8 +36,17 @@ begin
             using errcode = 'DU020';
     end if;
 
-    -- lock every account involved, in id order, before reading or touching any
-    perform from dues.ledger_lock(p_account_ids);
+    -- lock, in id order, every account that keeps a balance, and a shared one only when this transaction moves it
+    -- towards a sign it may not hold (a credit moving a shared account away from it cannot break its rule)
+    perform from dues.ledger_lock(array(
+        select d.account_id
+          from (select p.account_id, pg_catalog.sum(p.amount) as delta
+                  from unnest(p_account_ids, p_amounts) as p(account_id, amount)
+                 group by p.account_id) d
+          join dues.ledger_account a on a.id = d.account_id
+         where a.balance is not null
+            or (not a.allow_negative and d.delta < 0)
+            or (not a.allow_positive and d.delta > 0)));
 
     select i.id into v_missing
       from pg_catalog.unnest(p_account_ids) as i(id)
@@ -69,15 +82,21 @@ begin
             using errcode = 'DU040';
     end loop;
 
+    -- a shared account's sum of postings is read only when it is locked above (a posting towards its forbidden sign)
     for v_bad in
-        select a.id, a.name, a.currency, a.balance, a.allow_negative, a.balance + d.delta as new_balance
-          from (select p.account_id, pg_catalog.sum(p.amount) as delta
-                  from unnest(p_account_ids, p_amounts) as p(account_id, amount)
-                 group by p.account_id) d
-          join dues.ledger_account a on a.id = d.account_id
-         where (not a.allow_negative and a.balance + d.delta < 0)
-            or (not a.allow_positive and a.balance + d.delta > 0)
-         order by a.id
+        select x.id, x.name, x.currency, x.balance, x.balance + x.delta as new_balance
+          from (select a.id, a.name, a.currency, a.allow_negative, a.allow_positive, d.delta,
+                       case when a.balance is not null then a.balance
+                            when (not a.allow_negative and d.delta < 0) or (not a.allow_positive and d.delta > 0)
+                                then dues.ledger_balance(a.id)
+                       end as balance
+                  from (select p.account_id, pg_catalog.sum(p.amount) as delta
+                          from unnest(p_account_ids, p_amounts) as p(account_id, amount)
+                         group by p.account_id) d
+                  join dues.ledger_account a on a.id = d.account_id) x
+         where (not x.allow_negative and x.balance + x.delta < 0)
+            or (not x.allow_positive and x.balance + x.delta > 0)
+         order by x.id
          limit 1
     loop
         if v_bad.new_balance < 0 then
@@ -105,7 +124,7 @@ begin
       from (select p.account_id, pg_catalog.sum(p.amount) as delta
               from unnest(p_account_ids, p_amounts) as p(account_id, amount)
              group by p.account_id) d
-     where a.id = d.account_id;
+     where a.id = d.account_id and a.balance is not null;
 
     return v_transaction_id;
 end

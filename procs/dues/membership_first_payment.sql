@@ -14,7 +14,7 @@ begin
         return false;
     end if;
     perform dues.audit_why('first payment');
-    -- the membership row first, then the groups: the order dues.membership_apply (jobs.expire) takes them in
+    -- the membership row first, then the groups: the order dues.membership_status_update (jobs.expire) takes them in
     perform dues.membership_ensure(p_member.id, p_on);
     perform dues.group_leave(p_member.id, v_pending, p_on);
     perform dues.group_join(p_member.id, (dues.group_by_key('members')).id, p_on);

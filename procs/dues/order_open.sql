@@ -1,5 +1,5 @@
 -- Opens an order for a member and a class, priced and dated by the class's rule as of p_today; the caller has checked
--- that it may act for the member. A closed class takes no new order (DU30A).
+-- that it may act for the member. A closed class takes no new order (DU30A), nor days the member already holds (DU704).
 create or replace function dues.order_open(p_member_id bigint, p_class_id bigint, p_params jsonb, p_today date)
 returns dues.subscription_order
 language plpgsql
@@ -18,6 +18,7 @@ begin
     end if;
     v_params := dues.params_check(v_class.rule, 'request', p_params, v_class.currency);
     v_result := dues.rule_apply(v_class.id, v_member.id, v_params, p_today);
+    perform dues.class_subscription_overlap_check(v_member.id, v_class.id, v_result.start_date, v_result.end_date);
 
     insert into dues.subscription_order as o (member_id, class_id, amount, currency, start_date, end_date, params, class_params)
     values (v_member.id, v_class.id, v_result.amount, v_class.currency, v_result.start_date, v_result.end_date,

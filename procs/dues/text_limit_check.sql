@@ -51,3 +51,5 @@ create or replace trigger payment_method_text_limit before insert or update on d
     for each row execute function dues.text_limit_check('title:name');
 create or replace trigger charge_cancellation_text_limit before insert on dues.charge_cancellation
     for each row execute function dues.text_limit_check('why:note');
+create or replace trigger class_subscription_cancellation_text_limit before insert on dues.class_subscription_cancellation
+    for each row execute function dues.text_limit_check('why:note');

@@ -20,7 +20,9 @@ begin
                   hint = 'ask for a new token (dues token create)';
     end if;
     if v_token.staff then
-        return query select 'dues_staff'::text, null::bigint, 'staff token ' || v_token.id, v_token.expires_at;
+        -- a staff session (signin_complete) names the member of group staff that signed in
+        return query select 'dues_staff'::text, null::bigint,
+                            coalesce('staff member ' || v_token.member_id, 'staff token ' || v_token.id), v_token.expires_at;
     else
         return query select 'dues_member'::text, v_token.member_id, 'member ' || v_token.member_id, v_token.expires_at;
     end if;

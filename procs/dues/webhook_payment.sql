@@ -28,7 +28,7 @@ begin
         update dues.membership ms set start_date = v_on where ms.member_id = p_member.id and ms.start_date is null;
     end if;
     v_first := dues.membership_first_payment(p_member, v_on);
-    perform dues.membership_apply(coalesce(dues.member_master(p_member.id), p_member.id), pg_catalog.now());
+    perform dues.membership_status_update(coalesce(dues.member_master(p_member.id), p_member.id), pg_catalog.now());
     return ('processed', pg_catalog.format('payment %s of %s %s registered%s', v_payment.id, v_payment.amount, v_payment.currency,
                                            case when v_first then '; first payment: moved to members, welcome queued' else '' end),
             p_member.id, v_payment.id)::dues.ipn_outcome;

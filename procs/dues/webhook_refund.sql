@@ -51,7 +51,7 @@ begin
                                                        v_payment.external_ref, v_refund.amount, v_payment.currency),
                                      v_member, v_on);
     end if;
-    perform dues.membership_apply(coalesce(dues.member_master(v_member.id), v_member.id), pg_catalog.now());
+    perform dues.membership_status_update(coalesce(dues.member_master(v_member.id), v_member.id), pg_catalog.now());
     return ('processed', pg_catalog.format('%s: %s %s of payment %s given back (refund %s)%s', p_reason, v_refund.amount,
                                            v_payment.currency, v_payment.id, v_refund.id,
                                            case when p_chargeback then pg_catalog.format('; %s board notice(s)', v_count) else '' end),

@@ -17,7 +17,7 @@ begin
         select ms.member_id from dues.membership ms where not ms.waived order by ms.member_id
     loop
         v_examined := v_examined + 1;
-        v_status := dues.membership_apply(v_member, p_now);
+        v_status := dues.membership_status_update(v_member, p_now);
         if v_status is not null then
             v_changed := v_changed || pg_catalog.jsonb_build_object(
                 v_status, coalesce((v_changed ->> v_status)::int, 0) + 1);

@@ -107,6 +107,9 @@ pub struct Catalog {
     pub overloaded: HashSet<String>,
     /// SQLSTATE → HTTP status, from `dues.error_code`.
     pub statuses: HashMap<String, u16>,
+    /// SQLSTATE → the function of schema dues to call after a call refused
+    /// with it (`dues.error_code.on_failure`).
+    pub on_failure: HashMap<String, String>,
     pub error_codes: Vec<ErrorCode>,
 }
 
@@ -212,7 +215,8 @@ impl Catalog {
         if has_codes {
             for row in client
                 .query_typed(
-                    "select sqlstate::text, http_status, title from dues.error_code order by 1",
+                    "select sqlstate::text, http_status, title, to_jsonb(e) ->> 'on_failure' \
+                     from dues.error_code e order by 1",
                     &[],
                 )
                 .await?
@@ -223,6 +227,9 @@ impl Catalog {
                     title: row.get(2),
                 };
                 catalog.statuses.insert(code.sqlstate.clone(), code.status);
+                if let Some(hook) = row.get::<_, Option<String>>(3) {
+                    catalog.on_failure.insert(code.sqlstate.clone(), hook);
+                }
                 catalog.error_codes.push(code);
             }
         }

@@ -77,6 +77,9 @@ pub enum ApiError {
     /// A webhook stored but not verified now (its secret is unset, the certificate could not be fetched): 503, so
     /// that the provider sends it again.
     WebhookNotVerified,
+    /// The session cookie on a request that is not from the pages' own origin
+    /// (`Origin` or `Sec-Fetch-Site` says another site, or neither is sent).
+    CrossSite,
     /// No database connection within the pool's wait.
     Busy,
     /// PostgreSQL is down or the connection was lost.
@@ -122,6 +125,7 @@ impl ApiError {
             RateLimited(_) | ForeignNotification(_) => 429,
             WebhookSignature => 400,
             GoCardlessSignature => 498,
+            CrossSite => 403,
             Internal(_) => 500,
             Busy | Unavailable(_) | WebhookNotVerified => 503,
             Database(r) => r.status,
@@ -158,6 +162,7 @@ impl ApiError {
             WebhookSignature => "DU600",
             GoCardlessSignature => "DU601",
             WebhookNotVerified => "DU602",
+            CrossSite => "DU510",
             Internal(_) => "DU500",
             Busy | Unavailable(_) => "DU503",
             Database(r) => &r.code,
@@ -212,6 +217,7 @@ impl ApiError {
                 "the delivery is stored but cannot be verified now; it has no effect until it is"
                     .into()
             }
+            CrossSite => "the session cookie is accepted only from this site's own pages".into(),
             Busy => "the database is unavailable: every database connection is busy".into(),
             Unavailable(why) => format!("the database is unavailable: {why}"),
             Internal(request_id) => format!("internal error (request {request_id})"),
@@ -239,6 +245,9 @@ impl ApiError {
             ),
             RateLimited(s) | ForeignNotification(s) => Some(format!("retry after {s} s")),
             Busy | Unavailable(_) | WebhookNotVerified => Some("retry later".into()),
+            CrossSite => {
+                Some("open the page from this site, or send Authorization: Bearer <token>".into())
+            }
             Database(r) => r.hint.clone(),
             _ => None,
         }
@@ -251,10 +260,18 @@ impl ApiError {
         }
     }
 
-    /// Seconds a client should wait before it retries (the `Retry-After` header).
+    /// Seconds a client should wait before it retries (the `Retry-After`
+    /// header): the shell's own limits, and a 429 of the database whose detail
+    /// says `retry after N s`.
     pub fn retry_after(&self) -> Option<u64> {
         match self {
             ApiError::RateLimited(s) | ApiError::ForeignNotification(s) => Some(*s),
+            ApiError::Database(r) if r.status == 429 => r
+                .details
+                .as_deref()
+                .and_then(|d| d.strip_prefix("retry after "))
+                .and_then(|d| d.strip_suffix(" s"))
+                .and_then(|n| n.parse().ok()),
             _ => None,
         }
     }
@@ -336,6 +353,7 @@ impl ApiError {
             WebhookSignature,
             GoCardlessSignature,
             WebhookNotVerified,
+            CrossSite,
             Busy,
             Unavailable(s()),
             Internal(s()),
@@ -369,6 +387,26 @@ mod tests {
             let row = format!("| {} | {} |", e.code(), e.status());
             assert!(doc.contains(&row), "docs/errors.md lacks the row {row}");
         }
+    }
+
+    #[test]
+    fn a_429_of_the_database_says_when_to_retry_in_its_detail() {
+        let refusal = |status, details: Option<&str>| {
+            ApiError::Database(Refusal {
+                status,
+                code: "DU401".into(),
+                message: "too many".into(),
+                details: details.map(str::to_string),
+                hint: None,
+            })
+        };
+        assert_eq!(
+            refusal(429, Some("retry after 120 s")).retry_after(),
+            Some(120)
+        );
+        assert_eq!(refusal(429, Some("later")).retry_after(), None);
+        assert_eq!(refusal(429, None).retry_after(), None);
+        assert_eq!(refusal(409, Some("retry after 120 s")).retry_after(), None);
     }
 
     #[test]

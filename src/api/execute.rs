@@ -4,12 +4,14 @@
 //! transaction, so that nothing runs when the change is refused.
 
 use super::caller::{Caller, Identity};
-use super::catalog::{Catalog, Shape};
+use super::catalog::Catalog;
 use super::error::ApiError;
+use super::outcome::identity_of;
+pub use super::outcome::{answer, db_error};
 use super::plan::Plan;
-use crate::pool::{Connection, Session};
+use crate::pool::{CallSettings, Connection, Session};
 use futures_util::future::join3;
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Instant, SystemTime};
 use tokio_postgres::types::{ToSql, Type};
 use tokio_postgres::{Row, SimpleQueryMessage, Statement};
 
@@ -64,14 +66,28 @@ pub struct Checked {
     pub asked: Instant,
 }
 
-/// What errors are reported against.
+/// What errors are reported against, and what the call tells the database
+/// of its request.
 pub struct Context<'a> {
     pub catalog: &'a Catalog,
     pub caller: &'a Caller,
     pub request_id: &'a str,
+    /// The HTTP client's address (none for `dues call`).
+    pub client_address: Option<&'a str>,
 }
 
 impl Context<'_> {
+    /// The session settings the call runs with (`dues.client_address`, `dues.token_hash`).
+    pub fn call_settings(&self) -> CallSettings {
+        CallSettings {
+            client_address: self.client_address.map(str::to_string),
+            token_hash: match self.caller {
+                Caller::Token(hash) => Some(hash.clone()),
+                _ => None,
+            },
+        }
+    }
+
     pub fn fail(&self, e: tokio_postgres::Error) -> ApiError {
         db_error(
             e,
@@ -94,8 +110,26 @@ pub fn one_statement(conn: &Connection, acting: &Acting, plan: &Plan) -> bool {
 }
 
 /// Runs `plan` on `conn`; with `Acting::Check`, also says what the database
-/// found of the token.
+/// found of the token. A call refused with a code whose `dues.error_code`
+/// row names an `on_failure` function is followed by that function, with the
+/// call's arguments, in a transaction of its own (what the refusal must
+/// record although its transaction was rolled back).
 pub async fn execute(
+    conn: &mut Connection,
+    ctx: &Context<'_>,
+    acting: &Acting,
+    plan: &Plan,
+) -> Result<(Answer, Option<Checked>), ApiError> {
+    let result = execute_call(conn, ctx, acting, plan).await;
+    if let Err(ApiError::Database(refusal)) = &result {
+        if let Some(hook) = ctx.catalog.on_failure.get(&refusal.code) {
+            super::on_failure::run(conn, ctx, hook, plan).await;
+        }
+    }
+    result
+}
+
+async fn execute_call(
     conn: &mut Connection,
     ctx: &Context<'_>,
     acting: &Acting,
@@ -114,13 +148,7 @@ pub async fn execute(
     match acting {
         Acting::Trusted(who) if conn.pooler.is_some() => {
             // behind a pooler: the caller for this transaction only
-            let prologue = format!(
-                "{}{local}; select dues.caller_set({}, {}, {})",
-                begin(ro),
-                literal(&who.role),
-                who.member_id.map_or("null".into(), |m| m.to_string()),
-                literal(&who.actor)
-            );
+            let prologue = format!("{}{local}; {}", begin(ro), caller_set(who));
             let (answer, _) = in_transaction(conn, ctx, plan, &stmt, &prologue).await?;
             conn.session = Session::Operator;
             Ok((answer, None))
@@ -128,17 +156,7 @@ pub async fn execute(
         Acting::Trusted(who) => {
             let want = Session::Caller(who.clone(), ro);
             if conn.session == want {
-                if ro {
-                    let rows = run(conn, &stmt, plan).await;
-                    return Ok((answer(conn, ctx, plan, rows).await?, None));
-                }
-                // the call commits on its own; the WAL position read right after it
-                let (rows, lsn) =
-                    futures_util::future::join(run(conn, &stmt, plan), conn.simple_query(LSN))
-                        .await;
-                let mut answer = answer(conn, ctx, plan, rows).await?;
-                answer.lsn = lsn.ok().as_deref().and_then(first_value);
-                return Ok((answer, None));
+                return same_session(conn, ctx, plan, &stmt).await;
             }
             let member = who.member_id.map_or("null".into(), |m| m.to_string());
             let prologue = format!(
@@ -153,22 +171,7 @@ pub async fn execute(
         }
         Acting::Check(hash) => {
             let asked = Instant::now();
-            let prologue = if conn.pooler.is_some() {
-                // the identity, and the caller for this transaction only
-                format!(
-                    "{}{local}; select t.role, t.member_id, t.actor, extract(epoch from t.expires_at)::text \
-                     from dues.token_identity({}) t, lateral dues.caller_set(t.role, t.member_id, t.actor) c",
-                    begin(ro),
-                    literal(hash)
-                )
-            } else {
-                format!(
-                    "{}; reset role; select role, member_id, actor, extract(epoch from expires_at)::text \
-                     from dues.session_authenticate({}, {ro})",
-                    begin(ro),
-                    literal(hash)
-                )
-            };
+            let prologue = check_prologue(conn, hash, ro);
             let (answer, prologue) = in_transaction(conn, ctx, plan, &stmt, &prologue).await?;
             let checked = identity_of(&prologue, asked).ok_or_else(|| {
                 tracing::error!(
@@ -197,6 +200,69 @@ pub async fn execute(
             Ok((answer, None))
         }
     }
+}
+
+/// `dues.caller_set` of `who`: the caller for the transaction only.
+pub fn caller_set(who: &Identity) -> String {
+    format!(
+        "select dues.caller_set({}, {}, {})",
+        literal(&who.role),
+        who.member_id.map_or("null".into(), |m| m.to_string()),
+        literal(&who.actor)
+    )
+}
+
+/// BEGIN and the check of a token, whose identity row is the answer's first:
+/// behind a pooler the caller for this transaction only, else the session's.
+fn check_prologue(conn: &Connection, hash: &str, ro: bool) -> String {
+    match &conn.pooler {
+        Some(local) => format!(
+            "{}; {local}; select t.role, t.member_id, t.actor, extract(epoch from t.expires_at)::text \
+             from dues.token_identity({}) t, lateral dues.caller_set(t.role, t.member_id, t.actor) c",
+            begin(ro),
+            literal(hash)
+        ),
+        None => format!(
+            "{}; reset role; select role, member_id, actor, extract(epoch from expires_at)::text \
+             from dues.session_authenticate({}, {ro})",
+            begin(ro),
+            literal(hash)
+        ),
+    }
+}
+
+/// A call on a connection whose session already acts for the caller: one
+/// statement, preceded by the call settings when the session holds others,
+/// and (for a call that may change data, which commits on its own) followed
+/// by the WAL position read right after it, all in one round trip.
+async fn same_session(
+    conn: &mut Connection,
+    ctx: &Context<'_>,
+    plan: &Plan,
+    stmt: &Prepared,
+) -> Result<(Answer, Option<Checked>), ApiError> {
+    let settings = ctx.call_settings();
+    let held = conn.call_settings.as_ref() == Some(&settings);
+    conn.call_settings = None;
+    let sql = settings.sql();
+    let set = async {
+        match held {
+            true => Ok(()),
+            false => conn.batch_execute(&sql).await,
+        }
+    };
+    let lsn = async {
+        match plan.read_only {
+            true => Ok(Vec::new()),
+            false => conn.simple_query(LSN).await,
+        }
+    };
+    let (set, rows, lsn) = join3(set, run(conn, stmt, plan), lsn).await;
+    set.map_err(|e| ctx.fail(e))?;
+    conn.call_settings = Some(settings);
+    let mut answer = answer(conn, ctx, plan, rows).await?;
+    answer.lsn = lsn.ok().as_deref().and_then(first_value);
+    Ok((answer, None))
 }
 
 /// A call's statement: prepared once per connection, or (behind a pooler in
@@ -265,9 +331,17 @@ async fn in_transaction(
     prologue: &str,
 ) -> Result<(Answer, Vec<SimpleQueryMessage>), ApiError> {
     conn.session = Session::Unknown;
+    conn.call_settings = None;
+    let settings = ctx.call_settings();
+    // behind a pooler the next transaction on the server connection may be
+    // another client's: the settings are the transaction's only
+    let prologue = match conn.pooler {
+        Some(_) => format!("{prologue}; {}", settings.local_sql()),
+        None => format!("{prologue}; {}", settings.sql()),
+    };
     let commit = if plan.read_only { "commit" } else { COMMIT_LSN };
     let (p, r, c) = join3(
-        conn.simple_query(prologue),
+        conn.simple_query(&prologue),
         run(conn, stmt, plan),
         conn.simple_query(commit),
     )
@@ -279,6 +353,9 @@ async fn in_transaction(
     // a deferred check can still refuse the transaction at COMMIT
     let committed = c.map_err(|e| ctx.fail(e))?;
     answer.lsn = first_value(&committed);
+    if conn.pooler.is_none() {
+        conn.call_settings = Some(settings);
+    }
     Ok((answer, prologue))
 }
 
@@ -306,103 +383,4 @@ pub fn params(plan: &Plan) -> Vec<&(dyn ToSql + Sync)> {
         .iter()
         .map(|p| p as &(dyn ToSql + Sync))
         .collect()
-}
-
-/// The identity row of `dues.session_authenticate`.
-fn identity_of(messages: &[SimpleQueryMessage], asked: Instant) -> Option<Checked> {
-    let row = messages.iter().find_map(|m| match m {
-        SimpleQueryMessage::Row(r) => Some(r),
-        _ => None,
-    })?;
-    let expires_at = row
-        .get(3)
-        .and_then(|s| s.parse::<f64>().ok())
-        .filter(|s| s.is_finite() && *s > 0.0)
-        .map(|s| SystemTime::UNIX_EPOCH + Duration::from_secs_f64(s));
-    Some(Checked {
-        identity: Identity {
-            role: row.get(0)?.to_string(),
-            member_id: row.get(1).and_then(|m| m.parse().ok()),
-            actor: row.get(2).unwrap_or("").to_string(),
-        },
-        expires_at,
-        asked,
-    })
-}
-
-/// The call's rows as its answer; a value that does not convert is named.
-pub async fn answer(
-    conn: &Connection,
-    ctx: &Context<'_>,
-    plan: &Plan,
-    rows: Result<Vec<Row>, tokio_postgres::Error>,
-) -> Result<Answer, ApiError> {
-    let rows = match rows {
-        Ok(rows) => rows,
-        Err(e) => return Err(explain_value_error(conn, plan, ctx.fail(e)).await),
-    };
-    if plan.shape == Shape::Void {
-        return Ok(Answer {
-            status: 204,
-            body: None,
-            replayed: false,
-            lsn: None,
-        });
-    }
-    let body = rows
-        .first()
-        .and_then(|r| r.get::<_, Option<String>>(0))
-        .unwrap_or_else(|| "null".to_string());
-    Ok(Answer {
-        status: 200,
-        body: Some(body),
-        replayed: false,
-        lsn: None,
-    })
-}
-
-/// A PostgreSQL error as the caller sees it; faults of dues or the database
-/// are logged in full and shown only as a request id.
-pub fn db_error(
-    e: tokio_postgres::Error,
-    catalog: &Catalog,
-    authenticated: bool,
-    request_id: &str,
-) -> ApiError {
-    if let Some(db) = e.as_db_error() {
-        if let Some(err) = ApiError::from_db(db, &catalog.statuses, authenticated) {
-            return err;
-        }
-        tracing::error!(request_id, code = db.code().code(), error = %crate::error::describe_pg(&e), "database error");
-        return ApiError::Internal(request_id.to_string());
-    }
-    if e.is_closed() || std::error::Error::source(&e).is_some() {
-        tracing::warn!(request_id, error = %e, "database connection failed");
-        return ApiError::Unavailable("the connection to PostgreSQL was lost".into());
-    }
-    tracing::error!(request_id, error = %e, "database error");
-    ApiError::Internal(request_id.to_string())
-}
-
-/// A value that does not convert (SQLSTATE class 22) is named: each argument
-/// is converted alone until one fails.
-async fn explain_value_error(conn: &Connection, plan: &Plan, err: ApiError) -> ApiError {
-    if !err.code().starts_with("22") {
-        return err;
-    }
-    for (probe, value) in plan.probes.iter().zip(&plan.params) {
-        let sql = format!("select {}", probe.expression);
-        if let Err(e) = conn.query_typed(&sql, &[(value, Type::TEXT)]).await {
-            let why = e
-                .as_db_error()
-                .map(|d| d.message().to_string())
-                .unwrap_or_else(|| e.to_string());
-            return ApiError::BadValue {
-                argument: probe.argument.clone(),
-                why,
-                type_name: probe.type_name.clone(),
-            };
-        }
-    }
-    err
 }

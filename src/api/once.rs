@@ -26,10 +26,16 @@ pub async fn execute_once(
     let stmt = prepare(conn, ctx, &plan.sql).await?;
     let owner = ctx.caller.key_owner();
     conn.session = Session::Unknown;
+    conn.call_settings = None;
     let result = async {
+        // behind a pooler, the time limit and the call settings are the
+        // transaction's only
         let begin = match &conn.pooler {
-            Some(local) => format!("begin read write; {local}"),
-            None => "begin read write".into(),
+            Some(local) => format!(
+                "begin read write; {local}; {}",
+                ctx.call_settings().local_sql()
+            ),
+            None => format!("begin read write; {}", ctx.call_settings().sql()),
         };
         conn.batch_execute(&begin).await.map_err(|e| ctx.fail(e))?;
         let stored = conn

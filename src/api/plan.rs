@@ -25,6 +25,8 @@ pub struct Plan {
     pub shape: Shape,
     /// The statement: `$1…` are the arguments given, as text.
     pub sql: String,
+    /// The named arguments of the call in it (`"a" => $1::text::bigint, …`).
+    pub arguments: String,
     pub params: Vec<Option<String>>,
     /// Each parameter's argument, type and conversion (naming a value that does not convert).
     pub probes: Vec<Probe>,
@@ -62,7 +64,8 @@ pub fn plan(catalog: &Catalog, role: &str, call: &Call) -> Result<Plan, ApiError
         .enumerate()
         .map(|(i, a)| format!("{} => {}", ident(&a.name), call.args.expression(a, i + 1)))
         .collect();
-    let invocation = format!("api.{}({})", ident(&f.name), named.join(", "));
+    let arguments = named.join(", ");
+    let invocation = format!("api.{}({arguments})", ident(&f.name));
     let sql = match f.shape {
         Shape::Void => format!("select {invocation}"),
         Shape::Scalar => format!("select to_json({invocation})::text"),
@@ -73,6 +76,7 @@ pub fn plan(catalog: &Catalog, role: &str, call: &Call) -> Result<Plan, ApiError
         function: f.name.clone(),
         shape: f.shape.clone(),
         sql,
+        arguments,
         params: given.iter().map(|a| call.args.param(a)).collect(),
         probes: given
             .iter()

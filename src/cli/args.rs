@@ -112,6 +112,12 @@ pub struct ServeArgs {
     /// minute (429 past it; 0: no limit).
     #[arg(long, default_value_t = Serve::default().webhook_rate)]
     pub webhook_rate: u32,
+    /// PayPal notifications the server verifies at once (postbacks in flight; 0: leave them all to dues worker).
+    #[arg(long, default_value_t = Serve::default().paypal_verifiers)]
+    pub paypal_verifiers: usize,
+    /// PayPal notifications waiting for the server's verifiers at most; past it they are left to dues worker.
+    #[arg(long, default_value_t = Serve::default().paypal_queue)]
+    pub paypal_queue: usize,
     /// The bearer token GET /metrics asks for (without it, /metrics is open).
     #[arg(long, env = "DUES_METRICS_TOKEN", hide_env_values = true)]
     pub metrics_token: Option<String>,
@@ -137,6 +143,11 @@ pub struct ServeArgs {
         value_name = "URL"
     )]
     pub direct_url: Option<String>,
+    /// dues serve is behind a reverse proxy it trusts: a call's client address (the sign-in rate limits') is the last
+    /// address of X-Forwarded-For, not the connection's peer, and X-Forwarded-Proto: https makes the session cookie
+    /// of the pages Secure.
+    #[arg(long, env = "DUES_TRUSTED_PROXY")]
+    pub trusted_proxy: bool,
 }
 
 /// What kind of pooler stands between dues and the database.

@@ -37,7 +37,10 @@ pub async fn serve(db: &Database, a: ServeArgs) -> Result<()> {
         paypal_body_limit: a.paypal_body_limit,
         paypal_rate: a.paypal_rate,
         webhook_rate: a.webhook_rate,
+        paypal_verifiers: a.paypal_verifiers,
+        paypal_queue: a.paypal_queue,
         metrics_token: a.metrics_token.filter(|t| !t.is_empty()),
+        trusted_proxy: a.trusted_proxy,
         ..http::Settings::default()
     };
     db.prepare().await?;
@@ -189,7 +192,15 @@ pub async fn jobs(db: &Database, action: JobsAction) -> Result<()> {
     let client = db.connect().await?;
     match action {
         JobsAction::Run { name, at } => {
-            println!("{}", crate::jobs::run(&client, &name, at.as_deref()).await?);
+            let summary = crate::jobs::run(&client, &name, at.as_deref()).await?;
+            println!("{summary}");
+            let errors = crate::jobs::errors(&client, &summary).await?;
+            for e in &errors {
+                eprintln!("error: {e}");
+            }
+            if !errors.is_empty() {
+                return Err(Error::Silent);
+            }
         }
         JobsAction::List => {
             let sql = "select job, case when cron is not null then 'cron ' || cron \
@@ -237,6 +248,7 @@ async fn call_and_print(db: &Database, caller: Caller, call: &Call) -> Result<()
         catalog: &catalog,
         caller: &caller,
         request_id: "cli",
+        client_address: None,
     };
     let acting = Acting::Cli(caller.clone());
     let result = match plan::plan(&catalog, role, call) {

@@ -406,22 +406,6 @@ pub fn waits(outcome: &Outcome) -> bool {
         if s["events"].as_array().is_some_and(|e| e.iter().any(|e| e["state"] == "waiting")))
 }
 
-/// The bytes of a hex string (either case); None when it is not one.
-pub fn hex_decode(s: &str) -> Option<Vec<u8>> {
-    if !s.len().is_multiple_of(2) {
-        return None;
-    }
-    (0..s.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(s.get(i..i + 2)?, 16).ok())
-        .collect()
-}
-
-/// Lower-case hex of bytes.
-pub fn hex_encode(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
 /// A response's body, refused past `limit` bytes.
 async fn read_limited(mut resp: reqwest::Response, limit: usize) -> Result<Vec<u8>, String> {
     let mut out = Vec::new();
@@ -432,18 +416,4 @@ async fn read_limited(mut resp: reqwest::Response, limit: usize) -> Result<Vec<u
         out.extend_from_slice(&chunk);
     }
     Ok(out)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn hex_round_trips_and_refuses_what_is_not_hex() {
-        assert_eq!(hex_decode("00ff7A"), Some(vec![0, 255, 122]));
-        assert_eq!(hex_encode(&[0, 255, 122]), "00ff7a");
-        assert_eq!(hex_decode("0"), None);
-        assert_eq!(hex_decode("zz"), None);
-        assert_eq!(hex_decode("é0"), None);
-    }
 }

@@ -15,6 +15,7 @@ mod route;
 mod rpc;
 mod server;
 mod timing;
+mod web;
 mod webhooks;
 
 pub use request::BODY_TIMEOUT;

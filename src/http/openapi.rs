@@ -6,6 +6,7 @@ use super::render::{self, Body};
 use super::server::State;
 use crate::api::caller::{Known, ANONYMOUS};
 use crate::api::catalog::{Arg, Catalog, Column, Function, Shape};
+use crate::api::ApiError;
 use crate::api::Caller;
 use hyper::body::Incoming;
 use hyper::{Request, Response, StatusCode};
@@ -16,6 +17,8 @@ use serde_json::{json, Map, Value};
 pub async fn serve(state: &State, req: &Request<Incoming>, request_id: &str) -> Response<Body> {
     let catalog = state.live.catalog();
     let role = match super::request::caller(req.headers()) {
+        // the session cookie of a page opened from elsewhere (the address bar): the anonymous document
+        Err(ApiError::CrossSite) => ANONYMOUS.to_string(),
         Err(e) => return render::error(&e),
         Ok(Caller::Token(hash)) => match state.live.tokens.known(&hash) {
             Known::Trusted(who) => who.role,

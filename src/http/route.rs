@@ -20,7 +20,9 @@ pub async fn handle(state: &State, req: Request<Incoming>, peer: SocketAddr) -> 
     let request_id = state.request_id(given);
     let method = req.method().clone();
     let path = req.uri().path().to_string();
-    let (label, mut response) = route(state, req, peer, &request_id).await;
+    let (label, response) = route(state, req, peer, &request_id).await;
+    // the pages' security headers go with every answer (nosniff matters for JSON too)
+    let mut response = super::web::secure(response);
     if let Ok(v) = HeaderValue::from_str(&request_id) {
         response.headers_mut().insert("x-request-id", v);
     }
@@ -58,7 +60,21 @@ async fn route(
 ) -> (String, Response<Body>) {
     let path = req.uri().path().to_string();
     let (get, post) = (req.method() == Method::GET, req.method() == Method::POST);
+    let head = req.method() == Method::HEAD;
     match path.as_str() {
+        "/session" if post => (
+            "(signin)".into(),
+            super::web::signin(state, req, peer.ip(), request_id).await,
+        ),
+        "/session" if get => (
+            "(session)".into(),
+            super::web::whoami(state, req, request_id).await,
+        ),
+        "/session/end" if post => (
+            "(signout)".into(),
+            super::web::signout(state, req, peer.ip(), request_id).await,
+        ),
+        p if (get || head) && super::web::is_page(p) => ("(page)".into(), super::web::serve(&req)),
         "/health" if get => ("(health)".into(), super::admin::health(state).await),
         "/metrics" if get => ("(metrics)".into(), super::admin::metrics(state, &req)),
         "/openapi.json" if get => (
@@ -92,19 +108,38 @@ async fn route(
         | "/access/check"
         | "/webhooks/stripe"
         | "/webhooks/gocardless"
-        | "/webhooks/paypal-rest" => ("(other)".into(), render::error(&ApiError::Method)),
+        | "/webhooks/paypal-rest"
+        | "/session"
+        | "/session/end" => ("(other)".into(), render::error(&ApiError::Method)),
         p if p.starts_with("/rpc/") => {
-            let name = p.trim_start_matches("/rpc/");
-            let label = if state.live.catalog().functions.contains_key(name) {
-                name.to_string()
-            } else {
-                "(unknown)".into()
-            };
-            (label, super::rpc::rpc(state, req, name, request_id).await)
+            let name = p.trim_start_matches("/rpc/").to_string();
+            rpc(state, req, peer, request_id, &name).await
         }
         _ => (
             "(other)".into(),
             render::error(&ApiError::NoEndpoint(path.clone())),
         ),
     }
+}
+
+/// `/rpc/{name}`, labelled by its function (or `(unknown)`), from the
+/// client's address (the trusted proxy's last hop, else the peer).
+async fn rpc(
+    state: &State,
+    req: Request<Incoming>,
+    peer: SocketAddr,
+    request_id: &str,
+    name: &str,
+) -> (String, Response<Body>) {
+    let label = if state.live.catalog().functions.contains_key(name) {
+        name.to_string()
+    } else {
+        "(unknown)".into()
+    };
+    let client =
+        super::request::client_address(req.headers(), peer.ip(), state.settings.trusted_proxy);
+    (
+        label,
+        super::rpc::rpc(state, req, name, request_id, &client).await,
+    )
 }

@@ -25,9 +25,10 @@ pub async fn rpc(
     req: Request<Incoming>,
     name: &str,
     request_id: &str,
+    client: &str,
 ) -> Response<Body> {
     let mut timing = Timing::start();
-    let mut response = match stages(state, req, name, request_id, &mut timing).await {
+    let mut response = match stages(state, req, name, request_id, client, &mut timing).await {
         Ok(answer) => {
             let lsn = answer.lsn.clone();
             let mut r = render::answer(answer);
@@ -52,6 +53,7 @@ async fn stages(
     req: Request<Incoming>,
     name: &str,
     request_id: &str,
+    client: &str,
     t: &mut Timing,
 ) -> Result<Answer, ApiError> {
     // each stage is timed, whether it passes or refuses
@@ -78,7 +80,8 @@ async fn stages(
     let (role, acting) = identified?;
     let planned = plan::plan(&catalog, &role, &call);
     t.lap("plan");
-    let (result, pool, db) = run(state, catalog, caller, acting, planned?, lsn, request_id).await;
+    let origin = Origin { request_id, client };
+    let (result, pool, db) = run(state, catalog, caller, acting, planned?, lsn, origin).await;
     t.add("pool", pool);
     t.add("db", db);
     result
@@ -149,6 +152,13 @@ pub async fn lookup(
     Ok(who)
 }
 
+/// Where a call comes from: its request id and the client's address.
+#[derive(Clone, Copy)]
+struct Origin<'a> {
+    request_id: &'a str,
+    client: &'a str,
+}
+
 /// The connection and execute stages. A call that is one statement (its
 /// caller is the one the connection's session acts for) runs here: dropped
 /// by hyper when its client goes away, it leaves nothing open. Any other runs
@@ -163,7 +173,7 @@ async fn run(
     acting: Acting,
     plan: Plan,
     lsn: Option<u64>,
-    request_id: &str,
+    origin: Origin<'_>,
 ) -> (Result<Answer, ApiError>, Duration, Duration) {
     let started = Instant::now();
     // a read goes to the replica when it can serve it
@@ -171,7 +181,7 @@ async fn run(
         if let Some(conn) = replica.choose(lsn).await {
             let connected = Instant::now();
             let (c, a, p) = (catalog.clone(), caller.clone(), plan.clone());
-            let result = execute_on(state, conn, c, a, acting.clone(), p, request_id).await;
+            let result = execute_on(state, conn, c, a, acting.clone(), p, origin).await;
             match result {
                 // the replica went away: the primary answers
                 Err(ApiError::Unavailable(why)) => replica.failed(&why),
@@ -186,7 +196,7 @@ async fn run(
         Err(e) => return (Err(pool_error(e)), started.elapsed(), Duration::ZERO),
     };
     let connected = Instant::now();
-    let answer = execute_on(state, conn, catalog, caller, acting, plan, request_id).await;
+    let answer = execute_on(state, conn, catalog, caller, acting, plan, origin).await;
     (answer, connected - started, connected.elapsed())
 }
 
@@ -198,24 +208,31 @@ async fn execute_on(
     caller: Caller,
     acting: Acting,
     plan: Plan,
-    request_id: &str,
+    origin: Origin<'_>,
 ) -> Result<Answer, ApiError> {
+    let Origin { request_id, client } = origin;
     let result = if execute::one_statement(&conn, &acting, &plan) {
         let ctx = Context {
             catalog: &catalog,
             caller: &caller,
             request_id,
+            client_address: Some(client),
         };
         let result = execute::execute(&mut conn, &ctx, &acting, &plan).await;
         remember(&state.live, &caller, &result);
         result
     } else {
-        let (live, id) = (state.live.clone(), request_id.to_string());
+        let (live, id, client) = (
+            state.live.clone(),
+            request_id.to_string(),
+            client.to_string(),
+        );
         let task = tokio::spawn(async move {
             let ctx = Context {
                 catalog: &catalog,
                 caller: &caller,
                 request_id: &id,
+                client_address: Some(&client),
             };
             let result = execute::execute(&mut conn, &ctx, &acting, &plan).await;
             remember(&live, &caller, &result);
@@ -248,4 +265,30 @@ pub fn pool_error(e: PoolError) -> ApiError {
         PoolError::Timeout(_) => ApiError::Busy,
         other => ApiError::Unavailable(other.to_string()),
     }
+}
+
+/// Calls `api.{name}` with a JSON object of arguments for `caller`, as
+/// `POST /rpc/{name}` would (the same role, plan and execution): the
+/// session endpoints of the pages use it.
+pub async fn call(
+    state: &State,
+    caller: Caller,
+    name: &str,
+    body: &[u8],
+    request_id: &str,
+    client: &str,
+) -> Result<Answer, ApiError> {
+    let call = crate::api::Call {
+        function: name.to_string(),
+        args: crate::api::Args::from_json(body)?,
+        read_only: false,
+        idempotency_key: None,
+    };
+    let catalog = state.live.catalog();
+    let (role, acting) = identify(state, &caller, &catalog, name, request_id).await?;
+    let planned = plan::plan(&catalog, &role, &call)?;
+    let origin = Origin { request_id, client };
+    run(state, catalog, caller, acting, planned, None, origin)
+        .await
+        .0
 }

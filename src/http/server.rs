@@ -30,6 +30,10 @@ pub struct Settings {
     pub paypal_rate: u32,
     /// Requests to the webhooks of Stripe, GoCardless and PayPal (REST) one client address may send per minute.
     pub webhook_rate: u32,
+    /// PayPal notifications verified at once by the server (postbacks in flight; 0: all left to `dues worker`).
+    pub paypal_verifiers: usize,
+    /// PayPal notifications waiting for the server's verifiers at most; past it they are left to `dues worker`.
+    pub paypal_queue: usize,
     /// The bearer token `GET /metrics` asks for (none: open).
     pub metrics_token: Option<String>,
     /// How often expired idempotency answers are removed.
@@ -38,6 +42,9 @@ pub struct Settings {
     pub replica_url: Option<String>,
     /// The database itself when `--database-url` names a pooler: LISTEN goes there.
     pub direct_url: Option<String>,
+    /// Behind a reverse proxy it trusts: a call's client address is the last hop of `X-Forwarded-For`,
+    /// and `X-Forwarded-Proto: https` makes the session cookie `Secure`.
+    pub trusted_proxy: bool,
 }
 
 impl Default for Settings {
@@ -50,10 +57,13 @@ impl Default for Settings {
             paypal_body_limit: 32 << 10,
             paypal_rate: 600,
             webhook_rate: 600,
+            paypal_verifiers: 4,
+            paypal_queue: 1000,
             metrics_token: None,
             expire_every: Duration::from_secs(3600),
             replica_url: None,
             direct_url: None,
+            trusted_proxy: false,
         }
     }
 }
@@ -61,8 +71,8 @@ impl Default for Settings {
 /// What every request shares.
 pub struct State {
     pub pool: Pool,
-    /// Verifies payment notifications right after they are stored.
-    pub http_client: reqwest::Client,
+    /// The notifications the server verifies itself (bounded; the rest is the worker's).
+    pub ipn_queue: crate::paypal::Queue,
     pub live: Arc<Live>,
     pub metrics: Metrics,
     pub settings: Settings,
@@ -112,13 +122,20 @@ pub async fn serve(db: &Database, settings: Settings) -> Result<()> {
         )),
         None => None,
     };
+    let pool = crate::pool::pool(db, &settings.pool)?;
+    let http_client = reqwest::Client::builder()
+        .timeout(Duration::from_secs(30))
+        .build()
+        .map_err(|e| Error::Failed(format!("HTTP client: {e}")))?;
     let state = Arc::new(State {
-        pool: crate::pool::pool(db, &settings.pool)?,
+        ipn_queue: crate::paypal::Queue::start(
+            pool.clone(),
+            http_client,
+            settings.paypal_queue,
+            settings.paypal_verifiers,
+        ),
+        pool,
         replica,
-        http_client: reqwest::Client::builder()
-            .timeout(Duration::from_secs(30))
-            .build()
-            .map_err(|e| Error::Failed(format!("HTTP client: {e}")))?,
         live: Arc::new(Live::default()),
         metrics: Metrics::default(),
         paypal_limiter: Limiter::new(settings.paypal_rate, Duration::from_secs(60)),

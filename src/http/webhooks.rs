@@ -18,8 +18,9 @@ const FOREIGN_RETRY_SECONDS: u64 = 60;
 /// anything else; only then 200. A 503 when it could not be stored, and a
 /// 429 when it was not (too many requests from the address, or another body
 /// that is not a notification for us within a minute), make PayPal send it
-/// again later. Verification and processing follow in the background (and
-/// are retried by `dues worker`).
+/// again later. Verification and processing follow in the background, from
+/// the server's bounded queue when it has room (the message is then stored
+/// leased to the server), else by `dues worker` (which also retries).
 pub async fn paypal(state: &State, req: Request<Incoming>, peer: IpAddr) -> Response<Body> {
     if let Err(wait) = state.paypal_limiter.admit(peer) {
         return render::error(&ApiError::RateLimited(wait));
@@ -37,15 +38,14 @@ pub async fn paypal(state: &State, req: Request<Incoming>, peer: IpAddr) -> Resp
         Err(e) => return render::error(&e),
     };
     let headers = serde_json::Value::Object(headers);
-    match paypal::receive(&state.pool, &body, &headers, &peer.to_string()).await {
+    let room = state.ipn_queue.room();
+    let leased = room.is_some();
+    match paypal::receive(&state.pool, &body, &headers, &peer.to_string(), leased).await {
         Ok(Received::Pending(id)) => {
-            tracing::info!(ipn = id, bytes = body.len(), "IPN message stored");
-            let (pool, http) = (state.pool.clone(), state.http_client.clone());
-            tokio::spawn(async move {
-                if let Err(e) = paypal::process_pending(&pool, &http, 10).await {
-                    tracing::warn!(error = %e, "IPN processing deferred to the worker");
-                }
-            });
+            tracing::info!(ipn = id, bytes = body.len(), leased, "IPN message stored");
+            if let Some(room) = room {
+                room.send(id, body);
+            }
             render::text(StatusCode::OK, "text/plain", String::new())
         }
         Ok(Received::Rejected(id)) => {

@@ -43,12 +43,12 @@ as $$
     returning id
 $$;
 
--- The stored balance of a ledger account.
+-- The balance of a ledger account: stored, or the sum of its postings for a shared account.
 create or replace function tests.fx_balance(p_account_id bigint)
 returns numeric
 language sql
 as $$
-    select balance from dues.ledger_account where id = p_account_id
+    select dues.ledger_balance(p_account_id)
 $$;
 
 -- After every test: whatever the test did, the ledger must still be consistent.
@@ -692,4 +692,58 @@ returns void
 language sql
 as $$
     lock table dues.job_schedule in share row exclusive mode
+$$;
+
+-- The code of the last sign-in or application message queued to an address (api.signin_request, api.membership_apply).
+create or replace function tests.fx_signin_code(p_address text)
+returns text
+language sql
+as $$
+    select data ->> 'code' from dues.outbox
+     where template in ('signin_code', 'application_code') and lower(recipient) = lower(p_address)
+     order by id desc
+     limit 1
+$$;
+
+-- An address unique to the test, known to no member.
+create or replace function tests.fx_address()
+returns text
+language sql
+as $$
+    select 'fx' || nextval('tests.fx_seq') || '@example.org'
+$$;
+
+-- Class subscriptions of the order flow (issue 17) ------------------------------
+
+-- A class subscription made by the whole order flow: request, payment of exactly its amount, order_confirm,
+-- class_subscription_confirm; returns the class subscription id.
+create or replace function tests.fx_class_subscription(p_member_id bigint, p_class_id bigint, p_params jsonb default '{}')
+returns bigint
+language sql
+as $$
+    select (api.class_subscription_confirm(tests.fx_confirmed_order(p_member_id, p_class_id, p_params))).id
+$$;
+
+-- Whether a member is a student of a class on a day.
+create or replace function tests.fx_student(p_member_id bigint, p_class_id bigint, p_on date)
+returns boolean
+language sql
+as $$
+    select exists (select from api.class_students(p_class_id, p_on) where member_id = p_member_id)
+$$;
+
+-- A session of a class starting at noon (UTC) of a day; returns its id.
+create or replace function tests.fx_session(p_class_id bigint, p_day date)
+returns bigint
+language sql
+as $$
+    select (api.class_session_create(p_class_id, (p_day + time '12:00') at time zone 'UTC')).id
+$$;
+
+-- Runs jobs.expire at noon (UTC) of a day, as tests.fx_collect runs the collector.
+create or replace function tests.fx_expire(p_day date)
+returns jsonb
+language sql
+as $$
+    select jobs.expire((p_day + time '12:00') at time zone 'UTC')
 $$;

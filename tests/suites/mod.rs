@@ -350,7 +350,9 @@ pub fn concurrency_on(
         &addr,
         "class_create",
         Some(&staff),
-        r#"{"title":"Race","rule":"single_payment","params":{"price":"10.00"}}"#,
+        // packs of one session: a member may hold several at once (per_session allows overlaps), so its orders race
+        // for its credit only
+        r#"{"title":"Race","rule":"per_session","params":{"price_per_session":"10.00","min_sessions":1,"max_sessions":1}}"#,
     );
     assert_eq!(class.status, 200, "{}", class.body);
     let class = id_of(&class).unwrap();
@@ -392,7 +394,7 @@ pub fn concurrency_on(
                     let (function, body, key) = if roll < 20 {
                         (
                             "class_subscription_request",
-                            format!(r#"{{"member_id":{member},"class_id":{class}}}"#),
+                            format!(r#"{{"member_id":{member},"class_id":{class},"params":{{"sessions":1}}}}"#),
                             None,
                         )
                     } else if roll < 32 {

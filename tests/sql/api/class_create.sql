@@ -15,9 +15,11 @@ begin
                    'the class has its own students group');
     return next is(dues.class_params(v_class.id), '{"price": "45.50", "months": 3}'::jsonb,
                    'the parameter values are stored, one row each');
-    return next results_eq(format('select currency, balance, allow_negative from dues.ledger_account where class_id = %s', v_class.id),
+    return next results_eq(format('select currency, dues.ledger_balance(id), allow_negative from dues.ledger_account where class_id = %s', v_class.id),
                            $q$values ('EUR'::char(3), 0::numeric(14,2), false)$q$,
                            'the class has an empty revenue account in its currency that cannot go negative');
+    return next is((select balance from dues.ledger_account where class_id = v_class.id), null,
+                   'the revenue account is shared: it keeps no stored balance, its balance is the sum of its postings');
 end
 $$;
 
@@ -109,5 +111,22 @@ begin
     return next throws_ok($q$select api.class_create('Chess', 'free', '[1, 2]')$q$,
                           'DU01K', 'parameters must be a JSON object, got [1, 2]', 'params that are not an object are refused');
     return next lives_ok($q$select api.class_create('Chess', 'free', null)$q$, 'null params mean no parameters');
+end
+$$;
+
+-- No silent failures: a class nobody could invoice is refused when it is made, not by every collector run after.
+create or replace function tests.test_class_create__refuses_a_class_no_one_can_invoice()
+returns setof text
+language plpgsql
+as $$
+declare
+    v_before jsonb;
+begin
+    return next ok(exists (select from dues.provider where broker), 'the site''s organization is the broker from the first migration on');
+    update dues.provider set broker = false where broker;
+    v_before := tests.fx_state();
+    return next throws_ok($q$select api.class_create('Orphan', 'recurring', '{"period": "month", "amount": "10.00", "renewal": "auto_renew"}')$q$,
+                          'DUB14', null, 'without a broker a class that names no provider is refused');
+    return next is(tests.fx_state(), v_before, 'nothing was created');
 end
 $$;

@@ -11,7 +11,7 @@ begin
     select * into v_got from api.class_get(v_class);
     return next is((v_got.id, v_got.rule, v_got.open, v_got.params), (v_class, 'fixed_term'::text, true, '{"price": "120.00", "months": 12}'::jsonb),
                    'the class and its parameter values');
-    return next is(array(select p ->> 'name' from jsonb_array_elements(v_got.parameters) p), array['months', 'price', 'start_date'],
+    return next is(array(select p ->> 'name' from jsonb_array_elements(v_got.parameters) p), array['months', 'price', 'seats', 'start_date'],
                    'every parameter template of its rule, class ones first');
     return next is((select (p ->> 'value', p ->> 'type', p ->> 'required') from jsonb_array_elements(v_got.parameters) p
                      where p ->> 'name' = 'price'), ('120.00'::text, 'money'::text, 'true'::text),

@@ -17,3 +17,19 @@ begin
                           'an unknown class is refused');
 end
 $$;
+
+create or replace function tests.test_class_set_provider__back_to_no_broker_is_refused()
+returns setof text
+language plpgsql
+as $$
+declare
+    v_provider bigint := tests.fx_provider();
+    v_class    bigint := tests.fx_recurring_class(p_provider => v_provider);
+begin
+    update dues.provider set broker = false where broker;
+    return next throws_ok(format('select api.class_set_provider(%s, null)', v_class), 'DUB14',
+                          format('class %s names no provider and no broker is registered', v_class),
+                          'back to the broker while there is none is refused');
+    return next is((select provider_id from dues.class where id = v_class), v_provider, 'the class keeps its provider');
+end
+$$;

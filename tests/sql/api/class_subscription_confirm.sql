@@ -90,8 +90,9 @@ as $$
 declare
     v_member    bigint := tests.fx_member();
     v_class     bigint := tests.fx_class('single_payment', '{"price": 10}');
+    v_other     bigint := tests.fx_class('single_payment', '{"price": 10}');
     v_closed    bigint := tests.fx_confirmed_order(v_member, v_class);
-    v_cancelled bigint := tests.fx_confirmed_order(v_member, v_class);
+    v_cancelled bigint := tests.fx_confirmed_order(v_member, v_other);
     v_before    jsonb;
 begin
     perform api.class_subscription_confirm(v_closed);

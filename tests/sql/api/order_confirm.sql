@@ -49,8 +49,9 @@ as $$
 declare
     v_member bigint := tests.fx_member();
     v_class  bigint := tests.fx_class('single_payment', '{"price": 30}');
+    v_other  bigint := tests.fx_class('single_payment', '{"price": 30}');
     v_first  bigint := tests.fx_order(v_member, v_class);
-    v_second bigint := tests.fx_order(v_member, v_class);
+    v_second bigint := tests.fx_order(v_member, v_other);
 begin
     perform tests.fx_pay(v_member, 50);
     perform api.order_confirm(v_first);

@@ -9,10 +9,8 @@ declare
     v_other  bigint := tests.fx_member('Other Org', 'organization');
     v_row    dues.provider;
 begin
-    if exists (select from dues.provider where broker) then
-        return next skip('a broker is registered in this database', 5);
-        return;
-    end if;
+    -- the site's organization is the broker from the first migration on: in this test's view, none is
+    update dues.provider set broker = false where broker;
     v_row := api.provider_register(v_org);
     return next is((v_row.member_id, v_row.broker), (v_org, false), 'an organization becomes a provider');
     return next is((api.provider_register(v_org, true)).broker, true, 'registering it again can make it the broker');

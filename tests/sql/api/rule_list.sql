@@ -24,15 +24,16 @@ as $$
 declare
     v_parameters jsonb := (select parameters from api.rule_list() where rule = 'fixed_term');
 begin
-    return next is(jsonb_array_length(v_parameters), 3, 'fixed_term has three parameters');
+    return next is(jsonb_array_length(v_parameters), 4, 'fixed_term has four parameters (seats is every rule''s)');
     return next is(v_parameters -> 0 ->> 'name', 'months', 'class parameters come first, by name');
-    return next is(v_parameters -> 2, jsonb_build_object(
+    return next is(v_parameters -> 3, jsonb_build_object(
                        'name', 'start_date', 'type', 'date', 'scope', 'request', 'required', false,
                        'description', 'First day of the term (default today; not in the past)',
                        'type_description', 'a calendar date as a string YYYY-MM-DD',
                        'input_type', '<input type="date" pattern="[0-9]{4}-[0-9]{2}-[0-9]{2}" required>'),
                    'a parameter carries its type, scope, requiredness and the input_type snippet');
-    return next is((select parameters from api.rule_list() where rule = 'free'), '[]'::jsonb,
-                   'a rule without parameters has an empty list');
+    return next is((select jsonb_agg(p ->> 'name') from jsonb_array_elements((select parameters from api.rule_list()
+                                                                                where rule = 'free')) p), '["seats"]'::jsonb,
+                   'a rule without parameters of its own has only seats, which every rule takes');
 end
 $$;

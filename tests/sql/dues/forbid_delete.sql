@@ -14,7 +14,7 @@ declare
     v_not_history text[] := array['access_nonce', 'api_token', 'collect_queue', 'currency', 'error_code', 'idempotency',
                                   'invoice_counter', 'job_schedule', 'membership_status_rule', 'message_template',
                                   'parameter_type', 'payment_method', 'setting', 'setting_type', 'subscription_parameter_template',
-                                  'subscription_rule', 'webhook_resource'];
+                                  'signin_code', 'signin_failure', 'subscription_rule', 'webhook_resource'];
     -- the guards of the payment notifications refuse every delete but jobs.cleanup's of messages without effect
     v_refusing regproc[] := array['dues.forbid_delete', 'dues.ledger_immutable', 'dues.ledger_account_guard',
                                   'dues.ipn_message_guard_delete', 'dues.ipn_log_guard_delete']::regproc[];

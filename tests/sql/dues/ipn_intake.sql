@@ -44,3 +44,29 @@ begin
     return next is((select state from dues.ipn_intake(v_theirs, '{}', v_sender)), 'rejected', 'a minute later, one more');
 end
 $$;
+
+create or replace function tests.test_ipn_intake__leases_a_notification_its_caller_verifies_itself()
+returns setof text
+language plpgsql
+as $$
+declare
+    v_sender text := 'fx sender ' || nextval('tests.fx_seq');
+    v_leased record;
+    v_due    record;
+    v_junk   record;
+begin
+    select * into v_leased from dues.ipn_intake(tests.fx_ipn_body('subscr_payment', 'ann@example.org', tests.fx_txn()), '{}', v_sender, true);
+    select * into v_due from dues.ipn_intake(tests.fx_ipn_body('subscr_payment', 'ann@example.org', tests.fx_txn()), '{}', v_sender, false);
+    return next is(v_leased.state, 'received', 'a leased notification waits for verification like any other');
+    return next results_eq(format('select id from dues.ipn_pending(now(), 1000) where id in (%s, %s)', v_leased.id, v_due.id),
+                           format('values (%s::bigint)', v_due.id),
+                           'a worker claims the one stored without a lease at once, not the one its caller verifies');
+    return next is((select count(*)::int
+                      from dues.ipn_pending(now() + make_interval(secs => dues.setting_number('paypal_verify_lease_seconds', 120) + 1), 1000)
+                     where id = v_leased.id), 1,
+                   'when its caller did not record a verdict within the lease, a worker takes it');
+    select * into v_junk from dues.ipn_intake('not a form'::bytea, '{}', v_sender, true);
+    return next is((select (state, verify_attempts) from dues.ipn_message where id = v_junk.id), ('rejected'::text, 0),
+                   'anything else is kept as rejected, leased or not: never verified');
+end
+$$;

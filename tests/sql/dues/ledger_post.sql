@@ -75,3 +75,64 @@ begin
                          'the same account may go negative');
 end
 $$;
+
+create or replace function tests.test_ledger_post__keeps_no_stored_balance_on_shared_accounts()
+returns setof text
+language plpgsql
+as $$
+declare
+    v_member    bigint := tests.fx_member();
+    v_processor bigint := dues.processor_account('manual', 'USD');
+    v_before    numeric := tests.fx_balance(v_processor);
+begin
+    perform tests.fx_pay(v_member, 12.50);
+    return next is((select balance from dues.ledger_account where id = v_processor), null,
+                   'a payment leaves the processor account without a stored balance');
+    return next is(dues.ledger_balance(v_processor), v_before - 12.50,
+                   'the processor account''s balance is the sum of its postings, down by the payment');
+    return next is((select balance from dues.ledger_account where member_id = v_member), 12.50::numeric,
+                   'the member''s credit account keeps its stored balance');
+end
+$$;
+
+create or replace function tests.test_ledger_post__refuses_to_take_a_shared_account_below_zero()
+returns setof text
+language plpgsql
+as $$
+declare
+    v_class   bigint := tests.fx_class();
+    v_revenue bigint := dues.class_account(v_class);
+    v_bank    bigint := tests.fx_account('USD', true);
+    v_member  bigint := tests.fx_account('USD');
+    v_before  jsonb;
+begin
+    perform dues.ledger_transfer(v_bank, v_revenue, 5, 'test');
+    v_before := tests.fx_state();
+    return next throws_ok(format('select dues.ledger_transfer(%s, %s, 5.01, %L)', v_revenue, v_member, 'test'),
+                          'DU030', null,
+                          'a class revenue account (shared, never negative) cannot give back more than its postings hold');
+    return next is(tests.fx_state(), v_before, 'the refused transfer changed nothing');
+    return next lives_ok(format('select dues.ledger_transfer(%s, %s, 5, %L)', v_revenue, v_member, 'test'),
+                         'it can give back exactly what it holds');
+    return next is(dues.ledger_balance(v_revenue), 0.00::numeric, 'and then holds nothing');
+end
+$$;
+
+create or replace function tests.test_ledger_post__refuses_to_take_a_shared_account_above_zero()
+returns setof text
+language plpgsql
+as $$
+declare
+    v_provider bigint := tests.fx_provider();
+    v_bad_debt bigint := dues.bad_debt_account(v_provider, 'USD');
+    v_bank     bigint := tests.fx_account('USD', true);
+begin
+    return next throws_ok(format('select dues.ledger_transfer(%s, %s, 1, %L)', v_bank, v_bad_debt, 'test'),
+                          'DU043', null,
+                          'a bad debt account (shared, never positive) cannot be credited above zero');
+    return next lives_ok(format('select dues.ledger_transfer(%s, %s, 3, %L)', v_bad_debt, v_bank, 'test'),
+                         'it may go negative');
+    return next lives_ok(format('select dues.ledger_transfer(%s, %s, 3, %L)', v_bank, v_bad_debt, 'test'),
+                         'and back to zero');
+end
+$$;

@@ -25,8 +25,11 @@ begin
              from pg_catalog.pg_proc p
             where p.pronamespace = 'api'::regnamespace
               and has_function_privilege('dues_anonymous', p.oid, 'execute')$q$,
-        $q$values ('api.rule_list()'::regprocedure), ('api.class_list(text, text, boolean, int, bigint)'), ('api.class_get(bigint)')$q$,
-        'a request without a token may execute rule_list, class_list and class_get (the open classes) and nothing else');
+        $q$values ('api.rule_list()'::regprocedure), ('api.class_list(text, text, boolean, int, bigint)'), ('api.class_get(bigint)'),
+                  ('api.signin_request(text)'), ('api.signin_complete(text, text)'), ('api.membership_apply(text, text, text)'),
+                  ('api.site_get()')$q$,
+        'a request without a token may execute rule_list, class_list and class_get (the open classes), sign in and apply, read the '
+        'site (site_get), and nothing else');
 end
 $$;
 
@@ -47,6 +50,11 @@ begin
                   ('api.order_confirm(bigint)'),
                   ('api.order_cancel(bigint)'),
                   ('api.class_subscription_confirm(bigint)'),
+                  ('api.class_subscription_cancel(bigint, date, boolean, text)'),
+                  ('api.class_waitlist_join(bigint, bigint)'),
+                  ('api.class_waitlist_leave(bigint, bigint)'),
+                  ('api.class_waitlist_list(bigint, bigint)'),
+                  ('api.class_attendance_list(bigint, bigint, bigint, int, bigint)'),
                   ('api.recurring_subscription_start(bigint, bigint, jsonb)'),
                   ('api.recurring_subscription_cancel(bigint, date, text)'),
                   ('api.recurring_subscription_change_class(bigint, bigint, date, text)'),
@@ -77,8 +85,14 @@ begin
                   ('api.order_get(bigint)'),
                   ('api.order_list(bigint, bigint, text, int, bigint)'),
                   ('api.payment_list(bigint, text, date, date, int, bigint)'),
-                  ('api.payment_get(bigint)')$q$,
-        'a member''s request may execute rule_list and the functions on a member''s own data, nothing else');
+                  ('api.payment_get(bigint)'),
+                  ('api.signin_request(text)'),
+                  ('api.signin_complete(text, text)'),
+                  ('api.signout()'),
+                  ('api.membership_apply(text, text, text)'),
+                  ('api.site_get()')$q$,
+        'a member''s request may execute rule_list, the functions on a member''s own data, signing in and out and site_get, '
+        'nothing else');
 end
 $$;
 

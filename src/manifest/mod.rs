@@ -7,9 +7,11 @@
 use crate::error::{Error, Result};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
-use std::io::Read;
 use std::path::{Path, PathBuf};
 use tokio_postgres::Client;
+
+mod sums;
+pub use sums::{sum_file, sums_text, verify};
 
 /// The version of the manifest's layout; a restore refuses another.
 pub const FORMAT: u32 = 1;
@@ -128,6 +130,30 @@ pub async fn measure(client: &Client) -> Result<(Contents, String)> {
         .unwrap_or_default()
         .to_string();
 
+    let sql_migrations = sql_migrations(client).await?;
+    let procs_applications = procs_applications(client).await?;
+
+    let tables = tables(client).await?;
+
+    let ledger_check = ledger_check(client).await?;
+
+    let roles = roles(client).await?;
+
+    Ok((
+        Contents {
+            sql_migrations,
+            procs_applications,
+            fingerprint,
+            tables,
+            ledger_check,
+            roles,
+        },
+        fingerprint_text,
+    ))
+}
+
+/// The versioned migrations the database applied (refinery's history).
+async fn sql_migrations(client: &Client) -> Result<Vec<SqlMigration>> {
     let mut sql_migrations = Vec::new();
     if table_exists(client, crate::migrate::HISTORY_TABLE).await? {
         for r in client
@@ -149,6 +175,11 @@ pub async fn measure(client: &Client) -> Result<(Contents, String)> {
             });
         }
     }
+    Ok(sql_migrations)
+}
+
+/// Each application of a procs/ file.
+async fn procs_applications(client: &Client) -> Result<Vec<ProcApplication>> {
     let mut procs_applications = Vec::new();
     if table_exists(client, crate::migrate::PROCS_TABLE).await? {
         for r in client
@@ -170,7 +201,12 @@ pub async fn measure(client: &Client) -> Result<(Contents, String)> {
             });
         }
     }
+    Ok(procs_applications)
+}
 
+/// Every table of the database that an extension does not own, with its row
+/// count and a digest of its rows.
+async fn tables(client: &Client) -> Result<BTreeMap<String, Table>> {
     // every table of the database that an extension does not own
     let names: Vec<String> = client
         .query(
@@ -196,7 +232,7 @@ pub async fn measure(client: &Client) -> Result<(Contents, String)> {
         async move { client.query_one(&sql, &[]).await }
     }))
     .await?;
-    let tables = names
+    Ok(names
         .into_iter()
         .zip(counted)
         .map(|(name, r)| {
@@ -208,8 +244,11 @@ pub async fn measure(client: &Client) -> Result<(Contents, String)> {
                 },
             )
         })
-        .collect();
+        .collect())
+}
 
+/// What `api.ledger_check()` finds, as JSON.
+async fn ledger_check(client: &Client) -> Result<Vec<serde_json::Value>> {
     let ledger: String = client
         .query_one(
             "select coalesce(pg_catalog.json_agg(l order by l.kind, l.object, l.detail)::text, '[]') \
@@ -220,8 +259,12 @@ pub async fn measure(client: &Client) -> Result<(Contents, String)> {
         .get(0);
     let ledger_check = serde_json::from_str(&ledger)
         .map_err(|e| Error::Failed(format!("api.ledger_check() as JSON: {e}")))?;
+    Ok(ledger_check)
+}
 
-    let roles = client
+/// The request roles and the roles owning objects of the database.
+async fn roles(client: &Client) -> Result<Vec<Role>> {
+    Ok(client
         .query(
             "select r.rolname::text, pg_catalog.shobj_description(r.oid, 'pg_authid') \
                from pg_catalog.pg_roles r \
@@ -240,19 +283,7 @@ pub async fn measure(client: &Client) -> Result<(Contents, String)> {
             name: r.get(0),
             comment: r.get(1),
         })
-        .collect();
-
-    Ok((
-        Contents {
-            sql_migrations,
-            procs_applications,
-            fingerprint,
-            tables,
-            ledger_check,
-            roles,
-        },
-        fingerprint_text,
-    ))
+        .collect())
 }
 
 async fn table_exists(client: &Client, name: &str) -> Result<bool> {
@@ -269,230 +300,7 @@ impl Contents {
     }
 }
 
-/// Size and SHA-256 of a file, read in blocks.
-pub fn sum_file(dir: &Path, name: &str) -> Result<FileSum> {
-    use sha2::{Digest, Sha256};
-    let path = dir.join(name);
-    let mut f = std::fs::File::open(&path).map_err(|e| Error::io(&path, e))?;
-    let mut hasher = Sha256::new();
-    let mut buf = vec![0u8; 1 << 16];
-    let mut bytes = 0u64;
-    loop {
-        let n = f.read(&mut buf).map_err(|e| Error::io(&path, e))?;
-        if n == 0 {
-            break;
-        }
-        hasher.update(&buf[..n]);
-        bytes += n as u64;
-    }
-    let sha256 = hasher
-        .finalize()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
-    Ok(FileSum {
-        name: name.to_string(),
-        bytes,
-        sha256,
-    })
-}
-
-/// The lines of `SHA256SUMS`, as `sha256sum` writes and checks them.
-pub fn sums_text(files: &[FileSum]) -> String {
-    files
-        .iter()
-        .map(|f| format!("{}  {}\n", f.sha256, f.name))
-        .collect()
-}
-
-/// A backup folder whose every file matches `SHA256SUMS`: its manifest and
-/// its fingerprint's text. Refuses (naming the file) an incomplete backup, a
-/// file truncated or altered, and a manifest of another format.
-pub fn verify(dir: &Path) -> Result<(Manifest, String)> {
-    let refuse = |msg: String| Error::Failed(format!("{msg}; nothing was restored"));
-    if !dir.is_dir() {
-        return Err(refuse(format!("{}: no such folder", dir.display())));
-    }
-    let sums_path = dir.join(SUMS_FILE);
-    let sums = match std::fs::read_to_string(&sums_path) {
-        Ok(s) => s,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            return Err(refuse(format!(
-                "{}: no {SUMS_FILE}, so not a complete dues backup ({SUMS_FILE} is written last)",
-                dir.display()
-            )))
-        }
-        Err(e) => return Err(Error::io(sums_path, e)),
-    };
-    let mut listed: BTreeMap<String, String> = BTreeMap::new();
-    for (i, line) in sums.lines().enumerate() {
-        let parsed = line.split_once("  ").filter(|(hash, name)| {
-            hash.len() == 64
-                && hash.bytes().all(|b| b.is_ascii_hexdigit())
-                && [DUMP_FILE, MANIFEST_FILE, FINGERPRINT_FILE].contains(name)
-        });
-        let Some((hash, name)) = parsed else {
-            return Err(refuse(format!(
-                "{} line {}: not a SHA-256 of a file of a dues backup",
-                sums_path.display(),
-                i + 1
-            )));
-        };
-        listed.insert(name.to_string(), hash.to_ascii_lowercase());
-    }
-    for name in [MANIFEST_FILE, DUMP_FILE, FINGERPRINT_FILE] {
-        let Some(want) = listed.get(name) else {
-            return Err(refuse(format!(
-                "{} does not list {name}",
-                sums_path.display()
-            )));
-        };
-        let path = dir.join(name);
-        if !path.is_file() {
-            return Err(refuse(format!("{}: missing", path.display())));
-        }
-        let got = sum_file(dir, name)?;
-        if &got.sha256 != want {
-            return Err(refuse(format!(
-                "{}: its SHA-256 is {}, {SUMS_FILE} says {want}: the file was truncated or altered",
-                path.display(),
-                got.sha256
-            )));
-        }
-    }
-    let manifest_path = dir.join(MANIFEST_FILE);
-    let text = std::fs::read_to_string(&manifest_path).map_err(|e| Error::io(&manifest_path, e))?;
-    let format = serde_json::from_str::<serde_json::Value>(&text)
-        .ok()
-        .and_then(|v| v["format"].as_u64());
-    if format != Some(FORMAT as u64) {
-        return Err(refuse(format!(
-            "{}: manifest format {}, this dues reads format {FORMAT}",
-            manifest_path.display(),
-            format.map_or("unknown".to_string(), |f| f.to_string())
-        )));
-    }
-    let manifest: Manifest = serde_json::from_str(&text)
-        .map_err(|e| refuse(format!("{}: {e}", manifest_path.display())))?;
-    for f in &manifest.files {
-        let actual = sum_file(dir, &f.name)?;
-        if actual != *f {
-            return Err(refuse(format!(
-                "{}: {} bytes with SHA-256 {}, the manifest says {} bytes with SHA-256 {}",
-                dir.join(&f.name).display(),
-                actual.bytes,
-                actual.sha256,
-                f.bytes,
-                f.sha256
-            )));
-        }
-    }
-    let fp_path = dir.join(FINGERPRINT_FILE);
-    let fingerprint = std::fs::read_to_string(&fp_path).map_err(|e| Error::io(&fp_path, e))?;
-    Ok((manifest, fingerprint))
-}
-
-/// Environment variables that point libpq (pg_dump, pg_restore) at the
-/// server of `config` without putting a password on a command line; the
-/// database is given as `--dbname` with [`dbname_arg`].
-pub fn libpq_env(config: &tokio_postgres::Config) -> Vec<(&'static str, String)> {
-    use tokio_postgres::config::{Host, SslMode};
-    let mut env = Vec::new();
-    let hosts: Vec<String> = config
-        .get_hosts()
-        .iter()
-        .map(|h| match h {
-            Host::Tcp(name) => name.clone(),
-            Host::Unix(path) => path.display().to_string(),
-        })
-        .collect();
-    if !hosts.is_empty() {
-        env.push(("PGHOST", hosts.join(",")));
-    }
-    let ports: Vec<String> = config.get_ports().iter().map(|p| p.to_string()).collect();
-    if !ports.is_empty() {
-        env.push(("PGPORT", ports.join(",")));
-    }
-    let addrs: Vec<String> = config
-        .get_hostaddrs()
-        .iter()
-        .map(|a| a.to_string())
-        .collect();
-    if !addrs.is_empty() {
-        env.push(("PGHOSTADDR", addrs.join(",")));
-    }
-    if let Some(u) = config.get_user() {
-        env.push(("PGUSER", u.to_string()));
-    }
-    if let Some(p) = config.get_password() {
-        env.push(("PGPASSWORD", String::from_utf8_lossy(p).into_owned()));
-    }
-    if let Some(o) = config.get_options() {
-        env.push(("PGOPTIONS", o.to_string()));
-    }
-    if let Some(t) = config.get_connect_timeout() {
-        env.push(("PGCONNECT_TIMEOUT", t.as_secs().max(1).to_string()));
-    }
-    env.push((
-        "PGSSLMODE",
-        match config.get_ssl_mode() {
-            SslMode::Disable => "disable",
-            SslMode::Require => "require",
-            _ => "prefer",
-        }
-        .to_string(),
-    ));
-    env
-}
-
-/// Variables of the caller's environment that would override [`libpq_env`].
-pub const LIBPQ_CLEARED: [&str; 4] = ["PGSERVICE", "PGSERVICEFILE", "PGDATABASE", "PGPASSFILE"];
-
-/// `--dbname` for pg_dump and pg_restore: a keyword string naming only the
-/// database, quoted so that any name is read as a name.
-pub fn dbname_arg(dbname: &str) -> String {
-    format!(
-        "--dbname=dbname='{}'",
-        dbname.replace('\\', "\\\\").replace('\'', "\\'")
-    )
-}
-
 /// `dir` made absolute against the current folder, for messages.
 pub fn shown(dir: &Path) -> PathBuf {
     std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_database_name_is_quoted_for_libpq() {
-        assert_eq!(dbname_arg("dues"), "--dbname=dbname='dues'");
-        assert_eq!(dbname_arg("a b'c\\d=e"), "--dbname=dbname='a b\\'c\\\\d=e'");
-    }
-
-    #[test]
-    fn the_password_goes_to_the_environment_only() {
-        let c: tokio_postgres::Config =
-            "postgres://ann:s3cret@db.example:6543/billing?sslmode=disable"
-                .parse()
-                .unwrap();
-        let env = libpq_env(&c);
-        assert!(env.contains(&("PGPASSWORD", "s3cret".into())));
-        assert!(env.contains(&("PGHOST", "db.example".into())));
-        assert!(env.contains(&("PGPORT", "6543".into())));
-        assert!(env.contains(&("PGSSLMODE", "disable".into())));
-        assert!(!dbname_arg(c.get_dbname().unwrap()).contains("s3cret"));
-    }
-
-    #[test]
-    fn sums_are_written_as_sha256sum_reads_them() {
-        let f = FileSum {
-            name: DUMP_FILE.into(),
-            bytes: 3,
-            sha256: "ab".repeat(32),
-        };
-        assert_eq!(sums_text(&[f]), format!("{}  dues.dump\n", "ab".repeat(32)));
-    }
 }

@@ -3,7 +3,7 @@
 -- the member enters that rule for that anchor, runs its actions. Waived
 -- members, linked members (they follow their master) and members without a
 -- membership are left alone. Returns the status entered ('none' when no rule holds any more), or null when nothing changed.
-create or replace function dues.membership_apply(p_member_id bigint, p_now timestamptz)
+create or replace function dues.membership_status_update(p_member_id bigint, p_now timestamptz)
 returns text
 language plpgsql
 set search_path = ''

@@ -3,6 +3,11 @@
 //! else. Shared by build.rs and `--migrations DIR`, so both refuse the same
 //! files with the same words.
 
+mod lex;
+
+use lex::line_at;
+pub use lex::{code_only, statements};
+
 /// What one procs/ file defines.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ProcFile {
@@ -20,20 +25,7 @@ pub struct ProcFile {
 /// function named like the file in the schema of its folder, and otherwise only
 /// that function's COMMENT, grants and the triggers that call it.
 pub fn scan_proc(path: &str, sql: &str) -> Result<ProcFile, String> {
-    let parts: Vec<&str> = path.split('/').collect();
-    let (schema, file) = match parts.as_slice() {
-        ["procs", schema, file] if is_plain(schema) => (*schema, *file),
-        _ => {
-            return Err(format!(
-                "{path}: a procs/ file lives in the folder of its function's schema: procs/<schema>/<function>.sql"
-            ))
-        }
-    };
-    let Some(stem) = file.strip_suffix(".sql").filter(|s| is_plain(s)) else {
-        return Err(format!(
-            "{path}: a procs/ file is named after its function: <function>.sql, in lower case"
-        ));
-    };
+    let (schema, stem) = place_of(path)?;
     let statements = statements(sql).map_err(|e| format!("{path}: {e}"))?;
     let mut function: Option<(String, String, usize)> = None;
     let mut triggers = Vec::new();
@@ -81,29 +73,7 @@ pub fn scan_proc(path: &str, sql: &str) -> Result<ProcFile, String> {
                 own(&w, after, schema, stem).map_err(at)?;
             }
             ["comment", "on", "trigger", ..] => {}
-            ["grant" | "revoke", ..] => {
-                let on = w
-                    .iter()
-                    .position(|x| *x == "on")
-                    .ok_or_else(|| at("a grant in a procs/ file is on its function".into()))?;
-                match w.get(on + 1).copied() {
-                    Some("function" | "procedure" | "routine") => {}
-                    _ => {
-                        return Err(at(
-                            "a grant in a procs/ file is on its function (grants on anything else go in a sql/ migration)"
-                                .into(),
-                        ))
-                    }
-                }
-                for target in targets(&w, on + 2) {
-                    if target != (schema.to_string(), stem.to_string()) {
-                        return Err(at(format!(
-                            "grants on {}.{}: a procs/ file grants only its own function",
-                            target.0, target.1
-                        )));
-                    }
-                }
-            }
+            ["grant" | "revoke", ..] => check_grant(&w, schema, stem).map_err(at)?,
             _ => {
                 let head: Vec<&str> = w.iter().take(3).copied().collect();
                 return Err(at(format!(
@@ -125,6 +95,52 @@ pub fn scan_proc(path: &str, sql: &str) -> Result<ProcFile, String> {
         triggers,
         line,
     })
+}
+
+/// The schema and function a procs/ file is for, read from its place:
+/// `procs/<schema>/<function>.sql`.
+fn place_of(path: &str) -> Result<(&str, &str), String> {
+    let parts: Vec<&str> = path.split('/').collect();
+    let (schema, file) = match parts.as_slice() {
+        ["procs", schema, file] if is_plain(schema) => (*schema, *file),
+        _ => {
+            return Err(format!(
+                "{path}: a procs/ file lives in the folder of its function's schema: procs/<schema>/<function>.sql"
+            ))
+        }
+    };
+    let Some(stem) = file.strip_suffix(".sql").filter(|s| is_plain(s)) else {
+        return Err(format!(
+            "{path}: a procs/ file is named after its function: <function>.sql, in lower case"
+        ));
+    };
+    Ok((schema, stem))
+}
+
+/// A grant or revoke of a procs/ file: on its own function only.
+fn check_grant(w: &[&str], schema: &str, stem: &str) -> Result<(), String> {
+    let on = w
+        .iter()
+        .position(|x| *x == "on")
+        .ok_or_else(|| "a grant in a procs/ file is on its function".to_string())?;
+    match w.get(on + 1).copied() {
+        Some("function" | "procedure" | "routine") => {}
+        _ => {
+            return Err(
+                "a grant in a procs/ file is on its function (grants on anything else go in a sql/ migration)"
+                    .into(),
+            )
+        }
+    }
+    for target in targets(w, on + 2) {
+        if target != (schema.to_string(), stem.to_string()) {
+            return Err(format!(
+                "grants on {}.{}: a procs/ file grants only its own function",
+                target.0, target.1
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// Checks that no two files define one function (they differ only in case, or
@@ -172,193 +188,6 @@ fn is_plain(s: &str) -> bool {
     let mut chars = s.chars();
     matches!(chars.next(), Some('a'..='z' | '_'))
         && chars.all(|c| matches!(c, 'a'..='z' | '0'..='9' | '_'))
-}
-
-/// One top-level statement: its text with comments and quoted text blanked,
-/// where it is in the script (bytes, `;` included) and the line it starts on.
-#[derive(Debug)]
-pub struct Statement {
-    pub code: String,
-    pub start: usize,
-    pub end: usize,
-    pub line: usize,
-}
-
-/// The top-level statements of a script.
-pub fn statements(sql: &str) -> Result<Vec<Statement>, String> {
-    let code = code_only(sql)?;
-    let mut out = Vec::new();
-    let mut start = 0;
-    let mut quoted = false; // inside a "quoted identifier", which code_only keeps
-    for (i, c) in code.char_indices() {
-        if c == '"' {
-            quoted = !quoted;
-        } else if c == ';' && !quoted {
-            push(&code, start, i + 1, &mut out);
-            start = i + 1;
-        }
-    }
-    if !code[start..].trim().is_empty() {
-        let line = line_at(
-            &code,
-            start + (code[start..].len() - code[start..].trim_start().len()),
-        );
-        return Err(format!("line {line}: a statement without its closing ';'"));
-    }
-    Ok(out)
-}
-
-fn push(code: &str, start: usize, end: usize, out: &mut Vec<Statement>) {
-    let text = code[start..end].trim_end_matches(';');
-    if text.trim().is_empty() {
-        return;
-    }
-    let lead = text.len() - text.trim_start().len();
-    out.push(Statement {
-        code: text.trim().to_string(),
-        start: start + lead,
-        end,
-        line: line_at(code, start + lead),
-    });
-}
-
-fn line_at(text: &str, byte: usize) -> usize {
-    1 + text[..byte].matches('\n').count()
-}
-
-/// The script with comments and the contents of strings and dollar quotes
-/// replaced by spaces, and the rest lower-cased but for quoted identifiers:
-/// the same bytes at the same places (newlines kept, so lines still count).
-pub fn code_only(sql: &str) -> Result<String, String> {
-    let b = sql.as_bytes();
-    let mut out = String::with_capacity(sql.len());
-    let mut i = 0;
-    let blank = |s: &str, out: &mut String| {
-        for c in s.chars() {
-            if c == '\n' {
-                out.push('\n');
-            } else {
-                out.extend(std::iter::repeat_n(' ', c.len_utf8()));
-            }
-        }
-    };
-    while i < b.len() {
-        let rest = &sql[i..];
-        if rest.starts_with("--") {
-            let end = rest.find('\n').map_or(sql.len(), |n| i + n);
-            blank(&sql[i..end], &mut out);
-            i = end;
-        } else if rest.starts_with("/*") {
-            let mut depth = 0;
-            let mut j = i;
-            loop {
-                if j >= b.len() {
-                    return Err(format!(
-                        "line {}: a /* comment that never ends",
-                        line_at(sql, i)
-                    ));
-                }
-                if sql[j..].starts_with("/*") {
-                    depth += 1;
-                    j += 2;
-                } else if sql[j..].starts_with("*/") {
-                    depth -= 1;
-                    j += 2;
-                    if depth == 0 {
-                        break;
-                    }
-                } else {
-                    j += sql[j..].chars().next().map_or(1, char::len_utf8);
-                }
-            }
-            blank(&sql[i..j], &mut out);
-            i = j;
-        } else if b[i] == b'\'' {
-            let escapes = i > 0
-                && matches!(b[i - 1], b'e' | b'E')
-                && (i < 2 || !(b[i - 2].is_ascii_alphanumeric() || b[i - 2] == b'_'));
-            let mut j = i + 1;
-            loop {
-                if j >= b.len() {
-                    return Err(format!(
-                        "line {}: a string that never ends",
-                        line_at(sql, i)
-                    ));
-                }
-                if escapes && b[j] == b'\\' {
-                    j += 2;
-                    continue;
-                }
-                if b[j] == b'\'' {
-                    if b.get(j + 1) == Some(&b'\'') {
-                        j += 2;
-                        continue;
-                    }
-                    break;
-                }
-                j += 1;
-            }
-            out.push('\'');
-            blank(&sql[i + 1..j], &mut out);
-            out.push('\'');
-            i = j + 1;
-        } else if b[i] == b'"' {
-            let mut j = i + 1;
-            loop {
-                if j >= b.len() {
-                    return Err(format!(
-                        "line {}: a quoted identifier that never ends",
-                        line_at(sql, i)
-                    ));
-                }
-                if b[j] == b'"' {
-                    if b.get(j + 1) == Some(&b'"') {
-                        j += 2;
-                        continue;
-                    }
-                    break;
-                }
-                j += 1;
-            }
-            out.push_str(&sql[i..=j]);
-            i = j + 1;
-        } else if b[i] == b'$'
-            && (i == 0 || !(b[i - 1].is_ascii_alphanumeric() || b[i - 1] == b'_'))
-        {
-            let tag_len = sql[i + 1..]
-                .char_indices()
-                .find(|&(k, c)| {
-                    !(c == '_' || c.is_ascii_alphabetic() || (k > 0 && c.is_ascii_digit()))
-                })
-                .filter(|&(_, c)| c == '$')
-                .map(|(k, _)| k + 2);
-            match tag_len {
-                Some(n) => {
-                    let tag = &sql[i..i + n];
-                    let Some(close) = sql[i + n..].find(tag) else {
-                        return Err(format!(
-                            "line {}: a {tag} quote that never ends",
-                            line_at(sql, i)
-                        ));
-                    };
-                    let end = i + n + close + n;
-                    out.push('$');
-                    blank(&sql[i + 1..end - 1], &mut out);
-                    out.push('$');
-                    i = end;
-                }
-                None => {
-                    out.push('$');
-                    i += 1;
-                }
-            }
-        } else {
-            let c = rest.chars().next().unwrap_or(' ');
-            out.push(c.to_ascii_lowercase());
-            i += c.len_utf8();
-        }
-    }
-    Ok(out)
 }
 
 /// The words of a statement's code: identifiers (a.b is three words: a . b),
