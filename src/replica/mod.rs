@@ -19,13 +19,18 @@
 
 use crate::database::Database;
 use crate::error::{Error, Result};
-use crate::pool::{Pool, PoolSettings, Pooled};
+use crate::pool::{Pool, PoolSettings};
 use std::collections::VecDeque;
-use std::fmt::Write;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use tokio_postgres::Client;
+
+mod check;
+mod choose;
+mod metrics;
+
+use check::{replay_position, verify, Check};
 
 /// How often the watcher looks at the replica.
 const WATCH_EVERY: Duration = Duration::from_secs(1);
@@ -174,37 +179,13 @@ impl Replica {
                 continue;
             };
             // the primary first: its position, then the settings
-            let sample = pc
-                .simple_query(
-                    "select pg_catalog.pg_current_wal_insert_lsn()::text, \
-                     (select value from dues.setting where name = 'replica_lsn_wait_ms'), \
-                     (select value from dues.setting where name = 'replica_lag_max_seconds')",
-                )
-                .await;
-            let Ok(sample) = sample else {
-                p = None;
-                continue;
-            };
-            let row = sample.iter().find_map(|m| match m {
-                tokio_postgres::SimpleQueryMessage::Row(r) => Some(r),
-                _ => None,
-            });
-            let Some(row) = row else { continue };
-            let primary_lsn = row.get(0).and_then(parse_lsn).unwrap_or(0);
-            let number = |i: usize| row.get(i).and_then(|v| v.trim().parse::<u64>().ok());
-            {
-                let mut s = self.lock();
-                if let Some(ms) = number(1) {
-                    s.lsn_wait = Duration::from_millis(ms);
+            match self.sample_primary(pc).await {
+                Err(_) => {
+                    p = None;
+                    continue;
                 }
-                if let Some(secs) = number(2) {
-                    s.lag_max = Duration::from_secs(secs);
-                }
-                s.samples.push_back((Instant::now(), primary_lsn));
-                let keep = s.lag_max + Duration::from_secs(60);
-                while s.samples.front().is_some_and(|(t, _)| t.elapsed() > keep) {
-                    s.samples.pop_front();
-                }
+                Ok(false) => continue,
+                Ok(true) => {}
             }
             if c.as_ref().is_none_or(|c| c.is_closed()) {
                 verified = false;
@@ -253,6 +234,41 @@ impl Replica {
                 }
             }
         }
+    }
+
+    /// Records the primary's WAL insert position and the two settings; false
+    /// when it answered no row.
+    async fn sample_primary(
+        &self,
+        pc: &Client,
+    ) -> std::result::Result<bool, tokio_postgres::Error> {
+        let sample = pc
+            .simple_query(
+                "select pg_catalog.pg_current_wal_insert_lsn()::text, \
+                 (select value from dues.setting where name = 'replica_lsn_wait_ms'), \
+                 (select value from dues.setting where name = 'replica_lag_max_seconds')",
+            )
+            .await?;
+        let row = sample.iter().find_map(|m| match m {
+            tokio_postgres::SimpleQueryMessage::Row(r) => Some(r),
+            _ => None,
+        });
+        let Some(row) = row else { return Ok(false) };
+        let primary_lsn = row.get(0).and_then(parse_lsn).unwrap_or(0);
+        let number = |i: usize| row.get(i).and_then(|v| v.trim().parse::<u64>().ok());
+        let mut s = self.lock();
+        if let Some(ms) = number(1) {
+            s.lsn_wait = Duration::from_millis(ms);
+        }
+        if let Some(secs) = number(2) {
+            s.lag_max = Duration::from_secs(secs);
+        }
+        s.samples.push_back((Instant::now(), primary_lsn));
+        let keep = s.lag_max + Duration::from_secs(60);
+        while s.samples.front().is_some_and(|(t, _)| t.elapsed() > keep) {
+            s.samples.pop_front();
+        }
+        Ok(true)
     }
 
     fn config_of(&self) -> &tokio_postgres::Config {
@@ -325,114 +341,6 @@ impl Replica {
         let i = WHYS.iter().position(|(w, _)| *w == why).unwrap_or(0);
         self.to_primary[i].fetch_add(1, Ordering::Relaxed);
     }
-
-    /// A connection of the replica for a read, after the replica has replayed
-    /// `lsn` (when given); None when the primary is to serve it (counted).
-    pub async fn choose(&self, lsn: Option<u64>) -> Option<Pooled> {
-        let (up, lagging, replay, wait) = {
-            let s = self.lock();
-            (s.up, s.lag > s.lag_max, s.replay, s.lsn_wait)
-        };
-        if !up {
-            self.count(Why::Down);
-            return None;
-        }
-        if lagging {
-            self.count(Why::Lagging);
-            return None;
-        }
-        let conn = match self.pool.get().await {
-            Ok(c) => c,
-            Err(e) => {
-                self.failed(&e.to_string());
-                return None;
-            }
-        };
-        if let Some(lsn) = lsn.filter(|l| *l > replay) {
-            self.waits.fetch_add(1, Ordering::Relaxed);
-            let deadline = Instant::now() + wait;
-            let mut pause = Duration::from_millis(1);
-            loop {
-                match replay_position(&conn).await {
-                    Ok(Some(now)) => {
-                        {
-                            let mut s = self.lock();
-                            s.replay = s.replay.max(now);
-                        }
-                        if now >= lsn {
-                            break;
-                        }
-                    }
-                    Ok(None) => {
-                        self.failed("no longer in recovery");
-                        return None;
-                    }
-                    Err(e) => {
-                        self.failed(&crate::error::describe_pg(&e));
-                        return None;
-                    }
-                }
-                let left = deadline.saturating_duration_since(Instant::now());
-                if left.is_zero() {
-                    self.count(Why::LsnWait);
-                    return None;
-                }
-                tokio::time::sleep(pause.min(left)).await;
-                pause = (pause * 2).min(Duration::from_millis(20));
-            }
-        }
-        self.to_replica.fetch_add(1, Ordering::Relaxed);
-        Some(conn)
-    }
-
-    /// The replica's series for `GET /metrics`.
-    pub fn render(&self) -> String {
-        let s = self.lock();
-        let mut out = String::new();
-        let _ = writeln!(
-            out,
-            "# HELP dues_replica_up Whether reads go to the replica (1): answering, verified, not lagging.\n\
-             # TYPE dues_replica_up gauge\n\
-             dues_replica_up {}",
-            u8::from(s.up && s.lag <= s.lag_max)
-        );
-        let _ = writeln!(
-            out,
-            "# HELP dues_replica_lag_seconds How long ago the primary had written WAL the replica has not replayed yet.\n\
-             # TYPE dues_replica_lag_seconds gauge\n\
-             dues_replica_lag_seconds {}",
-            s.lag.as_secs_f64()
-        );
-        let _ = writeln!(
-            out,
-            "# HELP dues_replica_lag_bytes WAL the primary had written that the replica had not replayed, at the last look.\n\
-             # TYPE dues_replica_lag_bytes gauge\n\
-             dues_replica_lag_bytes {}",
-            s.lag_bytes
-        );
-        let _ = writeln!(
-            out,
-            "# HELP dues_replica_reads_total Reads of read-only functions, by the server that answered them and why.\n\
-             # TYPE dues_replica_reads_total counter\n\
-             dues_replica_reads_total{{server=\"replica\",why=\"\"}} {}",
-            self.to_replica.load(Ordering::Relaxed)
-        );
-        for (i, (_, name)) in WHYS.iter().enumerate() {
-            let _ = writeln!(
-                out,
-                "dues_replica_reads_total{{server=\"primary\",why=\"{name}\"}} {}",
-                self.to_primary[i].load(Ordering::Relaxed)
-            );
-        }
-        let _ = writeln!(
-            out,
-            "# HELP dues_replica_lsn_waits_total Reads that waited for the replica to replay their Dues-LSN.\n\
-             # TYPE dues_replica_lsn_waits_total counter\n\
-             dues_replica_lsn_waits_total {}",
-            self.waits.load(Ordering::Relaxed)
-        );
-        out
-    }
 }
 
 /// Whether a read failed on the replica for a reason of the replica's (a
@@ -446,92 +354,6 @@ pub fn not_there(e: &crate::api::ApiError) -> bool {
         ApiError::Database(r) => matches!(r.code.as_str(), "42883" | "42P01" | "42704" | "3F000"),
         _ => false,
     }
-}
-
-/// What a check of the replica found.
-enum Check {
-    /// It cannot be used: another cluster, another database, a primary.
-    Wrong(String),
-    /// It has not replayed what the primary wrote (yet).
-    Behind(String),
-    /// The connection failed.
-    Lost(tokio_postgres::Error),
-}
-
-impl From<tokio_postgres::Error> for Check {
-    fn from(e: tokio_postgres::Error) -> Check {
-        Check::Lost(e)
-    }
-}
-
-/// The replica's replay position; None when it is not in recovery.
-async fn replay_position(c: &Client) -> std::result::Result<Option<u64>, tokio_postgres::Error> {
-    let messages = c
-        .simple_query("select pg_catalog.pg_last_wal_replay_lsn()::text")
-        .await?;
-    Ok(crate::api::execute::first_value(&messages)
-        .as_deref()
-        .and_then(parse_lsn))
-}
-
-/// Whether `replica` is a streaming replica of `primary` with the same
-/// database: in recovery, the same cluster (system identifier), and, once it
-/// has replayed what the primary had written, the same catalog fingerprint.
-async fn verify(primary: &Client, replica: &Client) -> std::result::Result<(), Check> {
-    let in_recovery: bool = replica
-        .query_one("select pg_catalog.pg_is_in_recovery()", &[])
-        .await?
-        .get(0);
-    if !in_recovery {
-        return Err(Check::Wrong(
-            "it is a primary (pg_is_in_recovery() is false), not a replica: reads would go to a server that takes writes of its own".into(),
-        ));
-    }
-    let system = "select system_identifier::text from pg_catalog.pg_control_system()";
-    let ours: String = primary.query_one(system, &[]).await?.get(0);
-    let theirs: String = replica.query_one(system, &[]).await?.get(0);
-    if ours != theirs {
-        return Err(Check::Wrong(format!(
-            "it is not a copy of the primary's cluster (system identifier {theirs}, the primary's {ours}): a streaming replica made from it (pg_basebackup -R) is"
-        )));
-    }
-    let target: String = primary
-        .query_one("select pg_catalog.pg_current_wal_insert_lsn()::text", &[])
-        .await?
-        .get(0);
-    let target = parse_lsn(&target).unwrap_or(0);
-    let started = Instant::now();
-    loop {
-        match replay_position(replica).await? {
-            None => return Err(Check::Wrong("it is no longer in recovery".into())),
-            Some(replayed) if replayed >= target => break,
-            Some(_) if started.elapsed() > CATCH_UP => {
-                return Err(Check::Behind(format!(
-                    "the replica has not replayed the primary's WAL within {} s (not streaming, or far behind)",
-                    CATCH_UP.as_secs()
-                )))
-            }
-            Some(_) => tokio::time::sleep(Duration::from_millis(50)).await,
-        }
-    }
-    let ours = crate::fingerprint::of(primary)
-        .await
-        .map_err(|e| Check::Behind(format!("the primary's catalog could not be read: {e}")))?;
-    let theirs = crate::fingerprint::of(replica)
-        .await
-        .map_err(|e| Check::Wrong(format!("the replica's catalog could not be read: {e}")))?;
-    if ours != theirs {
-        let differs = ours
-            .lines()
-            .zip(theirs.lines())
-            .find(|(a, b)| a != b)
-            .map(|(a, b)| format!(" (first difference: primary {a:?}, replica {b:?})"))
-            .unwrap_or_default();
-        return Err(Check::Wrong(format!(
-            "its database is not the primary's: the catalog fingerprints differ{differs} (another database of the cluster?)"
-        )));
-    }
-    Ok(())
 }
 
 #[cfg(test)]
