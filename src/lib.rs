@@ -21,6 +21,7 @@ pub mod paypal;
 pub mod pg_log;
 mod pg_programs;
 pub mod pool;
+pub mod replica;
 pub mod restore;
 pub mod scratch;
 pub mod signals;

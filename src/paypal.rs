@@ -6,7 +6,7 @@
 //! `dues.ipn_verified`).
 
 use crate::pool::{operator, OperatorError, Pool};
-use tokio_postgres::types::Json;
+use tokio_postgres::types::{Json, Type};
 
 /// What went wrong with a notification.
 #[derive(Debug, thiserror::Error)]
@@ -69,9 +69,14 @@ pub async fn receive(
 ) -> Result<Received, Error> {
     let client = operator(pool).await?;
     let row = client
-        .query_opt(
+        .query_typed_opt(
             "select id, state from dues.ipn_intake($1::bytea, $2::jsonb, $3::text, $4::boolean)",
-            &[&body, &Json(headers), &sender, &lease],
+            &[
+                (&body, Type::BYTEA),
+                (&Json(headers), Type::JSONB),
+                (&sender, Type::TEXT),
+                (&lease, Type::BOOL),
+            ],
         )
         .await?;
     Ok(match row {
@@ -112,7 +117,7 @@ pub async fn verify(http: &reqwest::Client, url: &str, body: &[u8]) -> Result<Ve
 /// The verification server (setting `paypal_verify_url`).
 async fn verify_url(client: &tokio_postgres::Client) -> Result<String, Error> {
     Ok(client
-        .query_one(
+        .query_typed_one(
             "select coalesce((select value from dues.setting where name = 'paypal_verify_url'), \
              'https://ipnpb.paypal.com/cgi-bin/webscr')",
             &[],
@@ -205,9 +210,9 @@ pub async fn process_pending(
         let client = operator(pool).await?;
         let url = verify_url(&client).await?;
         let pending = client
-            .query(
+            .query_typed(
                 "select id, body from dues.ipn_pending(now(), $1)",
-                &[&batch],
+                &[(&batch, Type::INT4)],
             )
             .await?;
         (url, pending)
@@ -231,18 +236,18 @@ async fn record(pool: &Pool, id: i64, outcome: &Result<Verdict, Error>) -> Resul
     let client = operator(pool).await?;
     Ok(match outcome {
         Ok(verdict) => client
-            .query_one(
+            .query_typed_one(
                 "select dues.ipn_verified($1, $2)",
-                &[&id, &verdict.as_str()],
+                &[(&id, Type::INT8), (&verdict.as_str(), Type::TEXT)],
             )
             .await?
             .get::<_, Option<String>>(0)
             .unwrap_or_default(),
         Err(e) => {
             client
-                .execute(
+                .execute_typed(
                     "select dues.ipn_verification_failed($1, $2, now())",
-                    &[&id, &e.to_string()],
+                    &[(&id, Type::INT8), (&e.to_string(), Type::TEXT)],
                 )
                 .await?;
             "unverified".to_string()

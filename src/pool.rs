@@ -19,6 +19,10 @@ pub struct PoolSettings {
     pub wait: Duration,
     /// Longest a statement may run before a 504.
     pub statement_timeout: Duration,
+    /// The connections go through a pooler in transaction mode (PgBouncer's
+    /// `pool_mode = transaction`): each transaction may run on another server
+    /// connection, so nothing is kept in the session (see [`Connection::pooler`]).
+    pub transaction_pooler: bool,
 }
 
 impl Default for PoolSettings {
@@ -27,6 +31,7 @@ impl Default for PoolSettings {
             size: 32,
             wait: Duration::from_secs(5),
             statement_timeout: Duration::from_secs(30),
+            transaction_pooler: false,
         }
     }
 }
@@ -56,10 +61,21 @@ pub struct CallSettings {
 impl CallSettings {
     /// The statement that sets them for the session.
     pub fn sql(&self) -> String {
+        self.set_config(false)
+    }
+
+    /// The statement that sets them for the transaction only (behind a pooler
+    /// in transaction mode, where the next transaction on the server
+    /// connection may be another client's).
+    pub fn local_sql(&self) -> String {
+        self.set_config(true)
+    }
+
+    fn set_config(&self, local: bool) -> String {
         let lit = |v: &Option<String>| crate::api::execute::literal(v.as_deref().unwrap_or(""));
         format!(
-            "select pg_catalog.set_config('dues.client_address', {}, false), \
-                    pg_catalog.set_config('dues.token_hash', {}, false)",
+            "select pg_catalog.set_config('dues.client_address', {}, {local}), \
+                    pg_catalog.set_config('dues.token_hash', {}, {local})",
             lit(&self.client_address),
             lit(&self.token_hash)
         )
@@ -71,6 +87,13 @@ impl CallSettings {
 pub struct Connection {
     pub client: ClientWrapper,
     pub session: Session,
+    /// Behind a pooler in transaction mode: the statement time limit, as the
+    /// `set local` every transaction starts with. The session then always
+    /// acts as dues itself, the caller is set for each transaction only
+    /// (`dues.caller_set`), and statements are unnamed (parsed, bound and run
+    /// in one round trip): a named one could be prepared on one server
+    /// connection and run on another.
+    pub pooler: Option<String>,
     pub call_settings: Option<CallSettings>,
 }
 
@@ -97,6 +120,7 @@ impl Connection {
 /// deadpool-postgres' manager, with each connection's session.
 pub struct Manager {
     inner: deadpool_postgres::Manager,
+    pooler: Option<String>,
 }
 
 impl Manager {
@@ -115,6 +139,7 @@ impl managed::Manager for Manager {
         Ok(Connection {
             client,
             session: Session::Operator,
+            pooler: self.pooler.clone(),
             call_settings: None,
         })
     }
@@ -135,12 +160,19 @@ pub type PoolError = managed::PoolError<tokio_postgres::Error>;
 /// A pool of connections to the target, each with the statement time limit.
 pub fn pool(db: &Database, settings: &PoolSettings) -> Result<Pool> {
     let mut config = db.config().clone();
-    let options = format!(
-        "{} -c statement_timeout={}",
-        config.get_options().unwrap_or(""),
-        settings.statement_timeout.as_millis()
-    );
-    config.options(options.trim());
+    let timeout = settings.statement_timeout.as_millis();
+    // PgBouncer refuses the startup parameter `options`: behind it the time
+    // limit is set in each transaction instead
+    let pooler = settings
+        .transaction_pooler
+        .then(|| format!("set local statement_timeout = {timeout}"));
+    if pooler.is_none() {
+        let options = format!(
+            "{} -c statement_timeout={timeout}",
+            config.get_options().unwrap_or("")
+        );
+        config.options(options.trim());
+    }
     let inner = deadpool_postgres::Manager::from_config(
         config,
         tokio_postgres::NoTls,
@@ -148,7 +180,7 @@ pub fn pool(db: &Database, settings: &PoolSettings) -> Result<Pool> {
             recycling_method: RecyclingMethod::Fast,
         },
     );
-    Pool::builder(Manager { inner })
+    Pool::builder(Manager { inner, pooler })
         .max_size(settings.size)
         // the connection used last, whose backend's caches are warm (and whose
         // session most likely acts for the caller again)

@@ -64,6 +64,7 @@ pub async fn run(db: &Database, settings: Settings) -> Result<()> {
             size: 4,
             wait: Duration::from_secs(10),
             statement_timeout: Duration::from_secs(300),
+            transaction_pooler: false,
         },
     )?;
     let carriers = Carriers::new(&settings.smtp_url, settings.timeout)

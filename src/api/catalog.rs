@@ -6,6 +6,7 @@
 use crate::error::Result;
 use serde::Deserialize;
 use std::collections::{HashMap, HashSet};
+use tokio_postgres::types::Type;
 use tokio_postgres::Client;
 
 /// The roles a request runs under, from the token (see `dues.authenticate`).
@@ -183,7 +184,11 @@ impl Catalog {
     /// Reads the catalog from the database.
     pub async fn load(client: &Client) -> Result<Catalog> {
         let roles: Vec<String> = ROLES.iter().map(|r| r.to_string()).collect();
-        let json: String = client.query_one(FUNCTIONS, &[&roles]).await?.get(0);
+        // unnamed statements (one round trip each): they also run through a pooler in transaction mode
+        let json: String = client
+            .query_typed_one(FUNCTIONS, &[(&roles, Type::TEXT_ARRAY)])
+            .await?
+            .get(0);
         let raw: Vec<RawFunction> = serde_json::from_str(&json)
             .map_err(|e| crate::Error::Failed(format!("reading the api catalog: {e}")))?;
         let mut catalog = Catalog::default();
@@ -204,12 +209,12 @@ impl Catalog {
             catalog.functions.remove(name);
         }
         let has_codes: bool = client
-            .query_one("select to_regclass('dues.error_code') is not null", &[])
+            .query_typed_one("select to_regclass('dues.error_code') is not null", &[])
             .await?
             .get(0);
         if has_codes {
             for row in client
-                .query(
+                .query_typed(
                     "select sqlstate::text, http_status, title, to_jsonb(e) ->> 'on_failure' \
                      from dues.error_code e order by 1",
                     &[],

@@ -61,6 +61,8 @@ pub enum ApiError {
     RepeatedArgument(String),
     /// An `Idempotency-Key` on a call that changes data, without a token.
     KeyNeedsToken,
+    /// A `Dues-LSN` header that is not a WAL position (`X/Y`, hexadecimal).
+    BadLsn,
     /// `/metrics` without the token `--metrics-token` asks for.
     MetricsToken,
     /// Too many requests from one address; retry after so many seconds.
@@ -114,7 +116,7 @@ impl ApiError {
         match self {
             BadJson(_) | NotAnObject | UnknownArgument { .. } | MissingArgument { .. } => 400,
             BadValue { .. } | BodyTimeout(_) | BodyUnreadable(_) | BadIdempotencyKey => 400,
-            NulCharacter(_) | NotUtf8 | RepeatedArgument(_) => 400,
+            NulCharacter(_) | NotUtf8 | RepeatedArgument(_) | BadLsn => 400,
             BadToken | KeyNeedsToken | MetricsToken => 401,
             NoFunction(_) | Overloaded(_) | NoEndpoint(_) => 404,
             NotReadOnly(_) | Method => 405,
@@ -156,6 +158,7 @@ impl ApiError {
             MetricsToken => "DUH19",
             RateLimited(_) => "DUH20",
             ForeignNotification(_) => "DUH21",
+            BadLsn => "DUH22",
             WebhookSignature => "DU600",
             GoCardlessSignature => "DU601",
             WebhookNotVerified => "DU602",
@@ -199,6 +202,7 @@ impl ApiError {
             NotUtf8 => "the body is not UTF-8".into(),
             RepeatedArgument(a) => format!("argument {a:?} is given twice"),
             KeyNeedsToken => "an Idempotency-Key is kept only for callers with a token".into(),
+            BadLsn => "the Dues-LSN header is not a WAL position".into(),
             MetricsToken => "/metrics needs its bearer token".into(),
             RateLimited(_) => "too many requests from this address".into(),
             ForeignNotification(_) => {
@@ -236,6 +240,9 @@ impl ApiError {
             NoFunction(_) => Some("GET /openapi.json lists the functions".into()),
             NoEndpoint(_) => Some("functions are at /rpc/{name}; see /openapi.json".into()),
             KeyNeedsToken => Some("send Authorization: Bearer <token>, or no key".into()),
+            BadLsn => Some(
+                "send back the Dues-LSN of an answer to a POST as it came, e.g. 0/16B3748".into(),
+            ),
             RateLimited(s) | ForeignNotification(s) => Some(format!("retry after {s} s")),
             Busy | Unavailable(_) | WebhookNotVerified => Some("retry later".into()),
             CrossSite => {
@@ -339,6 +346,7 @@ impl ApiError {
             NotUtf8,
             RepeatedArgument(s()),
             KeyNeedsToken,
+            BadLsn,
             MetricsToken,
             RateLimited(0),
             ForeignNotification(0),

@@ -4,13 +4,15 @@
 //! transaction, so that nothing runs when the change is refused.
 
 use super::caller::{Caller, Identity};
-use super::catalog::{Catalog, Shape};
+use super::catalog::Catalog;
 use super::error::ApiError;
+use super::outcome::identity_of;
+pub use super::outcome::{answer, db_error};
 use super::plan::Plan;
 use crate::pool::{CallSettings, Connection, Session};
-use futures_util::future::{join, join3};
-use std::time::{Duration, Instant, SystemTime};
-use tokio_postgres::types::ToSql;
+use futures_util::future::join3;
+use std::time::{Instant, SystemTime};
+use tokio_postgres::types::{ToSql, Type};
 use tokio_postgres::{Row, SimpleQueryMessage, Statement};
 
 /// What a successful call answers.
@@ -21,6 +23,28 @@ pub struct Answer {
     pub body: Option<String>,
     /// The answer was replayed from an earlier call with the same idempotency key.
     pub replayed: bool,
+    /// After a call that may change data: a WAL position of the primary read
+    /// after the call committed (`pg_current_wal_insert_lsn()`, as text), at
+    /// or past the end of its commit record: a replica that replayed up to it
+    /// shows what the call did.
+    pub lsn: Option<String>,
+}
+
+/// COMMIT, then the primary's WAL insert position, in the same round trip.
+/// The insert position, read after COMMIT returned, is at or past the end of
+/// the commit record whatever `synchronous_commit` says (the write position,
+/// `pg_current_wal_lsn()`, lags it when commits do not wait for the flush).
+pub const COMMIT_LSN: &str = "commit; select pg_catalog.pg_current_wal_insert_lsn()::text";
+
+/// The primary's WAL insert position, for a call that committed on its own.
+const LSN: &str = "select pg_catalog.pg_current_wal_insert_lsn()::text";
+
+/// The first value of a simple query's answer (the LSN of [`COMMIT_LSN`]).
+pub fn first_value(messages: &[SimpleQueryMessage]) -> Option<String> {
+    messages.iter().find_map(|m| match m {
+        SimpleQueryMessage::Row(r) => r.get(0).map(str::to_string),
+        _ => None,
+    })
 }
 
 /// How a call learns whom it acts for.
@@ -80,7 +104,8 @@ pub fn one_statement(conn: &Connection, acting: &Acting, plan: &Plan) -> bool {
     let Acting::Trusted(who) = acting else {
         return false;
     };
-    plan.idempotency.is_none()
+    conn.pooler.is_none()
+        && plan.idempotency.is_none()
         && matches!(&conn.session, Session::Caller(id, ro) if id == who && *ro == plan.read_only)
 }
 
@@ -98,38 +123,10 @@ pub async fn execute(
     let result = execute_call(conn, ctx, acting, plan).await;
     if let Err(ApiError::Database(refusal)) = &result {
         if let Some(hook) = ctx.catalog.on_failure.get(&refusal.code) {
-            on_failure(conn, ctx, hook, plan).await;
+            super::on_failure::run(conn, ctx, hook, plan).await;
         }
     }
     result
-}
-
-/// The `on_failure` function of a refusal, as dues itself, with the call's
-/// arguments and settings; its own failure is logged, the refusal answered.
-async fn on_failure(conn: &mut Connection, ctx: &Context<'_>, hook: &str, plan: &Plan) {
-    if !hook
-        .chars()
-        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '.')
-    {
-        tracing::error!(
-            request_id = ctx.request_id,
-            hook,
-            "on_failure is no function name"
-        );
-        return;
-    }
-    let sql = format!("select {hook}({})", plan.arguments);
-    let result = async {
-        conn.as_operator().await?;
-        conn.call_settings = None;
-        conn.batch_execute(&ctx.call_settings().sql()).await?;
-        conn.call_settings = Some(ctx.call_settings());
-        conn.execute(&sql, &params(plan)).await
-    }
-    .await;
-    if let Err(e) = result {
-        tracing::error!(request_id = ctx.request_id, hook, error = %crate::error::describe_pg(&e), "on_failure function failed");
-    }
 }
 
 async fn execute_call(
@@ -144,23 +141,22 @@ async fn execute_call(
     }
     let stmt = prepare(conn, ctx, &plan.sql).await?;
     let ro = plan.read_only;
+    let local = conn
+        .pooler
+        .clone()
+        .map_or(String::new(), |l| format!("; {l}"));
     match acting {
+        Acting::Trusted(who) if conn.pooler.is_some() => {
+            // behind a pooler: the caller for this transaction only
+            let prologue = format!("{}{local}; {}", begin(ro), caller_set(who));
+            let (answer, _) = in_transaction(conn, ctx, plan, &stmt, &prologue).await?;
+            conn.session = Session::Operator;
+            Ok((answer, None))
+        }
         Acting::Trusted(who) => {
             let want = Session::Caller(who.clone(), ro);
             if conn.session == want {
-                let settings = ctx.call_settings();
-                if conn.call_settings.as_ref() == Some(&settings) {
-                    let rows = conn.query(&stmt, &params(plan)).await;
-                    return Ok((answer(conn, ctx, plan, rows).await?, None));
-                }
-                // the settings first, in the same round trip
-                conn.call_settings = None;
-                let args = params(plan);
-                let sql = settings.sql();
-                let (set, rows) = join(conn.batch_execute(&sql), conn.query(&stmt, &args)).await;
-                set.map_err(|e| ctx.fail(e))?;
-                conn.call_settings = Some(settings);
-                return Ok((answer(conn, ctx, plan, rows).await?, None));
+                return same_session(conn, ctx, plan, &stmt).await;
             }
             let member = who.member_id.map_or("null".into(), |m| m.to_string());
             let prologue = format!(
@@ -175,12 +171,7 @@ async fn execute_call(
         }
         Acting::Check(hash) => {
             let asked = Instant::now();
-            let prologue = format!(
-                "{}; reset role; select role, member_id, actor, extract(epoch from expires_at)::text \
-                 from dues.session_authenticate({}, {ro})",
-                begin(ro),
-                literal(hash)
-            );
+            let prologue = check_prologue(conn, hash, ro);
             let (answer, prologue) = in_transaction(conn, ctx, plan, &stmt, &prologue).await?;
             let checked = identity_of(&prologue, asked).ok_or_else(|| {
                 tracing::error!(
@@ -189,7 +180,11 @@ async fn execute_call(
                 );
                 ApiError::Internal(ctx.request_id.to_string())
             })?;
-            conn.session = Session::Caller(checked.identity.clone(), ro);
+            conn.session = if conn.pooler.is_some() {
+                Session::Operator
+            } else {
+                Session::Caller(checked.identity.clone(), ro)
+            };
             Ok((answer, Some(checked)))
         }
         Acting::Cli(caller) => {
@@ -198,7 +193,7 @@ async fn execute_call(
                 Caller::Member(id) => id.to_string(),
                 _ => "null".into(),
             };
-            let prologue = format!("{}; select dues.impersonate({member})", begin(ro));
+            let prologue = format!("{}{local}; select dues.impersonate({member})", begin(ro));
             let (answer, _) = in_transaction(conn, ctx, plan, &stmt, &prologue).await?;
             // the role and the caller were the transaction's only
             conn.session = Session::Operator;
@@ -207,10 +202,111 @@ async fn execute_call(
     }
 }
 
+/// `dues.caller_set` of `who`: the caller for the transaction only.
+pub fn caller_set(who: &Identity) -> String {
+    format!(
+        "select dues.caller_set({}, {}, {})",
+        literal(&who.role),
+        who.member_id.map_or("null".into(), |m| m.to_string()),
+        literal(&who.actor)
+    )
+}
+
+/// BEGIN and the check of a token, whose identity row is the answer's first:
+/// behind a pooler the caller for this transaction only, else the session's.
+fn check_prologue(conn: &Connection, hash: &str, ro: bool) -> String {
+    match &conn.pooler {
+        Some(local) => format!(
+            "{}; {local}; select t.role, t.member_id, t.actor, extract(epoch from t.expires_at)::text \
+             from dues.token_identity({}) t, lateral dues.caller_set(t.role, t.member_id, t.actor) c",
+            begin(ro),
+            literal(hash)
+        ),
+        None => format!(
+            "{}; reset role; select role, member_id, actor, extract(epoch from expires_at)::text \
+             from dues.session_authenticate({}, {ro})",
+            begin(ro),
+            literal(hash)
+        ),
+    }
+}
+
+/// A call on a connection whose session already acts for the caller: one
+/// statement, preceded by the call settings when the session holds others,
+/// and (for a call that may change data, which commits on its own) followed
+/// by the WAL position read right after it, all in one round trip.
+async fn same_session(
+    conn: &mut Connection,
+    ctx: &Context<'_>,
+    plan: &Plan,
+    stmt: &Prepared,
+) -> Result<(Answer, Option<Checked>), ApiError> {
+    let settings = ctx.call_settings();
+    let held = conn.call_settings.as_ref() == Some(&settings);
+    conn.call_settings = None;
+    let sql = settings.sql();
+    let set = async {
+        match held {
+            true => Ok(()),
+            false => conn.batch_execute(&sql).await,
+        }
+    };
+    let lsn = async {
+        match plan.read_only {
+            true => Ok(Vec::new()),
+            false => conn.simple_query(LSN).await,
+        }
+    };
+    let (set, rows, lsn) = join3(set, run(conn, stmt, plan), lsn).await;
+    set.map_err(|e| ctx.fail(e))?;
+    conn.call_settings = Some(settings);
+    let mut answer = answer(conn, ctx, plan, rows).await?;
+    answer.lsn = lsn.ok().as_deref().and_then(first_value);
+    Ok((answer, None))
+}
+
+/// A call's statement: prepared once per connection, or (behind a pooler in
+/// transaction mode) unnamed, parsed and run in one round trip.
+pub enum Prepared {
+    Named(Statement),
+    Unnamed(String),
+}
+
+/// Runs the call's statement with its arguments.
+pub async fn run(
+    conn: &Connection,
+    stmt: &Prepared,
+    plan: &Plan,
+) -> Result<Vec<Row>, tokio_postgres::Error> {
+    match stmt {
+        Prepared::Named(stmt) => conn.query(stmt, &params(plan)).await,
+        Prepared::Unnamed(sql) => conn.query_typed(sql, &typed_params(plan)).await,
+    }
+}
+
+/// The arguments, each of type text (the statement converts them).
+pub fn typed_params(plan: &Plan) -> Vec<(&(dyn ToSql + Sync), Type)> {
+    plan.params
+        .iter()
+        .map(|p| (p as &(dyn ToSql + Sync), Type::TEXT))
+        .collect()
+}
+
 /// The call's statement, prepared once per connection. A session that may not
 /// even read what the statement names (a type in another schema) prepares it
 /// as dues itself.
 pub async fn prepare(
+    conn: &mut Connection,
+    ctx: &Context<'_>,
+    sql: &str,
+) -> Result<Prepared, ApiError> {
+    if conn.pooler.is_some() {
+        return Ok(Prepared::Unnamed(sql.to_string()));
+    }
+    prepare_named(conn, ctx, sql).await.map(Prepared::Named)
+}
+
+async fn prepare_named(
     conn: &mut Connection,
     ctx: &Context<'_>,
     sql: &str,
@@ -231,27 +327,35 @@ async fn in_transaction(
     conn: &mut Connection,
     ctx: &Context<'_>,
     plan: &Plan,
-    stmt: &Statement,
+    stmt: &Prepared,
     prologue: &str,
 ) -> Result<(Answer, Vec<SimpleQueryMessage>), ApiError> {
     conn.session = Session::Unknown;
     conn.call_settings = None;
     let settings = ctx.call_settings();
-    let prologue = format!("{prologue}; {}", settings.sql());
-    let args = params(plan);
+    // behind a pooler the next transaction on the server connection may be
+    // another client's: the settings are the transaction's only
+    let prologue = match conn.pooler {
+        Some(_) => format!("{prologue}; {}", settings.local_sql()),
+        None => format!("{prologue}; {}", settings.sql()),
+    };
+    let commit = if plan.read_only { "commit" } else { COMMIT_LSN };
     let (p, r, c) = join3(
         conn.simple_query(&prologue),
-        conn.query(stmt, &args),
-        conn.batch_execute("commit"),
+        run(conn, stmt, plan),
+        conn.simple_query(commit),
     )
     .await;
     let prologue = p.map_err(|e| ctx.fail(e))?;
     // after a failed call the pipelined COMMIT rolled the transaction back:
     // the call's error is the one to report
-    let answer = answer(conn, ctx, plan, r).await?;
+    let mut answer = answer(conn, ctx, plan, r).await?;
     // a deferred check can still refuse the transaction at COMMIT
-    c.map_err(|e| ctx.fail(e))?;
-    conn.call_settings = Some(settings);
+    let committed = c.map_err(|e| ctx.fail(e))?;
+    answer.lsn = first_value(&committed);
+    if conn.pooler.is_none() {
+        conn.call_settings = Some(settings);
+    }
     Ok((answer, prologue))
 }
 
@@ -279,101 +383,4 @@ pub fn params(plan: &Plan) -> Vec<&(dyn ToSql + Sync)> {
         .iter()
         .map(|p| p as &(dyn ToSql + Sync))
         .collect()
-}
-
-/// The identity row of `dues.session_authenticate`.
-fn identity_of(messages: &[SimpleQueryMessage], asked: Instant) -> Option<Checked> {
-    let row = messages.iter().find_map(|m| match m {
-        SimpleQueryMessage::Row(r) => Some(r),
-        _ => None,
-    })?;
-    let expires_at = row
-        .get(3)
-        .and_then(|s| s.parse::<f64>().ok())
-        .filter(|s| s.is_finite() && *s > 0.0)
-        .map(|s| SystemTime::UNIX_EPOCH + Duration::from_secs_f64(s));
-    Some(Checked {
-        identity: Identity {
-            role: row.get(0)?.to_string(),
-            member_id: row.get(1).and_then(|m| m.parse().ok()),
-            actor: row.get(2).unwrap_or("").to_string(),
-        },
-        expires_at,
-        asked,
-    })
-}
-
-/// The call's rows as its answer; a value that does not convert is named.
-pub async fn answer(
-    conn: &Connection,
-    ctx: &Context<'_>,
-    plan: &Plan,
-    rows: Result<Vec<Row>, tokio_postgres::Error>,
-) -> Result<Answer, ApiError> {
-    let rows = match rows {
-        Ok(rows) => rows,
-        Err(e) => return Err(explain_value_error(conn, plan, ctx.fail(e)).await),
-    };
-    if plan.shape == Shape::Void {
-        return Ok(Answer {
-            status: 204,
-            body: None,
-            replayed: false,
-        });
-    }
-    let body = rows
-        .first()
-        .and_then(|r| r.get::<_, Option<String>>(0))
-        .unwrap_or_else(|| "null".to_string());
-    Ok(Answer {
-        status: 200,
-        body: Some(body),
-        replayed: false,
-    })
-}
-
-/// A PostgreSQL error as the caller sees it; faults of dues or the database
-/// are logged in full and shown only as a request id.
-pub fn db_error(
-    e: tokio_postgres::Error,
-    catalog: &Catalog,
-    authenticated: bool,
-    request_id: &str,
-) -> ApiError {
-    if let Some(db) = e.as_db_error() {
-        if let Some(err) = ApiError::from_db(db, &catalog.statuses, authenticated) {
-            return err;
-        }
-        tracing::error!(request_id, code = db.code().code(), error = %crate::error::describe_pg(&e), "database error");
-        return ApiError::Internal(request_id.to_string());
-    }
-    if e.is_closed() || std::error::Error::source(&e).is_some() {
-        tracing::warn!(request_id, error = %e, "database connection failed");
-        return ApiError::Unavailable("the connection to PostgreSQL was lost".into());
-    }
-    tracing::error!(request_id, error = %e, "database error");
-    ApiError::Internal(request_id.to_string())
-}
-
-/// A value that does not convert (SQLSTATE class 22) is named: each argument
-/// is converted alone until one fails.
-async fn explain_value_error(conn: &Connection, plan: &Plan, err: ApiError) -> ApiError {
-    if !err.code().starts_with("22") {
-        return err;
-    }
-    for (probe, value) in plan.probes.iter().zip(&plan.params) {
-        let sql = format!("select {}", probe.expression);
-        if let Err(e) = conn.query(&sql, &[value]).await {
-            let why = e
-                .as_db_error()
-                .map(|d| d.message().to_string())
-                .unwrap_or_else(|| e.to_string());
-            return ApiError::BadValue {
-                argument: probe.argument.clone(),
-                why,
-                type_name: probe.type_name.clone(),
-            };
-        }
-    }
-    err
 }

@@ -21,6 +21,8 @@ pub const TOKEN_CHANNEL: &str = "dues_token";
 pub struct Live {
     catalog: RwLock<Arc<Catalog>>,
     pub tokens: Tokens,
+    /// Another pool whose prepared statements are forgotten with the catalog (the replica's).
+    also: std::sync::OnceLock<Pool>,
 }
 
 impl Live {
@@ -31,11 +33,19 @@ impl Live {
             .unwrap_or_else(|p| p.into_inner().clone())
     }
 
+    /// The prepared statements of `pool` too are forgotten when the catalog is read again.
+    pub fn forget_statements_of(&self, pool: Pool) {
+        let _ = self.also.set(pool);
+    }
+
     /// Reads the catalog again and forgets prepared statements.
     pub async fn refresh(&self, pool: &Pool) -> Result<()> {
         let client = crate::pool::operator(pool).await?;
         let fresh = Catalog::load(&client).await?;
         pool.manager().clear_statements();
+        if let Some(other) = self.also.get() {
+            other.manager().clear_statements();
+        }
         let n = fresh.functions.len();
         match self.catalog.write() {
             Ok(mut c) => *c = Arc::new(fresh),

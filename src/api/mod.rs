@@ -8,7 +8,9 @@ pub mod catalog;
 pub mod error;
 pub mod execute;
 pub mod live;
+mod on_failure;
 mod once;
+mod outcome;
 pub mod plan;
 pub mod sqlstate;
 

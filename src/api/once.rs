@@ -6,9 +6,12 @@
 
 use super::caller::Caller;
 use super::error::ApiError;
-use super::execute::{answer, literal, params, prepare, Acting, Answer, Context};
+use super::execute::{
+    answer, first_value, literal, prepare, run, Acting, Answer, Context, COMMIT_LSN,
+};
 use super::plan::Plan;
 use crate::pool::{Connection, Session};
+use tokio_postgres::types::Type;
 
 pub async fn execute_once(
     conn: &mut Connection,
@@ -25,13 +28,20 @@ pub async fn execute_once(
     conn.session = Session::Unknown;
     conn.call_settings = None;
     let result = async {
-        conn.batch_execute(&format!("begin read write; {}", ctx.call_settings().sql()))
-            .await
-            .map_err(|e| ctx.fail(e))?;
+        // behind a pooler, the time limit and the call settings are the
+        // transaction's only
+        let begin = match &conn.pooler {
+            Some(local) => format!(
+                "begin read write; {local}; {}",
+                ctx.call_settings().local_sql()
+            ),
+            None => format!("begin read write; {}", ctx.call_settings().sql()),
+        };
+        conn.batch_execute(&begin).await.map_err(|e| ctx.fail(e))?;
         let stored = conn
-            .query_opt(
+            .query_typed_opt(
                 "select status, body from dues.idempotency_claim($1, $2, $3)",
-                &[&owner, key, hash],
+                &[(&owner, Type::TEXT), (key, Type::TEXT), (hash, Type::TEXT)],
             )
             .await
             .map_err(|e| ctx.fail(e))?;
@@ -41,24 +51,31 @@ pub async fn execute_once(
         if let Some(row) = stored {
             return replay(conn, ctx, key, row).await;
         }
-        let rows = conn.query(&stmt, &params(plan)).await;
+        let rows = run(conn, &stmt, plan).await;
         if rows.is_err() {
             let _ = conn.batch_execute("rollback").await;
         }
-        let answer = answer(conn, ctx, plan, rows).await?;
+        let mut answer = answer(conn, ctx, plan, rows).await?;
         // the answer is kept by dues itself, not by the caller's role
         conn.batch_execute("reset role")
             .await
             .map_err(|e| ctx.fail(e))?;
-        conn.execute(
+        conn.execute_typed(
             "select dues.idempotency_store($1, $2, $3, $4)",
-            &[&owner, key, &(answer.status as i32), &answer.body],
+            &[
+                (&owner, Type::TEXT),
+                (key, Type::TEXT),
+                (&(answer.status as i32), Type::INT4),
+                (&answer.body, Type::TEXT),
+            ],
         )
         .await
         .map_err(|e| ctx.fail(e))?;
-        conn.batch_execute("commit")
+        let committed = conn
+            .simple_query(COMMIT_LSN)
             .await
             .map_err(|e| ctx.fail(e))?;
+        answer.lsn = first_value(&committed);
         Ok(answer)
     }
     .await;
@@ -106,12 +123,15 @@ async fn replay(
         );
         return Err(ApiError::Internal(ctx.request_id.to_string()));
     };
-    conn.batch_execute("commit")
+    // the first call committed before this one read its key
+    let committed = conn
+        .simple_query(COMMIT_LSN)
         .await
         .map_err(|e| ctx.fail(e))?;
     Ok(Answer {
         status: status as u16,
         body: row.get(1),
         replayed: true,
+        lsn: first_value(&committed),
     })
 }

@@ -125,11 +125,40 @@ pub struct ServeArgs {
     /// The bearer token GET /metrics asks for (without it, /metrics is open).
     #[arg(long, env = "DUES_METRICS_TOKEN", hide_env_values = true)]
     pub metrics_token: Option<String>,
+    /// A streaming replica of the database (libpq URL or keyword string): GET /rpc of read-only functions goes
+    /// there while it is up and not lagging; everything else to the primary.
+    #[arg(
+        long,
+        env = "DUES_REPLICA_URL",
+        hide_env_values = true,
+        value_name = "URL"
+    )]
+    pub replica_url: Option<String>,
+    /// `transaction`: --database-url names a pooler in transaction mode (PgBouncer's pool_mode = transaction):
+    /// nothing is kept in the session, statements are unnamed, LISTEN goes to --direct-url.
+    #[arg(long, env = "DUES_POOLER", value_enum, value_name = "MODE")]
+    pub pooler: Option<PoolerMode>,
+    /// The database itself, not through the pooler: LISTEN, migrations and the replica's checks go there
+    /// (needed with --pooler transaction).
+    #[arg(
+        long,
+        env = "DUES_DIRECT_URL",
+        hide_env_values = true,
+        value_name = "URL"
+    )]
+    pub direct_url: Option<String>,
     /// dues serve is behind a reverse proxy it trusts: a call's client address (the sign-in rate limits') is the last
     /// address of X-Forwarded-For, not the connection's peer, and X-Forwarded-Proto: https makes the session cookie
     /// of the pages Secure.
     #[arg(long, env = "DUES_TRUSTED_PROXY")]
     pub trusted_proxy: bool,
+}
+
+/// What kind of pooler stands between dues and the database.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum PoolerMode {
+    /// Each transaction may run on another server connection (PgBouncer's pool_mode = transaction).
+    Transaction,
 }
 
 #[derive(Debug, clap::Args)]

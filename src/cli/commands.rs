@@ -14,13 +14,25 @@ pub async fn serve(db: &Database, a: ServeArgs) -> Result<()> {
     if a.pool_size == 0 {
         return Err(Error::Usage("--pool-size must be at least 1".into()));
     }
+    let nonempty = |u: Option<String>| u.filter(|u| !u.trim().is_empty());
+    let pooled = a.pooler == Some(super::args::PoolerMode::Transaction);
+    let direct_url = nonempty(a.direct_url);
+    if pooled && direct_url.is_none() {
+        return Err(Error::Usage(
+            "--pooler transaction needs --direct-url (or DUES_DIRECT_URL): the database itself, for LISTEN and migrations"
+                .into(),
+        ));
+    }
     let settings = http::Settings {
         listen: a.listen,
         pool: PoolSettings {
             size: a.pool_size,
             wait: seconds("pool-wait", a.pool_wait)?,
             statement_timeout: seconds("statement-timeout", a.statement_timeout)?,
+            transaction_pooler: pooled,
         },
+        replica_url: nonempty(a.replica_url),
+        direct_url: direct_url.clone(),
         body_limit: a.body_limit,
         paypal_body_limit: a.paypal_body_limit,
         paypal_rate: a.paypal_rate,
@@ -33,7 +45,15 @@ pub async fn serve(db: &Database, a: ServeArgs) -> Result<()> {
     };
     db.prepare().await?;
     if !a.no_migrate {
-        migrate_and_print(db, false).await?;
+        // migrations take a session lock: never through a pooler
+        match &direct_url {
+            Some(url) => {
+                let direct = Database::resolve(Some(url), std::path::PathBuf::new())
+                    .map_err(|e| Error::Usage(format!("--direct-url: {e}")))?;
+                migrate_and_print(&direct, false).await?
+            }
+            None => migrate_and_print(db, false).await?,
+        }
     }
     db.watch();
     http::serve(db, settings).await

@@ -6,6 +6,7 @@
 //! event means is decided in SQL; secrets are read from settings and never
 //! logged or answered.
 
+mod fetch;
 pub mod gocardless;
 pub mod paypal_rest;
 pub mod stripe;
@@ -13,7 +14,7 @@ pub mod stripe;
 use crate::pool::{operator, OperatorError, Pool};
 use std::collections::HashMap;
 use std::time::Duration;
-use tokio_postgres::types::Json;
+use tokio_postgres::types::{Json, Type};
 
 /// A provider that posts webhooks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -102,10 +103,10 @@ impl Gateway {
         let (provider, body, headers, received_at, settings) = {
             let client = operator(pool).await?;
             let row = client
-                .query_opt(
+                .query_typed_opt(
                     "select provider, body, headers, extract(epoch from received_at)::bigint \
                      from dues.webhook_message where id = $1",
-                    &[&id],
+                    &[(&id, Type::INT8)],
                 )
                 .await?
                 .ok_or(Error::NotFound(id))?;
@@ -117,9 +118,9 @@ impl Gateway {
                 "paypal_cert_hosts",
             ];
             let settings: HashMap<String, String> = client
-                .query(
+                .query_typed(
                     "select name, btrim(value) from dues.setting where name = any($1)",
-                    &[&names],
+                    &[(&names, Type::TEXT_ARRAY)],
                 )
                 .await?
                 .iter()
@@ -141,22 +142,28 @@ impl Gateway {
         Ok(match verdict {
             Verdict::Valid => {
                 let summary: String = client
-                    .query_one("select dues.webhook_verified($1, true)::text", &[&id])
+                    .query_typed_one(
+                        "select dues.webhook_verified($1, true)::text",
+                        &[(&id, Type::INT8)],
+                    )
                     .await?
                     .get(0);
                 Outcome::Verified(serde_json::from_str(&summary).unwrap_or_default())
             }
             Verdict::Invalid(why) => {
                 client
-                    .execute("select dues.webhook_verified($1, false, $2)", &[&id, &why])
+                    .execute_typed(
+                        "select dues.webhook_verified($1, false, $2)",
+                        &[(&id, Type::INT8), (&why, Type::TEXT)],
+                    )
                     .await?;
                 Outcome::Invalid(why)
             }
             Verdict::Unverifiable(why) => {
                 client
-                    .execute(
+                    .execute_typed(
                         "select dues.webhook_verification_failed($1, $2, now())",
-                        &[&id, &why],
+                        &[(&id, Type::INT8), (&why, Type::TEXT)],
                     )
                     .await?;
                 Outcome::Unverifiable(why)
@@ -234,7 +241,10 @@ impl Gateway {
         let ids: Vec<i64> = {
             let client = operator(pool).await?;
             client
-                .query("select id from dues.webhook_pending(now(), $1)", &[&batch])
+                .query_typed(
+                    "select id from dues.webhook_pending(now(), $1)",
+                    &[(&batch, Type::INT4)],
+                )
                 .await?
                 .iter()
                 .map(|r| r.get(0))
@@ -249,78 +259,6 @@ impl Gateway {
             }
         }
         Ok(ids.len())
-    }
-
-    /// Reads from the providers' APIs the resources events wait for, and records them (the events waiting for
-    /// them are processed again in SQL); returns how many were asked for.
-    pub async fn fetch_pending(&self, pool: &Pool, batch: i32) -> Result<usize, Error> {
-        // an event may need one resource after another (a payment, then its mandate, then its customer)
-        let mut total = 0;
-        for _ in 0..4 {
-            let n = self.fetch_round(pool, batch).await?;
-            total += n;
-            if n == 0 {
-                break;
-            }
-        }
-        Ok(total)
-    }
-
-    async fn fetch_round(&self, pool: &Pool, batch: i32) -> Result<usize, Error> {
-        let (key, pending) = {
-            let client = operator(pool).await?;
-            let key: String = client
-                .query_one(
-                    "select coalesce((select btrim(value) from dues.setting where name = 'gocardless_api_key'), '')",
-                    &[],
-                )
-                .await?
-                .get(0);
-            let pending = client
-                .query(
-                    "select provider, path, base_url from dues.webhook_fetch_pending(now(), $1)",
-                    &[&batch],
-                )
-                .await?;
-            (key, pending)
-        };
-        for row in &pending {
-            let (provider, path, base): (String, String, String) =
-                (row.get(0), row.get(1), row.get(2));
-            let fetched = gocardless::fetch(&self.http, &base, &key, &path).await;
-            let client = operator(pool).await?;
-            match fetched {
-                Ok(gocardless::Fetched::Found(body)) => {
-                    let n: i32 = client
-                        .query_one(
-                            "select dues.webhook_fetched($1, $2, 200, $3)",
-                            &[&provider, &path, &Json(&body)],
-                        )
-                        .await?
-                        .get(0);
-                    tracing::info!(%provider, %path, events = n, "resource fetched; waiting events processed");
-                }
-                Ok(gocardless::Fetched::Unknown) => {
-                    client
-                        .execute(
-                            "select dues.webhook_fetched($1, $2, 404, null)",
-                            &[&provider, &path],
-                        )
-                        .await?;
-                    tracing::warn!(%provider, %path, "the provider does not know this resource");
-                }
-                Err(why) => {
-                    tracing::warn!(%provider, %path, error = %why, "resource not fetched; retried later");
-                    client
-                        .execute(
-                            "select dues.webhook_fetch_failed($1, $2, $3, now())",
-                            &[&provider, &path, &why],
-                        )
-                        .await?;
-                }
-            }
-        }
-        Ok(pending.len())
     }
 }
 
@@ -340,9 +278,14 @@ pub async fn receive(
 ) -> Result<i64, Error> {
     let client = operator(pool).await?;
     Ok(client
-        .query_one(
+        .query_typed_one(
             "select dues.webhook_intake($1, $2::bytea, $3::jsonb, $4::text)",
-            &[&provider.name(), &body, &Json(headers), &sender],
+            &[
+                (&provider.name(), Type::TEXT),
+                (&body, Type::BYTEA),
+                (&Json(headers), Type::JSONB),
+                (&sender, Type::TEXT),
+            ],
         )
         .await?
         .get(0))

@@ -32,11 +32,11 @@ pub fn metrics(state: &State, req: &Request<Incoming>) -> Response<Body> {
             return render::error(&ApiError::MetricsToken);
         }
     }
-    render::text(
-        StatusCode::OK,
-        "text/plain; version=0.0.4",
-        state.metrics.render(state.pool.status()),
-    )
+    let mut text = state.metrics.render(state.pool.status());
+    if let Some(r) = &state.replica {
+        text.push_str(&r.render());
+    }
+    render::text(StatusCode::OK, "text/plain; version=0.0.4", text)
 }
 
 /// Compares two secrets in a time that does not depend on where they differ.

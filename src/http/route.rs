@@ -112,25 +112,34 @@ async fn route(
         | "/session"
         | "/session/end" => ("(other)".into(), render::error(&ApiError::Method)),
         p if p.starts_with("/rpc/") => {
-            let name = p.trim_start_matches("/rpc/");
-            let label = if state.live.catalog().functions.contains_key(name) {
-                name.to_string()
-            } else {
-                "(unknown)".into()
-            };
-            let client = super::request::client_address(
-                req.headers(),
-                peer.ip(),
-                state.settings.trusted_proxy,
-            );
-            (
-                label,
-                super::rpc::rpc(state, req, name, request_id, &client).await,
-            )
+            let name = p.trim_start_matches("/rpc/").to_string();
+            rpc(state, req, peer, request_id, &name).await
         }
         _ => (
             "(other)".into(),
             render::error(&ApiError::NoEndpoint(path.clone())),
         ),
     }
+}
+
+/// `/rpc/{name}`, labelled by its function (or `(unknown)`), from the
+/// client's address (the trusted proxy's last hop, else the peer).
+async fn rpc(
+    state: &State,
+    req: Request<Incoming>,
+    peer: SocketAddr,
+    request_id: &str,
+    name: &str,
+) -> (String, Response<Body>) {
+    let label = if state.live.catalog().functions.contains_key(name) {
+        name.to_string()
+    } else {
+        "(unknown)".into()
+    };
+    let client =
+        super::request::client_address(req.headers(), peer.ip(), state.settings.trusted_proxy);
+    (
+        label,
+        super::rpc::rpc(state, req, name, request_id, &client).await,
+    )
 }

@@ -17,6 +17,7 @@ use hyper::header::HeaderValue;
 use hyper::{Request, Response};
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
+use tokio_postgres::types::Type;
 
 /// Answers one call, with its `Server-Timing`.
 pub async fn rpc(
@@ -28,7 +29,15 @@ pub async fn rpc(
 ) -> Response<Body> {
     let mut timing = Timing::start();
     let mut response = match stages(state, req, name, request_id, client, &mut timing).await {
-        Ok(answer) => render::answer(answer),
+        Ok(answer) => {
+            let lsn = answer.lsn.clone();
+            let mut r = render::answer(answer);
+            // read-your-writes: sent back with a GET, it waits for a replica to replay the call
+            if let Some(v) = lsn.and_then(|l| HeaderValue::from_str(&l).ok()) {
+                r.headers_mut().insert("dues-lsn", v);
+            }
+            r
+        }
         Err(e) => render::error(&e),
     };
     timing.lap("render");
@@ -48,22 +57,31 @@ async fn stages(
     t: &mut Timing,
 ) -> Result<Answer, ApiError> {
     // each stage is timed, whether it passes or refuses
-    let parsed = match request::caller(req.headers()) {
-        Ok(caller) => request::call(req, name, state.settings.body_limit)
+    let lsn = match req.headers().get("dues-lsn") {
+        None => Ok(None),
+        Some(v) => v
+            .to_str()
+            .ok()
+            .and_then(crate::replica::parse_lsn)
+            .map(Some)
+            .ok_or(ApiError::BadLsn),
+    };
+    let parsed = match (request::caller(req.headers()), lsn) {
+        (Err(e), _) | (_, Err(e)) => Err(e),
+        (Ok(caller), Ok(lsn)) => request::call(req, name, state.settings.body_limit)
             .await
-            .map(|call| (caller, call)),
-        Err(e) => Err(e),
+            .map(|call| (caller, call, lsn)),
     };
     t.lap("request");
-    let (caller, call) = parsed?;
+    let (caller, call, lsn) = parsed?;
     let catalog = state.live.catalog();
     let identified = identify(state, &caller, &catalog, name, request_id).await;
     t.lap("caller");
     let (role, acting) = identified?;
     let planned = plan::plan(&catalog, &role, &call);
     t.lap("plan");
-    let (result, pool, db) =
-        run(state, catalog, caller, acting, planned?, request_id, client).await;
+    let origin = Origin { request_id, client };
+    let (result, pool, db) = run(state, catalog, caller, acting, planned?, lsn, origin).await;
     t.add("pool", pool);
     t.add("db", db);
     result
@@ -112,9 +130,9 @@ pub async fn lookup(
             crate::pool::OperatorError::Db(e) => fail(e),
         })?;
     let row = client
-        .query_one(
+        .query_typed_one(
             "select role, member_id, actor, expires_at from dues.token_identity($1)",
-            &[&hash],
+            &[(&hash, Type::TEXT)],
         )
         .await
         .map_err(|e| {
@@ -134,6 +152,13 @@ pub async fn lookup(
     Ok(who)
 }
 
+/// Where a call comes from: its request id and the client's address.
+#[derive(Clone, Copy)]
+struct Origin<'a> {
+    request_id: &'a str,
+    client: &'a str,
+}
+
 /// The connection and execute stages. A call that is one statement (its
 /// caller is the one the connection's session acts for) runs here: dropped
 /// by hyper when its client goes away, it leaves nothing open. Any other runs
@@ -147,15 +172,45 @@ async fn run(
     caller: Caller,
     acting: Acting,
     plan: Plan,
-    request_id: &str,
-    client: &str,
+    lsn: Option<u64>,
+    origin: Origin<'_>,
 ) -> (Result<Answer, ApiError>, Duration, Duration) {
     let started = Instant::now();
-    let mut conn = match state.pool.get().await {
+    // a read goes to the replica when it can serve it
+    if let Some(replica) = state.replica.as_ref().filter(|_| plan.read_only) {
+        if let Some(conn) = replica.choose(lsn).await {
+            let connected = Instant::now();
+            let (c, a, p) = (catalog.clone(), caller.clone(), plan.clone());
+            let result = execute_on(state, conn, c, a, acting.clone(), p, origin).await;
+            match result {
+                // the replica went away: the primary answers
+                Err(ApiError::Unavailable(why)) => replica.failed(&why),
+                // a fault there, or a function it has not replayed yet: a read may run again, on the primary
+                Err(e) if crate::replica::not_there(&e) => replica.missed(),
+                result => return (result, connected - started, connected.elapsed()),
+            }
+        }
+    }
+    let conn = match state.pool.get().await {
         Ok(c) => c,
         Err(e) => return (Err(pool_error(e)), started.elapsed(), Duration::ZERO),
     };
     let connected = Instant::now();
+    let answer = execute_on(state, conn, catalog, caller, acting, plan, origin).await;
+    (answer, connected - started, connected.elapsed())
+}
+
+/// The execute stage on `conn` (of the primary's pool or the replica's).
+async fn execute_on(
+    state: &State,
+    mut conn: crate::pool::Pooled,
+    catalog: Arc<Catalog>,
+    caller: Caller,
+    acting: Acting,
+    plan: Plan,
+    origin: Origin<'_>,
+) -> Result<Answer, ApiError> {
+    let Origin { request_id, client } = origin;
     let result = if execute::one_statement(&conn, &acting, &plan) {
         let ctx = Context {
             catalog: &catalog,
@@ -188,8 +243,7 @@ async fn run(
             Err(ApiError::Internal(request_id.to_string()))
         })
     };
-    let answer = result.map(|(answer, _)| answer);
-    (answer, connected - started, connected.elapsed())
+    result.map(|(answer, _)| answer)
 }
 
 /// What the database said of the caller's token: valid (who it is), or not.
@@ -233,7 +287,8 @@ pub async fn call(
     let catalog = state.live.catalog();
     let (role, acting) = identify(state, &caller, &catalog, name, request_id).await?;
     let planned = plan::plan(&catalog, &role, &call)?;
-    run(state, catalog, caller, acting, planned, request_id, client)
+    let origin = Origin { request_id, client };
+    run(state, catalog, caller, acting, planned, None, origin)
         .await
         .0
 }

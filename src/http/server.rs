@@ -38,6 +38,10 @@ pub struct Settings {
     pub metrics_token: Option<String>,
     /// How often expired idempotency answers are removed.
     pub expire_every: Duration,
+    /// A streaming replica of the database: reads of read-only functions go to it.
+    pub replica_url: Option<String>,
+    /// The database itself when `--database-url` names a pooler: LISTEN goes there.
+    pub direct_url: Option<String>,
     /// Behind a reverse proxy it trusts: a call's client address is the last hop of `X-Forwarded-For`,
     /// and `X-Forwarded-Proto: https` makes the session cookie `Secure`.
     pub trusted_proxy: bool,
@@ -57,6 +61,8 @@ impl Default for Settings {
             paypal_queue: 1000,
             metrics_token: None,
             expire_every: Duration::from_secs(3600),
+            replica_url: None,
+            direct_url: None,
             trusted_proxy: false,
         }
     }
@@ -76,6 +82,8 @@ pub struct State {
     pub webhook_limiter: Limiter,
     /// Verifies the other providers' webhooks (and fetches what their events need).
     pub gateway: Arc<crate::gateway::Gateway>,
+    /// The streaming replica reads may go to.
+    pub replica: Option<Arc<crate::replica::Replica>>,
     next_id: AtomicU64,
     id_prefix: String,
 }
@@ -102,6 +110,18 @@ pub async fn serve(db: &Database, settings: Settings) -> Result<()> {
     let listener = TcpListener::bind(&settings.listen)
         .await
         .map_err(|e| Error::Usage(format!("cannot listen on {}: {e}", settings.listen)))?;
+    // LISTEN, and the replica's checks, need the database itself, not a pooler
+    let direct = match settings.direct_url.as_deref() {
+        Some(url) => Database::resolve(Some(url), std::path::PathBuf::new())
+            .map_err(|e| Error::Usage(format!("--direct-url: {e}")))?,
+        None => db.clone(),
+    };
+    let replica = match settings.replica_url.as_deref() {
+        Some(url) => Some(Arc::new(
+            crate::replica::Replica::start(&direct, url, &settings.pool).await?,
+        )),
+        None => None,
+    };
     let pool = crate::pool::pool(db, &settings.pool)?;
     let http_client = reqwest::Client::builder()
         .timeout(Duration::from_secs(30))
@@ -115,6 +135,7 @@ pub async fn serve(db: &Database, settings: Settings) -> Result<()> {
             settings.paypal_verifiers,
         ),
         pool,
+        replica,
         live: Arc::new(Live::default()),
         metrics: Metrics::default(),
         paypal_limiter: Limiter::new(settings.paypal_rate, Duration::from_secs(60)),
@@ -133,9 +154,13 @@ pub async fn serve(db: &Database, settings: Settings) -> Result<()> {
         ),
         settings: settings.clone(),
     });
+    if let Some(r) = &state.replica {
+        state.live.forget_statements_of(r.pool.clone());
+        r.watch(direct.clone());
+    }
     state.live.refresh(&state.pool).await?;
     tokio::spawn(live::listen(
-        db.clone(),
+        direct.clone(),
         state.pool.clone(),
         state.live.clone(),
     ));
@@ -211,7 +236,7 @@ async fn expire_idempotency(state: Arc<State>) {
         let expired = async {
             let client = crate::pool::operator(&state.pool).await?;
             let row = client
-                .query_one("select dues.idempotency_expire(now())", &[])
+                .query_typed_one("select dues.idempotency_expire(now())", &[])
                 .await?;
             Ok::<i32, Error>(row.get(0))
         }

@@ -9,6 +9,7 @@ use crate::paypal::{self, Received};
 use hyper::body::Incoming;
 use hyper::{Request, Response, StatusCode};
 use std::net::IpAddr;
+use tokio_postgres::types::Type;
 
 /// How long a sender of bodies that are no notification for us is asked to wait.
 const FOREIGN_RETRY_SECONDS: u64 = 60;
@@ -96,9 +97,9 @@ pub async fn access_check(
         }
     };
     match client
-        .query_one(
+        .query_typed_one(
             "select dues.access_check($1, $2, now())::text",
-            &[&body, &signature],
+            &[(&body, Type::TEXT), (&signature, Type::TEXT)],
         )
         .await
     {

@@ -14,6 +14,11 @@
 //! log rotates ([`crate::pg_log`]).
 
 pub use crate::cluster_home::Status;
+mod output;
+mod replica;
+
+use output::{output_text, tail};
+
 use crate::cluster_home::{cluster_dir, owner, Owner};
 use crate::error::{Error, Result};
 use crate::pg_log::{self, LogSettings};
@@ -312,9 +317,23 @@ impl Cluster {
             .map_err(|e| Error::io(self.bindir.join("pg_ctl"), e))
     }
 
+    /// Where `name` is: in the folder of the server programs, or else beside
+    /// what `postgres` there links to (the version's folder holds them all).
+    fn program(&self, name: &str) -> PathBuf {
+        let direct = self.bindir.join(name);
+        if direct.is_file() {
+            return direct;
+        }
+        fs::canonicalize(self.bindir.join("postgres"))
+            .ok()
+            .and_then(|p| p.parent().map(|d| d.join(name)))
+            .filter(|p| p.is_file())
+            .unwrap_or(direct)
+    }
+
     /// A server program, run as the cluster's owner when we are root.
     fn command(&self, program: &str) -> Command {
-        let mut cmd = Command::new(self.bindir.join(program));
+        let mut cmd = Command::new(self.program(program));
         cmd.current_dir(&self.dir).env_remove("PGDATA");
         if let Some(o) = &self.owner {
             cmd.uid(o.uid.as_raw()).gid(o.gid.as_raw());
@@ -368,26 +387,4 @@ fn is_live_postgres(pid: i32) -> bool {
         .map(|c| String::from_utf8_lossy(&c).contains("postgres"))
         .unwrap_or(false);
     !zombie && is_postgres
-}
-
-fn output_text(out: &Output) -> String {
-    let mut s = String::from_utf8_lossy(&out.stderr).trim().to_string();
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    if !stdout.trim().is_empty() {
-        if !s.is_empty() {
-            s.push_str("; ");
-        }
-        s.push_str(stdout.trim());
-    }
-    if s.is_empty() {
-        s = format!("exited with {}", out.status);
-    }
-    s
-}
-
-/// The last `n` lines of a file, for error messages.
-fn tail(path: &Path, n: usize) -> String {
-    let text = fs::read_to_string(path).unwrap_or_default();
-    let lines: Vec<&str> = text.lines().collect();
-    lines[lines.len().saturating_sub(n)..].join("\n")
 }
