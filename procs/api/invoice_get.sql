@@ -42,7 +42,9 @@ begin
                                   'class_subscription_id', l.class_subscription_id, 'charge_id', l.charge_id,
                                   'period_start', l.period_start, 'period_end', l.period_end, 'due_date', l.due_date,
                                   'amount', l.amount, 'period_amount', l.period_amount, 'void', l.void,
-                                  'credited', (select pc.amount from dues.proration_credit pc where pc.invoice_line_id = l.id))
+                                  'credited', (select pc.amount from dues.proration_credit pc where pc.invoice_line_id = l.id),
+                                  'pause_credited', (select pg_catalog.sum(pc.amount) from dues.pause_credit pc
+                                                      where pc.invoice_line_id = l.id))
                               order by l.id)
                          from dues.invoice_line l where l.invoice_id = v_invoice.id), '[]');
     settlements := coalesce((select pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object(
@@ -62,7 +64,7 @@ comment on function api.invoice_get(bigint) is
 $$One invoice: id, number (per provider and year, e.g. "2027-000012"), member_id, provider (id and name), currency, status (draft, open,
 paid, void, uncollectible), issue_date, due_date, total, settled (credit applied minus given back, plus written off), amount_due (what is
 left to pay on an open invoice), lines (kind period/setup_fee/charge, description, the days a period line covers, amount, the whole period's
-amount, void, and the proration credit given for it), settlements and the status history (from, to, business day, reason, who, when).
+amount, void, the proration credit given for it (credited) and the pause credits (pause_credited)), settlements and the status history (from, to, business day, reason, who, when).
 Errors: DU014 invoice_id is null, DUB01 unknown invoice, 42501 not allowed (members see their own invoices and their organizations').$$;
 
 grant execute on function api.invoice_get(bigint) to dues_member, dues_staff;

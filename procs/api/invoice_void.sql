@@ -27,8 +27,10 @@ begin
                          end;
     end if;
     if exists (select from dues.invoice_line l join dues.proration_credit pc on pc.invoice_line_id = l.id
-                where l.invoice_id = v_invoice.id) then
-        raise exception 'invoice % has lines already credited by a proration: it cannot be voided', v_invoice.id
+                where l.invoice_id = v_invoice.id)
+       or exists (select from dues.invoice_line l join dues.pause_credit pc on pc.invoice_line_id = l.id
+                   where l.invoice_id = v_invoice.id) then
+        raise exception 'invoice % has lines already credited by a proration or a pause: it cannot be voided', v_invoice.id
             using errcode = 'DUB11',
                   hint = 'write it off (invoice_write_off) instead';
     end if;
@@ -82,7 +84,7 @@ the classes give back the revenue), what the member's credit had settled on it g
 invoices, oldest first), and its periods and charges become billable again: the next collector run bills them anew with the current
 dues (cancel the subscription first when they should not be). The invoice keeps its number. reason is recorded in its history.
 Staff only. Returns the invoice.
-Errors: DU014 invoice_id is null, DUB01 unknown invoice, DUB11 the invoice is paid, void or uncollectible, or a proration credit was
+Errors: DU014 invoice_id is null, DUB01 unknown invoice, DUB11 the invoice is paid, void or uncollectible, or a proration or pause credit was
 given on one of its lines, 42501 not staff.$$;
 
 grant execute on function api.invoice_void(bigint, text) to dues_staff;

@@ -104,3 +104,7 @@ create or replace trigger payment_method_audit after insert or update or delete 
 -- every cancellation of a class subscription (api.class_subscription_cancel), with the reason given
 create or replace trigger class_subscription_cancellation_audit after insert on dues.class_subscription_cancellation
     for each row execute function dues.audit_row('class_subscription_id');
+
+-- every pause of a recurring subscription and every resumption (api.recurring_subscription_pause, _resume), with the reason
+create or replace trigger recurring_subscription_pause_audit after insert or update of resumed_on on dues.recurring_subscription_pause
+    for each row execute function dues.audit_row();

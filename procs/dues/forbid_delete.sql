@@ -263,3 +263,11 @@ create or replace trigger bank_line_forbid_delete before delete on dues.bank_lin
     for each row execute function dues.forbid_delete();
 create or replace trigger bank_line_forbid_truncate before truncate on dues.bank_line
     for each statement execute function dues.forbid_delete();
+create or replace trigger recurring_subscription_pause_forbid_delete before delete on dues.recurring_subscription_pause
+    for each row execute function dues.forbid_delete();
+create or replace trigger recurring_subscription_pause_forbid_truncate before truncate on dues.recurring_subscription_pause
+    for each statement execute function dues.forbid_delete();
+create or replace trigger pause_credit_forbid_delete before update or delete on dues.pause_credit
+    for each row execute function dues.forbid_delete();
+create or replace trigger pause_credit_forbid_truncate before truncate on dues.pause_credit
+    for each statement execute function dues.forbid_delete();

@@ -1,5 +1,6 @@
 -- Bills a member's recurring subscriptions: one line per period (or the piece of it the subscription covers) not billed yet
--- whose first day is on or before the horizon, at the member's period amount for that period, into the run's draft invoices.
+-- whose first day is on or before the horizon, at the member's period amount for that period (its paused days left out),
+-- into the run's draft invoices.
 -- Advances billed_until (the auto-renewal horizon) over the periods billed or free.
 create or replace function dues.member_bill_periods(p_member_id bigint, p_horizon date, p_run_id bigint,
                                                     out lines int, out renewals int, out ended int)
@@ -43,13 +44,14 @@ begin
                             where l.class_subscription_id = v_sub.class_subscription_id and l.period_of = v_start
                               and l.kind = 'period' and not l.void) then
                 v_amount := dues.period_amount(p_member_id, v_sub.class_id, v_start);
-                v_piece := dues.period_piece(v_amount, v_terms.currency, v_start, v_end, v_from, v_to);
+                v_piece := dues.period_piece_billable(v_sub.class_subscription_id, v_amount, v_terms.currency, v_start, v_end, v_from, v_to);
                 if v_piece > 0 then
                     insert into dues.invoice_line (invoice_id, kind, class_id, class_subscription_id, description,
                                                    period_of, period_start, period_end, due_date, amount, period_amount)
                     values (dues.invoice_draft(p_member_id, dues.class_provider(v_sub.class_id), v_terms.currency, p_run_id),
                             'period', v_sub.class_id, v_sub.class_subscription_id,
-                            pg_catalog.format('%s, %s to %s', v_title, v_from, v_to),
+                            pg_catalog.format('%s, %s to %s', v_title, v_from, v_to)
+                                || dues.recurring_subscription_paused_days(v_sub.class_subscription_id, v_from, v_to),
                             v_start, v_from, v_to, v_from, v_piece, v_amount);
                     lines := lines + 1;
                 end if;

@@ -22,13 +22,11 @@ begin
            and l.period_end > p_end
          order by l.period_start
     loop
-        v_credit := case
-            when v_line.period_start > p_end then v_line.amount
-            else dues.period_piece(v_line.period_amount, v_currency, v_line.period_of,
-                                   dues.period_start(v_line.period_of, (dues.recurring_terms(p_sub.class_id)).period,
-                                                     (dues.recurring_terms(p_sub.class_id)).period_count, 1) - 1,
-                                   p_end + 1, v_line.period_end)
-        end;
+        -- what the days after the end cost, its paused days (never billed, or credited by the pause) left out
+        v_credit := dues.period_piece_billable(p_sub.class_subscription_id, v_line.period_amount, v_currency, v_line.period_of,
+                                               dues.period_start(v_line.period_of, (dues.recurring_terms(p_sub.class_id)).period,
+                                                                 (dues.recurring_terms(p_sub.class_id)).period_count, 1) - 1,
+                                               greatest(p_end + 1, v_line.period_start), v_line.period_end);
         continue when v_credit <= 0;
         v_tx := dues.ledger_transfer(dues.class_account(v_line.class_id), dues.member_account(v_line.member_id, v_currency),
                                      v_credit, 'proration_credit',
@@ -48,14 +46,17 @@ begin
      where r.class_subscription_id = p_sub.class_subscription_id
     returning r.* into v_sub;
 
-    -- the group memberships it gave (directly or by a reinstatement) end after its last day
+    -- the group memberships it gave (directly or by a reinstatement) end after its last day; one it gave for after a
+    -- pause that begins after it covers no day
     update dues.group_membership gm
-       set during = pg_catalog.daterange(pg_catalog.lower(gm.during), p_end + 1)
+       set during = case when pg_catalog.lower(gm.during) > p_end then 'empty'::daterange
+                         else pg_catalog.daterange(pg_catalog.lower(gm.during), p_end + 1) end
      where gm.member_id = p_sub.member_id
        and (gm.class_subscription_id = p_sub.class_subscription_id
             or gm.id in (select sm.group_membership_id from dues.standing_group_membership sm
                           where sm.action = 'restored' and sm.class_subscription_id = p_sub.class_subscription_id))
-       and pg_catalog.lower(gm.during) <= p_end
+       and not pg_catalog.isempty(gm.during)
+       and (pg_catalog.lower(gm.during) <= p_end or gm.class_subscription_id is not null)
        and (pg_catalog.upper_inf(gm.during) or pg_catalog.upper(gm.during) > p_end + 1);
 
     perform dues.member_settle(p_sub.member_id, v_currency, p_on);
