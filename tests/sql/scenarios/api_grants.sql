@@ -58,6 +58,8 @@ begin
                   ('api.recurring_subscription_start(bigint, bigint, jsonb)'),
                   ('api.recurring_subscription_cancel(bigint, date, text)'),
                   ('api.recurring_subscription_change_class(bigint, bigint, date, text)'),
+                  ('api.recurring_subscription_pause(bigint, date, date, text)'),
+                  ('api.recurring_subscription_resume(bigint, date, text)'),
                   ('api.recurring_subscription_list(bigint)'),
                   ('api.invoice_get(bigint)'),
                   ('api.invoice_list(bigint, text, date, date)'),

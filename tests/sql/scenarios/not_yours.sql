@@ -46,6 +46,8 @@ begin
             ('invoice_get', 'select api.invoice_get(%s)', v_invoice),
             ('contact_remove', 'select api.contact_remove(%s)', v_contact),
             ('recurring_subscription_cancel', 'select api.recurring_subscription_cancel(%s)', v_sub),
+            ('recurring_subscription_pause', format('select api.recurring_subscription_pause(%%s, %L, %L)', tests.fx_day(2, 1), tests.fx_day(2, 7)), v_sub),
+            ('recurring_subscription_resume', format('select api.recurring_subscription_resume(%%s, %L)', tests.fx_day(2, 1)), v_sub),
             ('recurring_subscription_change_class', format('select api.recurring_subscription_change_class(%%s, %s, %L)', v_class, tests.fx_day(2, 1)), v_sub),
             ('service_order_close', 'select api.service_order_close(%s)', v_so),
             ('role_list', 'select api.role_list(service_order_id => %s)', v_so),
