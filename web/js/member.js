@@ -298,6 +298,7 @@ export async function memberPage(id) {
       ['Amount', (r) => money(r.period_amount, r.currency), { num: true }],
       ['Billed until', (r) => day(r.billed_until)],
       ['Renewal', (r) => r.renewal],
+      ['Paused', (r) => (r.pauses || []).filter((p) => p.paused_from).map((p) => `${day(p.paused_from)} to ${day(p.paused_until)}`).join(', ')],
       ['', (r) => (r.cancelled_at || r.end_date ? '' : action('Cancel', async () => {
         await call('recurring_subscription_cancel', { class_subscription_id: r.class_subscription_id });
         go(location.hash);
