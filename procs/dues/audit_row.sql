@@ -104,3 +104,5 @@ create or replace trigger payment_method_audit after insert or update or delete 
 -- every cancellation of a class subscription (api.class_subscription_cancel), with the reason given
 create or replace trigger class_subscription_cancellation_audit after insert on dues.class_subscription_cancellation
     for each row execute function dues.audit_row('class_subscription_id');
+create or replace trigger discount_audit after insert or update of ended_at on dues.discount
+    for each row execute function dues.audit_row();
