@@ -31,7 +31,8 @@ begin
                                   where u.discount_claim_id = v_claim.id and not dl.void) then
         return;
     end if;
-    v_off := dues.discount_off(v_discount, v_line.amount);
+    v_off := dues.discount_off(v_discount, v_line.amount,
+                                (select i.currency from dues.invoice i where i.id = v_line.invoice_id));
     insert into dues.invoice_line as l (invoice_id, kind, class_id, class_subscription_id, description, due_date, amount)
     values (v_line.invoice_id, 'discount', v_line.class_id, p_class_subscription_id,
             pg_catalog.format('Discount %s (%s) on %s', v_discount.code,

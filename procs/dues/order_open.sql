@@ -25,7 +25,7 @@ begin
     perform dues.class_subscription_overlap_check(v_member.id, v_class.id, v_result.start_date, v_result.end_date);
     if p_discount_code is not null then
         v_discount := dues.discount_check(p_discount_code, v_class.id, p_today);
-        v_off := dues.discount_off(v_discount, v_result.amount);
+        v_off := dues.discount_off(v_discount, v_result.amount, v_class.currency);
     end if;
 
     insert into dues.subscription_order as o (member_id, class_id, amount, currency, start_date, end_date, params, class_params)
