@@ -1,4 +1,5 @@
--- A discount as the api answers it: its terms, its classes, how many uses count towards max_uses, what it took off in all.
+-- A discount as the api answers it: its terms, its classes, how many uses count towards max_uses, what it took off in all
+-- (from orders not cancelled and invoice lines not void).
 create or replace function dues.discount_view(p_discount dues.discount)
 returns dues.discount_view
 language sql
@@ -13,7 +14,8 @@ as $$
            (select coalesce(pg_catalog.sum(u.amount), 0)
               from dues.discount_use u
               join dues.discount_claim c on c.id = u.discount_claim_id
+              join dues.subscription_order o on o.id = u.order_id
               left join dues.invoice_line l on l.id = u.invoice_line_id
-             where c.discount_id = p_discount.id and not coalesce(l.void, false)),
+             where c.discount_id = p_discount.id and o.state <> 'cancelled' and not coalesce(l.void, false)),
            p_discount.ended_at, p_discount.created_at, p_discount.created_by
 $$;
