@@ -47,6 +47,7 @@ declare
     v_class   bigint := tests.fx_class('single_payment', '{"price": "40.00"}');
     v_other   bigint := tests.fx_class('single_payment', '{"price": "40.00"}');
     v_member  bigint := tests.fx_member();
+    v_another bigint := tests.fx_member();
     v_expired text := (api.discount_create('OLD' || nextval('tests.fx_seq'), percent => 10, valid_from => tests.fx_today() - 30,
                                            valid_until => tests.fx_today() - 1)).code;
     v_early   text := (api.discount_create('SOON' || nextval('tests.fx_seq'), percent => 10,
@@ -70,6 +71,12 @@ begin
                           'DU723', null, 'a code for another class too');
     return next throws_ok(format('select api.class_subscription_request(%s, %s, discount_code => %L)', v_member, v_class, v_once),
                           'DU722', format('discount %s is used up: 1 of 1 uses taken', v_once), 'a used-up code too');
+    return next throws_ok(format('select api.class_subscription_request(%s, %s, discount_code => %L)', v_another, v_class,
+                                 v_wrong),
+                          '42501', null, 'a member cannot take a code for another member');
+    perform tests.fx_as_anonymous();
+    return next throws_ok(format('select api.class_subscription_request(%s, %s, discount_code => %L)', v_member, v_class, 'NOSUCH'),
+                          '42501', null, 'nor can a request without a token try codes');
     perform tests.fx_as_staff();
     return next is(tests.fx_state(), v_before, 'the refusals changed nothing: no order, no use');
     -- a cancelled order gives its use back
