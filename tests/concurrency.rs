@@ -531,3 +531,80 @@ async fn no_seat_is_taken_twice() {
         .get(0);
     assert_eq!(taken, SEATS, "the database agrees");
 }
+
+/// Members race for the last uses of a discount code over many connections: exactly max_uses orders take it, the
+/// others are refused with DU722 (used up): the discount's row is locked before its uses are counted.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn no_discount_use_is_taken_twice() {
+    const USES: i64 = 2;
+    const RACERS: usize = 10;
+    let db = FreshDb::migrated("discount_uses");
+    let setup = connect(&db.name).await;
+    let class: i64 = setup
+        .query_one(
+            "select id from api.class_create('Discounted', 'single_payment', '{\"price\": \"20.00\"}')",
+            &[],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    setup
+        .query_one(
+            "select id from api.discount_create('LASTONES', percent => 50, max_uses => 2)",
+            &[],
+        )
+        .await
+        .unwrap();
+    let mut members: Vec<i64> = Vec::new();
+    for m in 0..RACERS {
+        members.push(
+            setup
+                .query_one(
+                    "select id from api.member_create($1, $2)",
+                    &[&format!("Bargain {m}"), &format!("bargain{m}@example.org")],
+                )
+                .await
+                .unwrap()
+                .get(0),
+        );
+    }
+
+    let mut racers = Vec::new();
+    for member in members {
+        let name = db.name.clone();
+        racers.push(tokio::spawn(async move {
+            let client = connect(&name).await;
+            match client
+                .query_one(
+                    "select amount::text from api.class_subscription_request($1, $2, discount_code => 'lastones')",
+                    &[&member, &class],
+                )
+                .await
+            {
+                Ok(row) => row.get::<_, String>(0),
+                Err(e) => e
+                    .code()
+                    .map(|c| c.code().to_string())
+                    .unwrap_or_else(|| e.to_string()),
+            }
+        }));
+    }
+    let mut outcomes: HashMap<String, i64> = HashMap::new();
+    for r in racers {
+        *outcomes.entry(r.await.unwrap()).or_insert(0) += 1;
+    }
+    assert_eq!(
+        outcomes,
+        HashMap::from([
+            ("10.00".to_string(), USES),
+            ("DU722".to_string(), RACERS as i64 - USES)
+        ]),
+        "as many orders at half price as the code has uses, the others refused"
+    );
+    let claims: i64 = setup
+        .query_one("select count(*) from dues.discount_claim", &[])
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(claims, USES, "the database agrees");
+}

@@ -53,7 +53,8 @@ begin
                 select l.class_id, dues.class_account(l.class_id), -pg_catalog.sum(l.amount)
                   from dues.invoice_line l
                  where l.invoice_id = v_invoice.id and not l.void
-                 group by l.class_id) x;
+                 group by l.class_id
+                having pg_catalog.sum(l.amount) <> 0) x;
         v_tx := dues.ledger_post('invoice_void', pg_catalog.format('invoice %s voided', v_invoice.number), v_accounts, v_amounts);
         perform dues.ledger_book(v_tx, v_today, v_invoice.member_id, v_invoice.id);
         update dues.invoice i set void_transaction_id = v_tx, status = 'void' where i.id = v_invoice.id;

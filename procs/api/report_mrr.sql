@@ -40,7 +40,8 @@ $$;
 
 comment on function api.report_mrr(date, date) is
 $$Monthly recurring revenue for each month from from_month's to to_month's: the recurring subscriptions running on the last day of the
-month (started, not ended), with what each member pays per period then (its period amount override or the class amount; free ones are left out),
+month (started, not ended), with what each member pays per period then (its period amount override, the household_amount of a household's
+master, or the class amount; free ones are left out; discounts are not taken off),
 brought to a month (a year / 12, a week x 52 / 12, a day x 365 / 12, divided by the period count), summed per currency and rounded to
 cents, with the number of subscriptions. Months with none have no row. Staff only.
 Errors: DU014 from_month or to_month is null, DU01C from_month after to_month, DU01D over 100 years, 42501 not staff.$$;

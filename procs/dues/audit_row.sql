@@ -108,3 +108,5 @@ create or replace trigger class_subscription_cancellation_audit after insert on 
 -- every pause of a recurring subscription and every resumption (api.recurring_subscription_pause, _resume), with the reason
 create or replace trigger recurring_subscription_pause_audit after insert or update of resumed_on on dues.recurring_subscription_pause
     for each row execute function dues.audit_row();
+create or replace trigger discount_audit after insert or update of ended_at on dues.discount
+    for each row execute function dues.audit_row();

@@ -271,3 +271,20 @@ create or replace trigger pause_credit_forbid_delete before update or delete on 
     for each row execute function dues.forbid_delete();
 create or replace trigger pause_credit_forbid_truncate before truncate on dues.pause_credit
     for each statement execute function dues.forbid_delete();
+-- discounts: a discount is ended, never deleted; its classes, claims and uses are never changed
+create or replace trigger discount_forbid_delete before delete on dues.discount
+    for each row execute function dues.forbid_delete();
+create or replace trigger discount_forbid_truncate before truncate on dues.discount
+    for each statement execute function dues.forbid_delete();
+create or replace trigger discount_class_forbid_delete before update or delete on dues.discount_class
+    for each row execute function dues.forbid_delete();
+create or replace trigger discount_class_forbid_truncate before truncate on dues.discount_class
+    for each statement execute function dues.forbid_delete();
+create or replace trigger discount_claim_forbid_delete before update or delete on dues.discount_claim
+    for each row execute function dues.forbid_delete();
+create or replace trigger discount_claim_forbid_truncate before truncate on dues.discount_claim
+    for each statement execute function dues.forbid_delete();
+create or replace trigger discount_use_forbid_delete before update or delete on dues.discount_use
+    for each row execute function dues.forbid_delete();
+create or replace trigger discount_use_forbid_truncate before truncate on dues.discount_use
+    for each statement execute function dues.forbid_delete();

@@ -27,6 +27,7 @@ begin
                                                dues.period_start(v_line.period_of, (dues.recurring_terms(p_sub.class_id)).period,
                                                                  (dues.recurring_terms(p_sub.class_id)).period_count, 1) - 1,
                                                greatest(p_end + 1, v_line.period_start), v_line.period_end);
+        v_credit := dues.discount_credit(v_line.id, v_credit);
         continue when v_credit <= 0;
         v_tx := dues.ledger_transfer(dues.class_account(v_line.class_id), dues.member_account(v_line.member_id, v_currency),
                                      v_credit, 'proration_credit',

@@ -506,12 +506,15 @@ as $$
     select make_date(extract(year from tests.fx_today())::int + 1 + p_years, p_month, p_day)
 $$;
 
--- Subscribes a member to a recurring class from a day (api.recurring_subscription_start); returns the subscription id.
-create or replace function tests.fx_subscribe(p_member_id bigint, p_class_id bigint, p_start date, p_params jsonb default '{}')
+-- Subscribes a member to a recurring class from a day (api.recurring_subscription_start), with a discount code when
+-- given; returns the subscription id.
+create or replace function tests.fx_subscribe(p_member_id bigint, p_class_id bigint, p_start date, p_params jsonb default '{}',
+                                              p_discount_code text default null)
 returns bigint
 language sql
 as $$
-    select (api.recurring_subscription_start(p_member_id, p_class_id, jsonb_build_object('start_date', p_start) || p_params)).class_subscription_id
+    select (api.recurring_subscription_start(p_member_id, p_class_id, jsonb_build_object('start_date', p_start) || p_params,
+                                             p_discount_code)).class_subscription_id
 $$;
 
 -- Runs the collector at noon (UTC) of a day; returns its summary.
