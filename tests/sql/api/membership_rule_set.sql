@@ -84,7 +84,8 @@ begin
     return next throws_ok('select api.membership_rule_set(standing => ''late'', start_event => ''join_date'', weight => 99, is_membership => false)',
                           'DU732', 'standing is good, at_risk or suspended, got late', 'an unknown standing');
     return next throws_ok('select api.membership_rule_set(standing => ''suspended'', start_event => ''join_date'', weight => 99, is_membership => false, remove_groups => ''{members}'')',
-                          'DU731', null, 'groups on a rule that gives only a standing');
+                          'DU731', 'standing rule suspended has a reminder or groups, which run only on entering a membership status',
+                          'groups on a rule that gives only a standing');
     return next throws_ok('select api.membership_rule_set(standing => ''suspended'', start_event => ''join_date'', weight => 99, is_membership => false, reminder_template => ''membership_reminder'')',
                           'DU731', null, 'a reminder on a rule that gives only a standing');
     return next is(tests.fx_state(), v_before, 'and nothing changed');
