@@ -13,7 +13,8 @@ create or replace function api.membership_rule_set(
     add_groups        text[]   default '{}',
     remove_groups     text[]   default '{}',
     active            boolean  default true,
-    why               text     default null
+    why               text     default null,
+    standing          text     default null
 )
 returns dues.membership_status_rule
 language plpgsql
@@ -25,7 +26,6 @@ declare
     v_other bigint;
 begin
     perform dues.authorize_staff();
-    perform dues.require_argument('status', membership_rule_set.status is null);
     perform dues.require_argument('start_event', membership_rule_set.start_event is null);
     perform dues.require_argument('weight', membership_rule_set.weight is null);
     perform dues.require_argument('is_membership', membership_rule_set.is_membership is null);
@@ -43,6 +43,10 @@ begin
     if membership_rule_set.status !~ '^[a-z][a-z0-9_]*$' then
         raise exception 'status % must be a lower-case identifier', membership_rule_set.status
             using errcode = 'DU01A';
+    end if;
+    if membership_rule_set.standing not in ('good', 'at_risk', 'suspended') then
+        raise exception 'standing is good, at_risk or suspended, got %', membership_rule_set.standing
+            using errcode = 'DU732';
     end if;
     if membership_rule_set.start_event not in ('join_date', 'start_date', 'end_date', 'last_payment_date', 'oldest_unpaid_due_date')
        or membership_rule_set.end_event not in ('join_date', 'start_date', 'end_date', 'last_payment_date',
@@ -68,9 +72,10 @@ begin
     -- dues.membership_status_rule_check refuses unknown groups and templates, and a rule ending before it starts (DU112)
     if membership_rule_set.id is null then
         insert into dues.membership_status_rule as r
-            (status, description, start_event, start_offset, end_event, end_offset, weight, is_membership, reminder_template,
+            (status, standing, description, start_event, start_offset, end_event, end_offset, weight, is_membership, reminder_template,
              add_groups, remove_groups, active)
-        values (membership_rule_set.status, coalesce(membership_rule_set.description, ''), membership_rule_set.start_event,
+        values (membership_rule_set.status, membership_rule_set.standing, coalesce(membership_rule_set.description, ''),
+                membership_rule_set.start_event,
                 membership_rule_set.start_offset, membership_rule_set.end_event, membership_rule_set.end_offset,
                 membership_rule_set.weight, membership_rule_set.is_membership, membership_rule_set.reminder_template,
                 coalesce(membership_rule_set.add_groups, '{}'), coalesce(membership_rule_set.remove_groups, '{}'),
@@ -78,7 +83,8 @@ begin
         returning r.* into v_rule;
     else
         update dues.membership_status_rule r
-           set status = membership_rule_set.status, description = coalesce(membership_rule_set.description, ''),
+           set status = membership_rule_set.status, standing = membership_rule_set.standing,
+               description = coalesce(membership_rule_set.description, ''),
                start_event = membership_rule_set.start_event, start_offset = membership_rule_set.start_offset,
                end_event = membership_rule_set.end_event, end_offset = membership_rule_set.end_offset,
                weight = membership_rule_set.weight, is_membership = membership_rule_set.is_membership,
@@ -94,17 +100,21 @@ end
 $$;
 
 comment on function api.membership_rule_set(bigint, text, text, int, boolean, text, interval, text, interval, text, text[], text[],
-                                            boolean, text) is
+                                            boolean, text, text) is
 $$Adds a membership status rule (docs/membership.md), or, given the id of one (membership_rule_list lists them), sets every one of
 its fields to the values given (those left out take their defaults, as for a new rule). The status holds from start_event +
 start_offset until end_event + end_offset (exclusive; no end_event: open-ended); events are join_date, start_date, end_date,
 last_payment_date and oldest_unpaid_due_date (the due date of the member's oldest open invoice: billing's lateness). Of the active rules that hold on a day, the one of highest weight gives the status (one active rule per weight).
 is_membership: whether the status counts as being a member. On entering it, reminder_template (an e-mail template) is sent and the
 groups of add_groups and remove_groups (group keys) are joined and left. active false keeps the rule without applying it. Members'
-statuses follow at the next run of jobs.expire. Recorded in the audit log with why. Returns the rule. Staff only.
-Errors: DU014 status, start_event, weight or is_membership is null, DU307 unknown id, DU01A a status that is not a lower-case
+statuses follow at the next run of jobs.expire. standing (good, at_risk or suspended) makes the rule give billing's standing too
+(docs/membership.md, "One standing": of the active rules that hold and give one, the one of highest weight gives the standing the
+collector records; none: good); a rule with a standing and no status gives only the standing and may have no actions. Recorded in
+the audit log with why. Returns the rule. Staff only.
+Errors: DU014 start_event, weight or is_membership is null, DU730 neither status nor standing, DU731 a reminder or groups on a rule
+without a status, DU732 an unknown standing, DU307 unknown id, DU01A a status that is not a lower-case
 identifier, DU019 an unknown event, DU308 another active rule has the weight, DU112 an unknown group key or template, a group added
 and removed, or a rule ending before it starts, 42501 not staff.$$;
 
 grant execute on function api.membership_rule_set(bigint, text, text, int, boolean, text, interval, text, interval, text, text[],
-                                                   text[], boolean, text) to dues_staff;
+                                                   text[], boolean, text, text) to dues_staff;

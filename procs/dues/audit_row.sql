@@ -79,9 +79,9 @@ create or replace trigger recurring_subscription_audit after update of end_date 
     for each row when (old.end_date is distinct from new.end_date)
     execute function dues.audit_row();
 
--- what staff change over the api (class_update, class_close, charge_cancel, outbox_retry, job_schedule_set, setting_set,
+-- what staff change over the api (class_update, class_close, class_set_membership_dues, charge_cancel, outbox_retry, job_schedule_set, setting_set,
 -- message_template_set, membership_rule_set, payment_method_create), and whatever changes them in psql
-create or replace trigger class_audit after update of title, description, closed_at on dues.class
+create or replace trigger class_audit after update of title, description, closed_at, membership_dues on dues.class
     for each row execute function dues.audit_row();
 create or replace trigger class_subscription_parameter_audit after insert or update on dues.class_subscription_parameter
     for each row execute function dues.audit_row('class_id');

@@ -27,6 +27,12 @@ create or replace trigger payment_forbid_delete
 create or replace trigger payment_forbid_truncate
     before truncate on dues.payment
     for each statement execute function dues.forbid_delete();
+create or replace trigger membership_dues_receipt_forbid_delete
+    before update or delete on dues.membership_dues_receipt
+    for each row execute function dues.forbid_delete();
+create or replace trigger membership_dues_receipt_forbid_truncate
+    before truncate on dues.membership_dues_receipt
+    for each statement execute function dues.forbid_delete();
 create or replace trigger group_forbid_delete before delete on dues."group"
     for each row execute function dues.forbid_delete();
 create or replace trigger class_forbid_delete before delete on dues.class

@@ -1,4 +1,5 @@
--- Updates a member's standing from how late its oldest open invoice is (a linked member takes its master's), recording a
+-- Updates a member's standing from the standing rules (dues.member_standing_rule: by default more than standing_at_risk_days
+-- or standing_suspend_days after the due date of its oldest open invoice; a linked member takes its master's), recording a
 -- change, queueing its message (not to linked members: their master is billed) and taking away or giving back groups.
 -- Returns 1 when the standing changed, else 0.
 create or replace function dues.member_standing_update(p_member_id bigint, p_today date, p_at timestamptz, p_run_id bigint)
@@ -8,7 +9,6 @@ set search_path = ''
 as $$
 declare
     v_master   bigint := dues.member_master(p_member_id);
-    v_at_risk  int := dues.setting_int('standing_at_risk_days', 60);
     v_suspend  int := dues.setting_int('standing_suspend_days', 90);
     v_old      dues.member_standing;
     v_from     text;
@@ -30,7 +30,7 @@ begin
           from dues.invoice i
          where i.member_id = p_member_id and i.status = 'open' and i.due_date < p_today;
         v_days := coalesce(v_days, 0);
-        v_new := case when v_days > v_suspend then 'suspended' when v_days > v_at_risk then 'at_risk' else 'good' end;
+        v_new := dues.member_standing_rule(p_member_id, p_today);
     end if;
 
     if v_new = v_from then

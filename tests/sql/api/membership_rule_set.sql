@@ -58,3 +58,39 @@ begin
                           '42501', null, 'staff only');
 end
 $$;
+
+create or replace function tests.test_membership_rule_set__rules_that_give_a_standing()
+returns setof text
+language plpgsql
+as $$
+declare
+    v_rule   dues.membership_status_rule;
+    v_before jsonb;
+begin
+    v_rule := api.membership_rule_set(standing => 'at_risk', start_event => 'oldest_unpaid_due_date', start_offset => '31 days',
+                                      weight => 901, is_membership => false, why => 'at risk after a month');
+    return next is((v_rule.status, v_rule.standing, v_rule.start_offset), (null::text, 'at_risk'::text, interval '31 days'),
+                   'a rule that gives only billing''s standing');
+    v_rule := api.membership_rule_set(v_rule.id, status => 'late', standing => 'at_risk', start_event => 'oldest_unpaid_due_date',
+                                      start_offset => '31 days', weight => 901, is_membership => true,
+                                      reminder_template => 'membership_reminder');
+    return next is((v_rule.status, v_rule.standing, v_rule.reminder_template), ('late'::text, 'at_risk'::text, 'membership_reminder'::text),
+                   'given a status too, it feeds both answers and may have actions');
+    return next is((select standing from api.membership_rule_list() where id = v_rule.id), 'at_risk', 'membership_rule_list shows it');
+    v_before := tests.fx_state();
+    return next throws_ok('select api.membership_rule_set(start_event => ''join_date'', weight => 99, is_membership => false)',
+                          'DU730', 'a membership status rule gives a status, a standing or both; this one gives neither',
+                          'neither a status nor a standing');
+    return next throws_ok('select api.membership_rule_set(standing => ''late'', start_event => ''join_date'', weight => 99, is_membership => false)',
+                          'DU732', 'standing is good, at_risk or suspended, got late', 'an unknown standing');
+    return next throws_ok('select api.membership_rule_set(standing => ''suspended'', start_event => ''join_date'', weight => 99, is_membership => false, remove_groups => ''{members}'')',
+                          'DU731', 'standing rule suspended has a reminder or groups, which run only on entering a membership status',
+                          'groups on a rule that gives only a standing');
+    return next throws_ok('select api.membership_rule_set(standing => ''suspended'', start_event => ''join_date'', weight => 99, is_membership => false, reminder_template => ''membership_reminder'')',
+                          'DU731', null, 'a reminder on a rule that gives only a standing');
+    return next is(tests.fx_state(), v_before, 'and nothing changed');
+    perform tests.fx_as_member(tests.fx_member());
+    return next throws_ok('select api.membership_rule_set(standing => ''good'', start_event => ''join_date'', weight => 99, is_membership => false)',
+                          '42501', null, 'staff only');
+end
+$$;

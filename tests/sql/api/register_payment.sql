@@ -182,3 +182,25 @@ begin
     return next is(tests.fx_member_balance(v_member), 0::numeric, 'with the credit it had reserved');
 end
 $$;
+
+create or replace function tests.test_register_payment__membership_dues_become_the_class_revenue()
+returns setof text
+language plpgsql
+as $$
+declare
+    v_dues    bigint := tests.fx_class('free');
+    v_member  bigint := tests.fx_joined_member('Pia PayPal');
+    v_payment dues.payment;
+begin
+    perform api.class_set_membership_dues(v_dues, true);
+    v_payment := api.register_payment(v_member, 25, 'USD', 'paypal', 'PP-dues-1');
+    return next is((select (class_id, amount)::text from dues.membership_dues_receipt where payment_id = v_payment.id),
+                   (v_dues, 25.00)::text, 'a member''s payment is the membership dues class''s revenue, with a receipt');
+    return next is(tests.fx_member_balance(v_member), 0::numeric, 'it leaves no credit');
+    return next is((api.register_payment(v_member, 25, 'USD', 'paypal', 'PP-dues-1')).id, v_payment.id, 'a replay is the same payment');
+    return next is((select count(*)::int from dues.membership_dues_receipt where member_id = v_member), 1, 'with one receipt');
+    return next is(dues.ledger_balance(dues.class_account(v_dues)), 25.00::numeric, 'and the revenue counted once');
+    perform api.register_payment(v_member, 25, 'EUR', 'paypal', 'PP-dues-2');
+    return next is(tests.fx_member_balance(v_member, 'EUR'), 25.00::numeric, 'a currency without a membership dues class stays credit');
+end
+$$;

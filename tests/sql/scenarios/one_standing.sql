@@ -63,3 +63,55 @@ begin
     return next ok(tests.fx_in_group(v_member, 'members', tests.fx_day(5, 4)), 'and back in members');
 end
 $$;
+
+-- One set of rows: the membership status rules give billing's standing as well (column standing), the rules that gave only a
+-- standing retire, and a DBA who then moves a threshold moves it once, for both answers.
+create or replace function tests.test_one_standing__one_set_of_rows_for_both_answers()
+returns setof text
+language plpgsql
+as $$
+declare
+    v_class  bigint := tests.fx_recurring_class();
+    v_member bigint := tests.fx_joined_member('Olu One');
+begin
+    -- the policy, written once: current from the last payment on; at risk more than 60 days after the oldest unpaid due date;
+    -- expired and suspended more than 90 days after it
+    update dues.membership_status_rule set active = false where status is null;
+    update dues.membership_status_rule set end_event = null, end_offset = '0 days' where status = 'current';
+    update dues.membership_status_rule set active = false where status in ('reminded_40', 'reminded_60', 'reminded_80');
+    update dues.membership_status_rule set start_event = 'oldest_unpaid_due_date', start_offset = '91 days', standing = 'suspended'
+     where status = 'expired';
+    perform api.membership_rule_set(status => 'at_risk', standing => 'at_risk', start_event => 'oldest_unpaid_due_date',
+                                    start_offset => '61 days', weight => 35, is_membership => true,
+                                    reminder_template => 'membership_reminder');
+    -- then the board wants members at risk after 30 days: one row changes
+    update dues.membership_status_rule set start_offset = '31 days' where status = 'at_risk';
+
+    perform tests.fx_subscribe(v_member, v_class, tests.fx_day(1, 1));
+    perform tests.fx_collect(tests.fx_day(12, 18, -1));
+    perform tests.fx_pay_at(v_member, (tests.fx_day(12, 18, -1) + time '12:00') at time zone 'UTC', 30);
+    for v_month in 1 .. 2 loop
+        perform tests.fx_collect(tests.fx_day(v_month, 18));
+    end loop;
+    perform tests.fx_collect(tests.fx_day(3, 3));
+    perform tests.fx_expire(tests.fx_day(3, 3));
+    return next is(((api.membership_status(v_member)).status, tests.fx_standing(v_member)), ('current'::text, 'good'::text),
+                   'on 3 March the February invoice is 30 days late: current and good');
+    perform tests.fx_collect(tests.fx_day(3, 4));
+    perform tests.fx_expire(tests.fx_day(3, 4));
+    return next is(((api.membership_status(v_member)).status, tests.fx_standing(v_member)), ('at_risk'::text, 'at_risk'::text),
+                   'on 4 March, 31 days late, both say at risk: the one row moved both answers');
+    return next is((select count(*)::int from tests.fx_outbox('standing_at_risk', tests.fx_email(v_member))), 1,
+                   'billing''s message goes as before');
+    perform tests.fx_collect(tests.fx_day(5, 3));
+    perform tests.fx_expire(tests.fx_day(5, 3));
+    return next is(((api.membership_status(v_member)).status, tests.fx_standing(v_member)), ('expired'::text, 'suspended'::text),
+                   'on 3 May, 91 days late: expired and suspended, from the same row');
+    perform tests.fx_pay_at(v_member, (tests.fx_day(5, 3) + time '14:00') at time zone 'UTC',
+                            (api.member_standing(v_member, tests.fx_day(5, 3))).amount_due);
+    perform tests.fx_collect(tests.fx_day(5, 4));
+    perform tests.fx_expire(tests.fx_day(5, 4));
+    return next is(((api.membership_status(v_member)).status, tests.fx_standing(v_member)), ('current'::text, 'good'::text),
+                   'paid up: current and good');
+end
+$$;
