@@ -897,7 +897,10 @@ async fn staff_bills_a_recurring_class(b: &mut Browser, site: &Site, ann: &str) 
     for (page, says) in [
         ("#/staff/outbox", "Outbox"),
         ("#/staff/notifications", "Payment notifications"),
-        ("#/staff/settings", "Job schedules"),
+        ("#/staff/settings", "text_limit_note"),
+        ("#/staff/settings?part=templates", "storage_renewal_decided"),
+        ("#/staff/settings?part=jobs", "Job schedules"),
+        ("#/staff/settings?part=methods", "bank_transfer"),
         ("#/staff/reports", "Receivables ageing"),
         ("#/staff/access", "Weekly heatmap"),
         ("#/classes", "Hosting"),
@@ -938,7 +941,8 @@ async fn staff_makes_a_token_and_changes_a_rule(b: &mut Browser, site: &Site, an
         &site.server.db.url,
         "select id from dues.membership_status_rule where status = 'current' and active",
     );
-    b.goto(&format!("{}/#/staff/settings", site.base)).await?;
+    b.goto(&format!("{}/#/staff/settings?part=rules", site.base))
+        .await?;
     let form = format!("#rule-{rule}");
     b.open_details(&form).await?;
     b.fill(&format!("{form} input[name=description]"), "paid within the last 45 days")

@@ -373,19 +373,37 @@ function p(text) {
   return h('p', null, text);
 }
 
-export async function settingsPage() {
-  const [settings, templates, rules, jobs, methods, groups] = await Promise.all([
-    call('setting_list'),
-    call('message_template_list'),
-    call('membership_rule_list'),
-    call('job_list'),
-    call('payment_method_list'),
-    call('group_list'),
-  ]);
-  return h(
-    'section',
-    null,
-    h('h1', null, 'Settings'),
+const settingParts = [
+  ['settings', 'Settings'],
+  ['templates', 'Message templates'],
+  ['rules', 'Membership status rules'],
+  ['jobs', 'Job schedules'],
+  ['methods', 'Payment methods'],
+];
+
+/** Settings, message templates, membership status rules, job schedules and payment methods: one part at a time. */
+export async function settingsPage(params) {
+  const part = settingParts.some(([k]) => k === params.get('part')) ? params.get('part') : 'settings';
+  const tabs = h('nav', { class: 'tabs', 'aria-label': 'parts' }, settingParts.map(([k, t]) => [
+    h('a', { href: `#/staff/settings?part=${k}`, 'aria-current': k === part ? 'page' : null }, t), ' ']));
+  const parts = {
+    settings: async () => settingTable(await call('setting_list')),
+    templates: async () => templateForms(await call('message_template_list')),
+    rules: async () => {
+      const [rules, templates, groups] = await Promise.all([
+        call('membership_rule_list'), call('message_template_list'), call('group_list')]);
+      return rulesSection(rules, templates, groups);
+    },
+    jobs: async () => jobTable(await call('job_list')),
+    methods: async () => [h('h2', null, 'Payment methods'),
+      table(await call('payment_method_list'), [['Name', (r) => r.name], ['Title', (r) => r.title]])],
+  };
+  return h('section', null, h('h1', null, 'Settings'), tabs, await parts[part]());
+}
+
+function settingTable(settings) {
+  return [
+    h('h2', null, 'Settings'),
     table(settings, [
       ['Setting', (r) => h('span', null, h('strong', null, r.name), h('br'), h('small', null, r.description || ''))],
       ['Value', (r) => (r.secret ? (r.is_set ? 'set (secret)' : 'not set') : r.value)],
@@ -398,6 +416,11 @@ export async function settingsPage() {
         onSubmit: async (v) => { await call('setting_set', { name: r.name, value: v.value, why: v.why }); reload(); },
       }))],
     ]),
+  ];
+}
+
+function templateForms(templates) {
+  return [
     h('h2', null, 'Message templates'),
     templates.map((t) => details(`${t.name} (${t.kind})`, form({
       fields: [
@@ -409,7 +432,11 @@ export async function settingsPage() {
       submit: 'Save the template',
       onSubmit: async (v) => { await call('message_template_set', { name: t.name, ...v }); reload(); },
     }))),
-    rulesSection(rules, templates, groups),
+  ];
+}
+
+function jobTable(jobs) {
+  return [
     h('h2', null, 'Job schedules'),
     table(jobs, [
       ['Job', (r) => r.job],
@@ -428,7 +455,5 @@ export async function settingsPage() {
         onSubmit: async (v) => { await call('job_schedule_set', { job: r.job, cron_or_interval: v.cron_or_interval, enabled: v.enabled === 'true', why: v.why }); reload(); },
       }))],
     ]),
-    h('h2', null, 'Payment methods'),
-    table(methods, [['Name', (r) => r.name], ['Title', (r) => r.title]]),
-  );
+  ];
 }
