@@ -943,8 +943,9 @@ async fn staff_makes_a_token_and_changes_a_rule(b: &mut Browser, site: &Site, an
     );
     b.goto(&format!("{}/#/staff/settings?part=rules", site.base))
         .await?;
+    b.click(&format!("a[href='#/staff/settings?part=rules&rule={rule}']"))
+        .await?;
     let form = format!("#rule-{rule}");
-    b.open_details(&form).await?;
     b.fill(&format!("{form} input[name=description]"), "paid within the last 45 days")
         .await?;
     b.fill(&format!("{form} input[name=end_offset]"), "45 days")

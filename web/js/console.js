@@ -152,18 +152,24 @@ function ruleForm(r, templates, groups) {
         add_groups: keys(v.add_groups),
         remove_groups: keys(v.remove_groups),
       });
-      reload();
+      go('#/staff/settings?part=rules');
     },
   });
 }
 
 const offset = (o) => (o && !/^(0 days|00:00:00)$/.test(o) ? ` ${o.startsWith('-') ? '' : '+ '}${o}` : '');
 
-/** The membership status rules: a table, each one changeable, and a form to add one. */
-export function rulesSection(rules, templates, groups) {
+/**
+ * The membership status rules: a table, and a form to add one; with the id of
+ * one (editing), the form that changes it above the table.
+ */
+export function rulesSection(rules, templates, groups, editing) {
+  const rule = editing && rules.find((r) => String(r.id) === String(editing));
   return h(
     'div',
     { id: 'membership-rules' },
+    rule ? h('div', { class: 'box' }, h('h2', null, `Change the rule ${rule.status}`), ruleForm(rule, templates, groups),
+      link('#/staff/settings?part=rules', 'Leave it as it is')) : null,
     h('h2', null, 'Membership status rules'),
     h('p', null, h('small', null, 'Members\' statuses follow at the next run of the job expire.')),
     table(rules, [
@@ -171,11 +177,11 @@ export function rulesSection(rules, templates, groups) {
       ['Holds', (r) => `from ${eventName(r.start_event)}${offset(r.start_offset)}${r.end_event ? ` until ${eventName(r.end_event)}${offset(r.end_offset)}` : ''}`],
       ['Weight', (r) => String(r.weight), { num: true }],
       ['Member', (r) => (r.is_membership ? 'yes' : 'no')],
-      ['On entering', (r) => [r.reminder_template ? `e-mail ${r.reminder_template}` : '',
-        (r.add_groups || []).length ? ` joins ${r.add_groups.join(', ')}` : '',
-        (r.remove_groups || []).length ? ` leaves ${r.remove_groups.join(', ')}` : ''].join('').trim()],
+      ['On entering', (r) => [r.reminder_template ? `e-mails ${r.reminder_template}` : '',
+        (r.add_groups || []).length ? `joins ${r.add_groups.join(', ')}` : '',
+        (r.remove_groups || []).length ? `leaves ${r.remove_groups.join(', ')}` : ''].filter(Boolean).join('; ')],
       ['Active', (r) => badge(r.active ? 'active' : 'inactive', r.active ? 'good' : '')],
-      ['', (r) => details('Change', ruleForm(r, templates, groups))],
+      ['', (r) => h('a', { class: 'button secondary', href: `#/staff/settings?part=rules&rule=${r.id}` }, 'Change')],
     ], 'No rule: nobody has a membership status.'),
     details('Add a rule', ruleForm({}, templates, groups)),
   );

@@ -392,7 +392,7 @@ export async function settingsPage(params) {
     rules: async () => {
       const [rules, templates, groups] = await Promise.all([
         call('membership_rule_list'), call('message_template_list'), call('group_list')]);
-      return rulesSection(rules, templates, groups);
+      return rulesSection(rules, templates, groups, params.get('rule'));
     },
     jobs: async () => jobTable(await call('job_list')),
     methods: async () => [h('h2', null, 'Payment methods'),
