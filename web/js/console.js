@@ -116,6 +116,7 @@ const events = [
 ];
 const eventName = (e) => (events.find(([k]) => k === e) || [e, e])[1];
 const yesNo = [['true', 'yes'], ['false', 'no']];
+const zero = (o) => (!o || /^(0 days|00:00:00)$/.test(o) ? '0 days' : o);
 const keys = (s) => s.split(',').map((x) => x.trim()).filter(Boolean);
 
 /** The fields of a membership status rule, filled with rule r (empty for a new one). */
@@ -124,13 +125,13 @@ function ruleFields(r, templates, groups) {
     { name: 'status', label: 'Status (a lower-case word: active, grace, lapsed…)', required: true, value: r.status },
     { name: 'description', label: 'Description', value: r.description },
     { name: 'start_event', label: 'Holds from', required: true, value: r.start_event || 'last_payment_date', options: events },
-    { name: 'start_offset', label: 'plus (e.g. 0 days, 1 year, -7 days)', required: true, value: r.start_offset || '0 days' },
+    { name: 'start_offset', label: 'plus (e.g. 0 days, 1 year, -7 days)', required: true, value: zero(r.start_offset) },
     { name: 'end_event', label: 'Until (empty: open-ended)', value: r.end_event, options: events },
-    { name: 'end_offset', label: 'plus', required: true, value: r.end_offset || '0 days' },
+    { name: 'end_offset', label: 'plus', required: true, value: zero(r.end_offset) },
     { name: 'weight', label: 'Weight (of the rules that hold, the highest gives the status)', type: 'number', step: '1', required: true, value: r.weight },
     { name: 'is_membership', label: 'Counts as being a member', required: true, value: String(r.is_membership ?? true), options: yesNo },
     { name: 'reminder_template', label: 'E-mail sent on entering it', value: r.reminder_template, options: templates.map((t) => [t.name, t.name]) },
-    { name: 'add_groups', label: `Groups joined on entering it (keys, comma-separated: ${groups.map((g) => g.key).join(', ')})`, value: (r.add_groups || []).join(', ') },
+    { name: 'add_groups', label: `Groups joined on entering it (keys, comma-separated: ${groups.map((g) => g.key).filter(Boolean).join(', ')})`, value: (r.add_groups || []).join(', ') },
     { name: 'remove_groups', label: 'Groups left on entering it (keys, comma-separated)', value: (r.remove_groups || []).join(', ') },
     { name: 'active', label: 'Active', required: true, value: String(r.active ?? true), options: yesNo },
     { name: 'why', label: 'Why' },
@@ -157,7 +158,7 @@ function ruleForm(r, templates, groups) {
   });
 }
 
-const offset = (o) => (o && !/^(0 days|00:00:00)$/.test(o) ? ` ${o.startsWith('-') ? '' : '+ '}${o}` : '');
+const offset = (o) => (zero(o) === '0 days' ? '' : ` ${o.startsWith('-') ? '' : '+ '}${o}`);
 
 /**
  * The membership status rules: a table, and a form to add one; with the id of

@@ -18,7 +18,7 @@ export function autoTable(rows, opts = {}) {
     if (v === null || v === undefined) return '';
     if (opts.links && opts.links[k]) return link(opts.links[k](r), String(v));
     if (/(_at|^run_at)$/.test(k)) return when(v);
-    if (/(_on|_date|_day|_month)$/.test(k) && /^\d{4}-\d{2}-\d{2}$/.test(String(v))) return day(v);
+    if (/(^|_)(on|date|day|month)$/.test(k) && /^\d{4}-\d{2}-\d{2}$/.test(String(v))) return day(v);
     if (r.currency && /(amount|balance|total|mrr|revenue|billed|reversed|refunded)$/.test(k)) return money(v, r.currency);
     if (typeof v === 'object') return JSON.stringify(v);
     if (typeof v === 'boolean') return v ? 'yes' : 'no';
@@ -205,7 +205,7 @@ export async function classStaff(c) {
     'section',
     { class: 'staff' },
     h('h2', null, 'Students'),
-    autoTable(await call('class_students', { class_id: c.id }), { empty: 'No student today.' }),
+    autoTable(await call('class_students', { class_id: c.id }), { empty: 'No student today.', links: { member_id: (r) => `#/members/${r.member_id}` } }),
     c.open
       ? [
         details('Update', form({
