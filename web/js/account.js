@@ -77,7 +77,11 @@ export function serviceOrderSection(m, orders, recurring) {
       ['Name', (r) => r.name],
       ['State', (r) => (r.closed_at ? h('span', null, badge('closed', 'ended'), ` ${when(r.closed_at)}`) : badge('open', 'running'))],
       ['Subscriptions', (r) => (r.subscriptions.length ? h('ul', { class: 'plain' }, r.subscriptions.map((s) => h('li', null, subscription(s)))) : 'none')],
-      ['Users', (r) => (r.roles.length ? r.roles.map((x) => `member ${x.member_id} (${x.role})`).join(', ') : 'none')],
+      ['Users', (r) => (r.roles.length ? h('ul', { class: 'plain' }, r.roles.map((x) => h('li', null, `member ${x.member_id}: ${x.role} `,
+        r.closed_at ? null : action('Revoke', async () => {
+          await call('role_revoke', { member_id: x.member_id, service_order_id: r.service_order_id });
+          reload();
+        }, { class: 'secondary', confirm: `Take member ${x.member_id}'s role on ${r.name} away?` })))) : 'none')],
       ['', (r) => (r.closed_at ? '' : action('Close', async () => {
         await call('service_order_close', { service_order_id: r.service_order_id });
         reload();
