@@ -556,6 +556,19 @@ impl Browser {
         }
     }
 
+    /// Sets the value of the input `css` (a date input, whose typing depends on the browser's locale).
+    async fn set_value(&mut self, css: &str, value: &str) -> Result {
+        self.wait_for(css).await?;
+        self.client
+            .execute(
+                "document.querySelector(arguments[0]).value = arguments[1]; return true;",
+                vec![css.into(), value.into()],
+            )
+            .await
+            .map_err(err(css))?;
+        Ok(())
+    }
+
     /// Opens the collapsed section (details) holding the element `css`.
     async fn open_details(&mut self, css: &str) -> Result {
         self.wait_for(css).await?;
@@ -728,7 +741,6 @@ async fn scenarios(b: &mut Browser, site: &Site) -> Result {
     others_are_refused(b, site, &tess, &ann).await?;
     staff_bills_a_recurring_class(b, site, &ann).await?;
     staff_makes_a_token_and_changes_a_rule(b, site, &ann).await?;
-    sign_out(b).await?;
     a_storage_renewal_asked_and_decided(b, site, &ann).await
 }
 
@@ -969,32 +981,50 @@ async fn staff_makes_a_token_and_changes_a_rule(b: &mut Browser, site: &Site, an
     Ok(())
 }
 
-/// A member holding a storage slot asks for its renewal on its page; staff accept it from the storage console; the
-/// member sees it accepted with the new expiry.
+/// Staff (signed in) adds a storage slot type and a slot in the console and gives the slot to a member; the member asks
+/// for its renewal on its page; staff accept it from the storage console; the member sees it accepted with the new expiry.
 async fn a_storage_renewal_asked_and_decided(b: &mut Browser, site: &Site, ann: &str) -> Result {
-    let kind = site.dues(&[
-        "call",
-        "storage_slot_type_create",
-        "name=locker",
-        "title=Locker",
-        "default_term=3 months",
-    ])["id"]
-        .to_string();
-    let slot = site.dues(&[
-        "call",
-        "storage_slot_create",
-        &format!("type_id={kind}"),
-        "label=L-7",
-        "location=basement",
-    ])["id"]
-        .to_string();
-    site.dues(&[
-        "call",
-        "storage_assign",
-        &format!("slot_id={slot}"),
-        &format!("member_id={ann}"),
-        "starts_on=2026-01-01",
-    ]);
+    b.goto(&format!("{}/#/staff/storage", site.base)).await?;
+    b.wait_text("No free slot.").await?;
+    b.open_details("#storage-type-create").await?;
+    b.fill("#storage-type-create input[name=name]", "locker")
+        .await?;
+    b.fill("#storage-type-create input[name=title]", "Locker")
+        .await?;
+    b.fill("#storage-type-create input[name=default_term]", "3 months")
+        .await?;
+    b.click("#storage-type-create button[type=submit]").await?;
+    // the page drawn again: the new type is a choice of the slot's form
+    b.wait_for("#storage-slot-create select[name=type_id] option:not([value=''])")
+        .await?;
+    let kind = query_value(
+        &site.server.db.url,
+        "select id from dues.storage_slot_type where name = 'locker'",
+    );
+    b.open_details("#storage-slot-create").await?;
+    b.wait_for(&format!(
+        "#storage-slot-create select[name=type_id] option[value='{kind}']"
+    ))
+    .await?;
+    b.select("#storage-slot-create select[name=type_id]", &kind)
+        .await?;
+    b.fill("#storage-slot-create input[name=label]", "L-7").await?;
+    b.fill("#storage-slot-create input[name=location]", "basement")
+        .await?;
+    b.click("#storage-slot-create button[type=submit]").await?;
+    b.wait_text("L-7").await?;
+    let slot = query_value(
+        &site.server.db.url,
+        "select id from dues.storage_slot where label = 'L-7'",
+    );
+    let form = format!("#storage-assign-{slot}");
+    b.open_details(&form).await?;
+    b.fill(&format!("{form} input[name=member_id]"), ann).await?;
+    b.set_value(&format!("{form} input[name=starts_on]"), "2026-01-01")
+        .await?;
+    b.click(&format!("{form} button[type=submit]")).await?;
+    b.wait_text("Ann Archer").await?;
+    sign_out(b).await?;
 
     sign_in(b, site, "ann@example.org").await?;
     b.goto(&format!("{}/#/account", site.base)).await?;

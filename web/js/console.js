@@ -2,7 +2,7 @@
 // slots in use and their renewal requests, and the membership status rules
 // (add and change). Every action is an api call with the staff session's rights.
 
-import { ctx, call, h, day, when, table, form, action, details, badge, go, link } from './lib.js';
+import { ctx, call, h, day, when, today, table, form, action, details, badge, go, link } from './lib.js';
 import { renewalDecideForm } from './account.js';
 
 const reload = () => go(location.hash);
@@ -80,16 +80,25 @@ export async function tokensPage() {
   );
 }
 
-/** The storage slots in use (api.storage_list), flagged ones alone when asked: renewals decided, slots released. */
+/**
+ * Storage: the slots in use (api.storage_list; flagged ones alone when asked) with
+ * their renewal requests to decide, and release; the free slots, each given to a
+ * member; new slots and slot types.
+ */
 export async function storagePage(params) {
   const flagged = params.get('flagged') === '1';
-  const rows = await call('storage_list', { flagged_only: flagged });
+  const [rows, free, types] = await Promise.all([
+    call('storage_list', { flagged_only: flagged }),
+    call('storage_slot_list', { free_only: true }),
+    call('storage_slot_type_list'),
+  ]);
   return h(
     'section',
     null,
     h('h1', null, 'Storage'),
-    h('nav', { class: 'tabs', 'aria-label': 'which slots' }, link('#/staff/storage', 'in use'), ' ',
-      link('#/staff/storage?flagged=1', 'flagged (the member left)')),
+    h('nav', { class: 'tabs', 'aria-label': 'which slots' },
+      h('a', { href: '#/staff/storage', 'aria-current': flagged ? null : 'page' }, 'in use'), ' ',
+      h('a', { href: '#/staff/storage?flagged=1', 'aria-current': flagged ? 'page' : null }, 'flagged (the member left)')),
     table(rows, [
       ['Slot', (r) => h('strong', null, r.label)],
       ['Type', (r) => r.type],
@@ -104,6 +113,47 @@ export async function storagePage(params) {
         reload();
       }, { class: 'secondary', confirm: `Release slot ${r.label} from ${r.member_name}?` })],
     ], flagged ? 'No flagged slot.' : 'No slot in use.'),
+    h('h2', null, 'Free slots'),
+    table(free, [
+      ['Slot', (r) => h('strong', null, r.label)],
+      ['Type', (r) => r.type_title],
+      ['Where', (r) => r.location || ''],
+      ['', (r) => details('Give to a member', form({
+        id: `storage-assign-${r.slot_id}`,
+        fields: [
+          { name: 'member_id', label: 'Member id', type: 'number', min: '1', required: true },
+          { name: 'starts_on', label: 'From', type: 'date', required: true, value: today() },
+          { name: 'expires_on', label: 'Until (empty: one term of the type)', type: 'date' },
+          { name: 'why', label: 'Why' },
+        ],
+        submit: 'Give the slot',
+        onSubmit: async (v) => {
+          await call('storage_assign', { slot_id: r.slot_id, ...v, member_id: Number(v.member_id) });
+          reload();
+        },
+      }))],
+    ], 'No free slot.'),
+    details('Add a slot', form({
+      id: 'storage-slot-create',
+      fields: [
+        { name: 'type_id', label: 'Type', required: true, options: types.map((t) => [t.id, `${t.title} (${t.default_term})`]) },
+        { name: 'label', label: 'Label, as on the shelf', required: true },
+        { name: 'location', label: 'Where' },
+      ],
+      submit: 'Add the slot',
+      onSubmit: async (v) => { await call('storage_slot_create', { ...v, type_id: Number(v.type_id) }); reload(); },
+    })),
+    details('Add a slot type', form({
+      id: 'storage-type-create',
+      fields: [
+        { name: 'name', label: 'Name (a lower-case word: locker, shelf…)', required: true },
+        { name: 'title', label: 'Title', required: true },
+        { name: 'default_term', label: 'Term of an assignment and of each renewal (e.g. 3 months, 1 year)', required: true },
+        { name: 'reminder_before', label: 'Remind the member this long before the expiry (empty: 14 days)' },
+      ],
+      submit: 'Add the type',
+      onSubmit: async (v) => { await call('storage_slot_type_create', v); reload(); },
+    })),
   );
 }
 
