@@ -99,6 +99,7 @@ export async function storagePage(params) {
     h('nav', { class: 'tabs', 'aria-label': 'which slots' },
       h('a', { href: '#/staff/storage', 'aria-current': flagged ? null : 'page' }, 'in use'), ' ',
       h('a', { href: '#/staff/storage?flagged=1', 'aria-current': flagged ? 'page' : null }, 'flagged (the member left)')),
+    h('h2', null, flagged ? 'Flagged slots' : 'Slots in use'),
     table(rows, [
       ['Slot', (r) => h('strong', null, r.label)],
       ['Type', (r) => r.type],
