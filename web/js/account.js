@@ -22,7 +22,7 @@ export function renewalDecideForm(renewalId) {
   return details('Decide the renewal', form({
     id: `renewal-decide-${renewalId}`,
     fields: [
-      { name: 'accept', label: 'Decision', required: true, value: 'true', options: [['true', 'accept: one more term'], ['false', 'reject']] },
+      { name: 'accept', label: 'Decision (accepting adds one term)', required: true, value: 'true', options: [['true', 'accept'], ['false', 'reject']] },
       { name: 'note', label: 'Note to the member', type: 'textarea', rows: 2 },
     ],
     submit: 'Decide',
