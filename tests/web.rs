@@ -78,6 +78,8 @@ fn the_first_page_is_html_cached_compressed_and_small() {
         "/js/staff.js",
         "/js/reports.js",
         "/js/params.js",
+        "/js/account.js",
+        "/js/console.js",
     ];
     let mut total = 0;
     for f in files {
@@ -532,6 +534,54 @@ impl Browser {
         Ok(())
     }
 
+    /// Waits until `css` is no longer on the page (the page redrew without it).
+    async fn gone(&mut self, css: &str) -> Result {
+        let started = Instant::now();
+        loop {
+            let there = self
+                .client
+                .execute(
+                    "return document.querySelector(arguments[0]) !== null",
+                    vec![css.into()],
+                )
+                .await
+                .map_err(err(css))?;
+            if there == serde_json::Value::Bool(false) {
+                return Ok(());
+            }
+            if started.elapsed() > Duration::from_secs(15) {
+                return Err(format!("{css} stayed; the page says:\n{}", self.main_text().await?));
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Sets the value of the input `css` (a date input, whose typing depends on the browser's locale).
+    async fn set_value(&mut self, css: &str, value: &str) -> Result {
+        self.wait_for(css).await?;
+        self.client
+            .execute(
+                "document.querySelector(arguments[0]).value = arguments[1]; return true;",
+                vec![css.into(), value.into()],
+            )
+            .await
+            .map_err(err(css))?;
+        Ok(())
+    }
+
+    /// Opens the collapsed section (details) holding the element `css`.
+    async fn open_details(&mut self, css: &str) -> Result {
+        self.wait_for(css).await?;
+        self.client
+            .execute(
+                "const d = document.querySelector(arguments[0]).closest('details'); d.open = true; return true;",
+                vec![css.into()],
+            )
+            .await
+            .map_err(err(css))?;
+        Ok(())
+    }
+
     /// Clicks the link or button whose text is `text`.
     async fn click_text(&mut self, text: &str) -> Result {
         let xpath = format!(
@@ -689,7 +739,9 @@ async fn scenarios(b: &mut Browser, site: &Site) -> Result {
 
     let ann = member_subscribes_and_pays(b, site, &pottery_id).await?;
     others_are_refused(b, site, &tess, &ann).await?;
-    staff_bills_a_recurring_class(b, site, &ann).await
+    staff_bills_a_recurring_class(b, site, &ann).await?;
+    staff_makes_a_token_and_changes_a_rule(b, site, &ann).await?;
+    a_storage_renewal_asked_and_decided(b, site, &ann).await
 }
 
 /// A member applies, signs in with the code of the e-mail, subscribes to a single-payment class through the generated
@@ -857,13 +909,168 @@ async fn staff_bills_a_recurring_class(b: &mut Browser, site: &Site, ann: &str) 
     for (page, says) in [
         ("#/staff/outbox", "Outbox"),
         ("#/staff/notifications", "Payment notifications"),
-        ("#/staff/settings", "Job schedules"),
+        ("#/staff/settings", "text_limit_note"),
+        ("#/staff/settings?part=templates", "storage_renewal_decided"),
+        ("#/staff/settings?part=jobs", "Job schedules"),
+        ("#/staff/settings?part=methods", "bank_transfer"),
         ("#/staff/reports", "Receivables ageing"),
         ("#/staff/access", "Weekly heatmap"),
         ("#/classes", "Hosting"),
     ] {
         b.goto(&format!("{}/{page}", site.base)).await?;
         b.wait_text(says).await?;
+    }
+    Ok(())
+}
+
+/// Staff (signed in) creates a token for a member in the console, sees it listed and the token works; changes a
+/// membership status rule, the refusal of a weight another rule has shown with its hint first.
+async fn staff_makes_a_token_and_changes_a_rule(b: &mut Browser, site: &Site, ann: &str) -> Result {
+    b.goto(&format!("{}/#/staff/tokens", site.base)).await?;
+    b.click_text("Create a token").await?;
+    b.select("#token-create select[name=kind]", "member").await?;
+    b.fill("#token-create input[name=member_id]", ann).await?;
+    b.fill("#token-create input[name=label]", "door reader").await?;
+    b.click("#token-create button[type=submit]").await?;
+    let token = b.wait_for("#new-token-value").await?;
+    let token = token.text().await.map_err(err("the token"))?;
+    let list = b.wait_text("door reader").await?;
+    if !list.contains(&format!("member {ann}")) {
+        return Err(format!("the new token is not listed for the member:\n{list}"));
+    }
+    let mine = post(
+        &site.server.addr,
+        "member_get",
+        Some(token.as_str()),
+        &format!(r#"{{"member_id":{ann}}}"#),
+    );
+    if mine.status != 200 {
+        return Err(format!("the token shown does not work: {mine:?}"));
+    }
+
+    // a membership status rule: a weight another active rule has is refused with what to do; then saved
+    let rule = query_value(
+        &site.server.db.url,
+        "select id from dues.membership_status_rule where status = 'current' and active",
+    );
+    b.goto(&format!("{}/#/staff/settings?part=rules", site.base))
+        .await?;
+    b.click(&format!("a[href='#/staff/settings?part=rules&rule={rule}']"))
+        .await?;
+    let form = format!("#rule-{rule}");
+    b.fill(&format!("{form} input[name=description]"), "paid within the last 45 days")
+        .await?;
+    b.fill(&format!("{form} input[name=end_offset]"), "45 days")
+        .await?;
+    b.fill(&format!("{form} input[name=weight]"), "10").await?;
+    b.click(&format!("{form} button[type=submit]")).await?;
+    let refused = b.wait_text("choose another weight").await?;
+    if !refused.contains("has weight 10 already") {
+        return Err(format!("the refusal's message is not shown:\n{refused}"));
+    }
+    b.fill(&format!("{form} input[name=weight]"), "20").await?;
+    b.click(&format!("{form} button[type=submit]")).await?;
+    b.wait_text("+ 45 days").await?;
+    let saved = query_value(
+        &site.server.db.url,
+        &format!("select description || ' / ' || end_offset::text || ' / ' || weight from dues.membership_status_rule where id = {rule}"),
+    );
+    if saved != "paid within the last 45 days / 45 days / 20" {
+        return Err(format!("the rule was not saved as edited: {saved}"));
+    }
+    Ok(())
+}
+
+/// Staff (signed in) adds a storage slot type and a slot in the console and gives the slot to a member; the member asks
+/// for its renewal on its page; staff accept it from the storage console; the member sees it accepted with the new expiry.
+async fn a_storage_renewal_asked_and_decided(b: &mut Browser, site: &Site, ann: &str) -> Result {
+    b.goto(&format!("{}/#/staff/storage", site.base)).await?;
+    b.wait_text("No free slot.").await?;
+    b.open_details("#storage-type-create").await?;
+    b.fill("#storage-type-create input[name=name]", "locker")
+        .await?;
+    b.fill("#storage-type-create input[name=title]", "Locker")
+        .await?;
+    b.fill("#storage-type-create input[name=default_term]", "3 months")
+        .await?;
+    b.click("#storage-type-create button[type=submit]").await?;
+    // the page drawn again: the new type is a choice of the slot's form
+    b.wait_for("#storage-slot-create select[name=type_id] option:not([value=''])")
+        .await?;
+    let kind = query_value(
+        &site.server.db.url,
+        "select id from dues.storage_slot_type where name = 'locker'",
+    );
+    b.open_details("#storage-slot-create").await?;
+    b.wait_for(&format!(
+        "#storage-slot-create select[name=type_id] option[value='{kind}']"
+    ))
+    .await?;
+    b.select("#storage-slot-create select[name=type_id]", &kind)
+        .await?;
+    b.fill("#storage-slot-create input[name=label]", "L-7").await?;
+    b.fill("#storage-slot-create input[name=location]", "basement")
+        .await?;
+    b.click("#storage-slot-create button[type=submit]").await?;
+    b.wait_text("L-7").await?;
+    let slot = query_value(
+        &site.server.db.url,
+        "select id from dues.storage_slot where label = 'L-7'",
+    );
+    let form = format!("#storage-assign-{slot}");
+    b.open_details(&form).await?;
+    b.fill(&format!("{form} input[name=member_id]"), ann).await?;
+    b.set_value(&format!("{form} input[name=starts_on]"), "2026-01-01")
+        .await?;
+    b.click(&format!("{form} button[type=submit]")).await?;
+    b.wait_text("Ann Archer").await?;
+    sign_out(b).await?;
+
+    sign_in(b, site, "ann@example.org").await?;
+    b.goto(&format!("{}/#/account", site.base)).await?;
+    let page = b.wait_text("L-7").await?;
+    if !page.contains("31 Mar 2026") {
+        return Err(format!("the slot's expiry is not shown:\n{page}"));
+    }
+    let form = format!("#storage-renewal-{slot}");
+    b.open_details(&form).await?;
+    b.fill(&format!("{form} textarea[name=note]"), "one more season")
+        .await?;
+    b.click(&format!("{form} button[type=submit]")).await?;
+    b.wait_text("one more season").await?;
+    // and a service order of its own
+    b.open_details("#service-order-create").await?;
+    b.fill("#service-order-create input[name=name]", "Main site")
+        .await?;
+    b.click("#service-order-create button[type=submit]").await?;
+    b.wait_text("Main site").await?;
+    sign_out(b).await?;
+
+    sign_in(b, site, "tess@example.org").await?;
+    b.goto(&format!("{}/#/staff/storage", site.base)).await?;
+    b.wait_text("L-7").await?;
+    let renewal = query_value(
+        &site.server.db.url,
+        "select max(id) from dues.storage_renewal",
+    );
+    let form = format!("#renewal-decide-{renewal}");
+    b.open_details(&form).await?;
+    b.select(&format!("{form} select[name=accept]"), "true").await?;
+    b.fill(&format!("{form} textarea[name=note]"), "granted till June")
+        .await?;
+    b.click(&format!("{form} button[type=submit]")).await?;
+    b.gone(&form).await?;
+    b.goto(&format!("{}/#/members/{ann}", site.base)).await?;
+    let page = b.wait_text("granted till June").await?;
+    if !page.contains("30 Jun 2026") || !page.contains("accepted") {
+        return Err(format!("the member page does not show the renewal accepted:\n{page}"));
+    }
+    let decision = query_value(
+        &site.server.db.url,
+        &format!("select decision from dues.storage_renewal where id = {renewal}"),
+    );
+    if decision != "accepted" {
+        return Err(format!("the renewal is {decision}"));
     }
     Ok(())
 }

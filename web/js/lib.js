@@ -105,6 +105,12 @@ export function decimals(currency) {
   return decimalsCache[currency];
 }
 
+/** The step of an amount input in a currency: "0.01", or "1" for a currency without decimals. */
+export function step(currency) {
+  const d = decimals(currency || (ctx.site && ctx.site.currency));
+  return d ? (1 / 10 ** d).toFixed(d) : '1';
+}
+
 /** An amount with its currency and the currency's decimals: "USD 1,234.50". */
 export function money(amount, currency) {
   if (amount === null || amount === undefined) return '';

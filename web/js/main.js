@@ -6,6 +6,7 @@ import { ctx, call, h, errorBox, notFound, ApiError, post, go } from './lib.js';
 import * as member from './member.js';
 import * as staff from './staff.js';
 import * as reports from './reports.js';
+import * as consolePages from './console.js';
 
 const routes = [
   [/^\/?$/, () => home()],
@@ -25,7 +26,9 @@ const routes = [
   [/^\/staff\/outbox$/, (m, q) => staff.outboxPage(q)],
   [/^\/staff\/runs$/, () => staff.runsPage()],
   [/^\/staff\/runs\/(\d+)$/, (m) => staff.runPage(Number(m[1]))],
-  [/^\/staff\/settings$/, () => staff.settingsPage()],
+  [/^\/staff\/settings$/, (m, q) => staff.settingsPage(q)],
+  [/^\/staff\/tokens$/, () => consolePages.tokensPage()],
+  [/^\/staff\/storage$/, (m, q) => consolePages.storagePage(q)],
   [/^\/staff\/reports$/, (m, q) => reports.reportsPage(q)],
   [/^\/staff\/access$/, () => reports.accessPage()],
 ];
@@ -44,7 +47,7 @@ function nav() {
   } else if (ctx.session.role === 'staff') {
     items.push(a('#/staff', 'Members'), a('#/classes', 'Classes'), a('#/staff/notifications', 'Notifications'),
       a('#/staff/outbox', 'Outbox'), a('#/staff/runs', 'Collector'), a('#/staff/reports', 'Reports'),
-      a('#/staff/access', 'Doors'), a('#/staff/settings', 'Settings'));
+      a('#/staff/storage', 'Storage'), a('#/staff/access', 'Doors'), a('#/staff/tokens', 'Tokens'), a('#/staff/settings', 'Settings'));
   } else {
     items.push(a('#/classes', 'Classes'), a('#/signin', 'Sign in'), a('#/apply', 'Apply'));
   }

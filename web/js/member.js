@@ -9,6 +9,7 @@ import {
 } from './lib.js';
 import { paramFields } from './params.js';
 import { staffMemberActions, invoiceActions, paymentActions } from './staff.js';
+import { storageSection, serviceOrderSection } from './account.js';
 
 export const refreshSession = async () => {
   ctx.session = await fetch('/session', { credentials: 'same-origin' }).then((r) => r.json());
@@ -233,11 +234,13 @@ function howToPay(amount, o, member) {
 export async function memberPage(id) {
   const staff = ctx.session.role === 'staff';
   const m = await call('member_get', { member_id: id });
-  const [orders, payments, invoices, recurring] = await Promise.all([
+  const [orders, payments, invoices, recurring, slots, serviceOrders] = await Promise.all([
     call('order_list', { member_id: id, limit: 100 }),
     call('payment_list', { member_id: id, limit: 100 }),
     call('invoice_list', { member_id: id }),
     call('recurring_subscription_list', { member_id: id }),
+    call('member_storage_list', { member_id: id }),
+    call('service_order_list', { member_id: id }),
   ]);
   const st = m.standing || {};
   const ms = m.membership || {};
@@ -310,6 +313,8 @@ export async function memberPage(id) {
       ['Since', (r) => day(r.since)],
       ['Until', (r) => day(r.until)],
     ], 'In no group.'),
+    storageSection(slots),
+    serviceOrderSection(m, serviceOrders, recurring),
     h('h2', null, 'Contacts'),
     table(m.contacts, [
       ['Role', (r) => r.role],

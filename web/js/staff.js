@@ -2,7 +2,8 @@
 // the collector's runs, settings, templates, membership rules and job
 // schedules. Every action is an api call with the staff session's rights.
 
-import { ctx, call, h, money, when, day, table, facts, form, action, details, badge, go, link, today } from './lib.js';
+import { ctx, call, h, money, when, day, table, facts, form, action, details, badge, go, link, today, step } from './lib.js';
+import { tokenTable, tokenForm, rulesSection } from './console.js';
 import { paramFields } from './params.js';
 
 const reload = () => go(location.hash);
@@ -17,6 +18,7 @@ export function autoTable(rows, opts = {}) {
     if (v === null || v === undefined) return '';
     if (opts.links && opts.links[k]) return link(opts.links[k](r), String(v));
     if (/(_at|^run_at)$/.test(k)) return when(v);
+    if (/(^|_)(on|date|day|month)$/.test(k) && /^\d{4}-\d{2}-\d{2}$/.test(String(v))) return day(v);
     if (r.currency && /(amount|balance|total|mrr|revenue|billed|reversed|refunded)$/.test(k)) return money(v, r.currency);
     if (typeof v === 'object') return JSON.stringify(v);
     if (typeof v === 'boolean') return v ? 'yes' : 'no';
@@ -84,7 +86,7 @@ export function paymentActions(r) {
   if (Number(r.refunded) >= Number(r.amount)) return 'refunded';
   return details('Refund', form({
     fields: [
-      { name: 'amount', label: `Amount (${r.currency}; empty: all)`, type: 'number', step: '0.01', min: '0.01' },
+      { name: 'amount', label: `Amount (${r.currency}; empty: all)`, type: 'number', step: step(r.currency), min: step(r.currency) },
       { name: 'reason', label: 'Reason', required: true },
     ],
     submit: 'Refund',
@@ -94,13 +96,19 @@ export function paymentActions(r) {
 
 /** The staff's part of a member page. */
 export async function staffMemberActions(m) {
-  const [classes, methods, groups, tokens, charges] = await Promise.all([
+  const [classes, methods, groups, tokens, charges, roles] = await Promise.all([
     call('class_list', { limit: 500 }),
     call('payment_method_list'),
     call('group_list'),
     call('token_list', { member_id: m.id }),
     call('charge_list', { member_id: m.id }),
+    m.kind === 'organization' ? call('role_list', { organization_id: m.id }) : [],
   ]);
+  const tokenList = h('div', { id: 'token-list' });
+  const drawTokens = async (rows) => tokenList.replaceChildren(
+    tokenTable(Array.isArray(rows) ? rows : await call('token_list', { member_id: m.id }), drawTokens));
+  await drawTokens(tokens);
+  const shown = h('div', { 'aria-live': 'polite' });
   const cur = (m.balance && m.balance[0] && m.balance[0].currency) || ctx.site.currency;
   return h(
     'section',
@@ -109,7 +117,7 @@ export async function staffMemberActions(m) {
     details('Register a payment', form({
       id: 'register-payment',
       fields: [
-        { name: 'amount', label: 'Amount', type: 'number', step: '0.01', min: '0.01', required: true },
+        { name: 'amount', label: 'Amount', type: 'number', step: step(cur), min: step(cur), required: true },
         { name: 'currency', label: 'Currency', value: cur, required: true },
         { name: 'method', label: 'Method', required: true, value: 'bank_transfer', options: methods.map((p) => [p.name, p.title]) },
         { name: 'external_ref', label: 'Reference (bank statement line, receipt…)' },
@@ -119,8 +127,8 @@ export async function staffMemberActions(m) {
     })),
     details('Add a charge', form({
       fields: [
-        { name: 'class_id', label: 'Class', required: true, options: classes.map((c) => [c.id, c.title]) },
-        { name: 'amount', label: 'Amount', type: 'number', step: '0.01', min: '0.01', required: true },
+        { name: 'class_id', label: 'Class', required: true, options: classes.map((c) => [c.id, `${c.title} (${c.currency})`]) },
+        { name: 'amount', label: 'Amount (in the class\'s currency)', type: 'number', step: step(cur), min: step(cur), required: true },
         { name: 'description', label: 'Description', required: true },
         { name: 'due_date', label: 'Due on', type: 'date', value: today() },
       ],
@@ -174,15 +182,17 @@ export async function staffMemberActions(m) {
         reload();
       },
     })),
+    m.kind === 'organization' ? [h('h3', null, 'Users of this organization'), table(roles.filter((r) => !r.revoked_at), [
+      ['Member', (r) => link(`#/members/${r.member_id}`, r.member_name)],
+      ['Role', (r) => r.role],
+      ['Since', (r) => when(r.granted_at)],
+      ['', (r) => action('Revoke', async () => { await call('role_revoke', { member_id: r.member_id, organization_id: m.id }); reload(); },
+        { class: 'secondary', confirm: `Take ${r.member_name}'s role away?` })],
+    ], 'No user.')] : null,
     h('h3', null, 'Tokens'),
-    table(tokens, [
-      ['Label', (r) => r.label || ''],
-      ['Kind', (r) => r.kind],
-      ['Created', (r) => when(r.created_at)],
-      ['Expires', (r) => when(r.expires_at)],
-      ['Revoked', (r) => when(r.revoked_at)],
-      ['', (r) => (r.revoked_at ? '' : action('Revoke', async () => { await call('token_revoke', { token_id: r.id }); reload(); }, { class: 'secondary' }))],
-    ], 'No token.'),
+    details('Create a token for this member', tokenForm(m.id, shown, drawTokens)),
+    shown,
+    tokenList,
     h('h3', null, 'Statement'),
     autoTable(await call('member_statement', { member_id: m.id }), { empty: 'No entry.', skip: ['ledger_transaction_id'] }),
   );
@@ -195,7 +205,7 @@ export async function classStaff(c) {
     'section',
     { class: 'staff' },
     h('h2', null, 'Students'),
-    autoTable(await call('class_students', { class_id: c.id }), { empty: 'No student today.' }),
+    autoTable(await call('class_students', { class_id: c.id }), { empty: 'No student today.', links: { member_id: (r) => `#/members/${r.member_id}` } }),
     c.open
       ? [
         details('Update', form({
@@ -363,18 +373,37 @@ function p(text) {
   return h('p', null, text);
 }
 
-export async function settingsPage() {
-  const [settings, templates, rules, jobs, methods] = await Promise.all([
-    call('setting_list'),
-    call('message_template_list'),
-    call('membership_rule_list'),
-    call('job_list'),
-    call('payment_method_list'),
-  ]);
-  return h(
-    'section',
-    null,
-    h('h1', null, 'Settings'),
+const settingParts = [
+  ['settings', 'Settings'],
+  ['templates', 'Message templates'],
+  ['rules', 'Membership status rules'],
+  ['jobs', 'Job schedules'],
+  ['methods', 'Payment methods'],
+];
+
+/** Settings, message templates, membership status rules, job schedules and payment methods: one part at a time. */
+export async function settingsPage(params) {
+  const part = settingParts.some(([k]) => k === params.get('part')) ? params.get('part') : 'settings';
+  const tabs = h('nav', { class: 'tabs', 'aria-label': 'parts' }, settingParts.map(([k, t]) => [
+    h('a', { href: `#/staff/settings?part=${k}`, 'aria-current': k === part ? 'page' : null }, t), ' ']));
+  const parts = {
+    settings: async () => settingTable(await call('setting_list')),
+    templates: async () => templateForms(await call('message_template_list')),
+    rules: async () => {
+      const [rules, templates, groups] = await Promise.all([
+        call('membership_rule_list'), call('message_template_list'), call('group_list')]);
+      return rulesSection(rules, templates, groups, params.get('rule'));
+    },
+    jobs: async () => jobTable(await call('job_list')),
+    methods: async () => [h('h2', null, 'Payment methods'),
+      table(await call('payment_method_list'), [['Name', (r) => r.name], ['Title', (r) => r.title]])],
+  };
+  return h('section', null, h('h1', null, 'Settings'), tabs, await parts[part]());
+}
+
+function settingTable(settings) {
+  return [
+    h('h2', null, 'Settings'),
     table(settings, [
       ['Setting', (r) => h('span', null, h('strong', null, r.name), h('br'), h('small', null, r.description || ''))],
       ['Value', (r) => (r.secret ? (r.is_set ? 'set (secret)' : 'not set') : r.value)],
@@ -387,6 +416,11 @@ export async function settingsPage() {
         onSubmit: async (v) => { await call('setting_set', { name: r.name, value: v.value, why: v.why }); reload(); },
       }))],
     ]),
+  ];
+}
+
+function templateForms(templates) {
+  return [
     h('h2', null, 'Message templates'),
     templates.map((t) => details(`${t.name} (${t.kind})`, form({
       fields: [
@@ -398,8 +432,11 @@ export async function settingsPage() {
       submit: 'Save the template',
       onSubmit: async (v) => { await call('message_template_set', { name: t.name, ...v }); reload(); },
     }))),
-    h('h2', null, 'Membership status rules'),
-    autoTable(rules, { skip: ['created_at', 'created_by'] }),
+  ];
+}
+
+function jobTable(jobs) {
+  return [
     h('h2', null, 'Job schedules'),
     table(jobs, [
       ['Job', (r) => r.job],
@@ -418,7 +455,5 @@ export async function settingsPage() {
         onSubmit: async (v) => { await call('job_schedule_set', { job: r.job, cron_or_interval: v.cron_or_interval, enabled: v.enabled === 'true', why: v.why }); reload(); },
       }))],
     ]),
-    h('h2', null, 'Payment methods'),
-    table(methods, [['Name', (r) => r.name], ['Title', (r) => r.title]]),
-  );
+  ];
 }

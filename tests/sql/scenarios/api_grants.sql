@@ -80,6 +80,7 @@ begin
                   ('api.membership_status(bigint)'),
                   ('api.membership_resign(bigint, date, text)'),
                   ('api.storage_renewal_request(bigint, text)'),
+                  ('api.member_storage_list(bigint)'),
                   ('api.class_list(text, text, boolean, int, bigint)'),
                   ('api.class_get(bigint)'),
                   ('api.member_get(bigint)'),
