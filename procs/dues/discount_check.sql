@@ -30,7 +30,7 @@ begin
         raise exception 'discount % is not for class %', v_discount.code, v_class.id
             using errcode = 'DU723';
     end if;
-    if v_discount.currency is distinct from null and v_discount.currency <> v_class.currency then
+    if v_discount.currency <> v_class.currency then
         raise exception 'discount % is an amount in %, class % is billed in %', v_discount.code, v_discount.currency,
                         v_class.id, v_class.currency
             using errcode = 'DU723';

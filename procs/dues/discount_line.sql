@@ -33,6 +33,9 @@ begin
     end if;
     v_off := dues.discount_off(v_discount, v_line.amount,
                                 (select i.currency from dues.invoice i where i.id = v_line.invoice_id));
+    if v_off = 0 then
+        return;  -- a percent of a line too small to take a cent off
+    end if;
     insert into dues.invoice_line as l (invoice_id, kind, class_id, class_subscription_id, description, due_date, amount)
     values (v_line.invoice_id, 'discount', v_line.class_id, p_class_subscription_id,
             pg_catalog.format('Discount %s (%s) on %s', v_discount.code,
