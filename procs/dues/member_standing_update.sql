@@ -9,7 +9,11 @@ set search_path = ''
 as $$
 declare
     v_master   bigint := dues.member_master(p_member_id);
-    v_suspend  int := dues.setting_int('standing_suspend_days', 90);
+    -- for the messages: the days late after which the rules suspend (setting standing_suspend_days when no rule does)
+    v_suspend  int := coalesce((select pg_catalog.min(pg_catalog.floor(extract(epoch from r.start_offset) / 86400))::int - 1
+                                  from dues.membership_status_rule r
+                                 where r.active and r.standing = 'suspended' and r.start_event = 'oldest_unpaid_due_date'),
+                               dues.setting_int('standing_suspend_days', 90));
     v_old      dues.member_standing;
     v_from     text;
     v_new      text;

@@ -40,3 +40,34 @@ begin
                           null, 'reports are for staff');
 end
 $$;
+
+create or replace function tests.test_report_subscriptions__members_who_pay_membership_dues()
+returns setof text
+language plpgsql
+as $$
+declare
+    v_dues   bigint := tests.fx_class('free');
+    v_other  bigint := tests.fx_class('free');
+    v_payer  bigint := tests.fx_joined_member('Pat Payer');
+    v_credit bigint := tests.fx_joined_member('Cy Credit');
+    v_month  date := date_trunc('month', tests.fx_today())::date;
+    v_later  date := tests.fx_today() + 91;
+begin
+    perform tests.fx_pay(v_credit, 25);
+    perform jobs.expire(now());
+    perform api.class_set_membership_dues(v_dues, true);
+    perform tests.fx_pay(v_payer, 25);
+    perform jobs.expire(now());
+    return next is(((api.membership_status(v_payer)).status, (api.membership_status(v_credit)).status), ('current'::text, 'current'::text),
+                   'both are current members');
+    return next results_eq(format('select class_id, started, changed_in, changed_out, churned from api.report_subscriptions(%L, %L) '
+                                  'where class_id in (%s, %s)', v_month, v_month, v_dues, v_other),
+                           format($q$values (%s::bigint, 1, 0, 0, 0)$q$, v_dues),
+                           'the member who paid membership dues started under the dues class; one whose payment stayed credit is not counted');
+    perform tests.fx_expire(v_later);
+    return next results_eq(format('select class_id, started, churned from api.report_subscriptions(%L, %L) where class_id in (%s, %s)',
+                                  v_later, v_later, v_dues, v_other),
+                           format($q$values (%s::bigint, 0, 1)$q$, v_dues),
+                           'its membership status stops counting as membership: churned that month');
+end
+$$;

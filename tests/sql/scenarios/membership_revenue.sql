@@ -40,6 +40,17 @@ begin
                            $q$values (265.00::numeric(14,2))$q$, 'and the report is unchanged');
     return next is((select count(*)::int from api.member_statement(v_bob, v_month, tests.fx_today())
                      where kind = 'membership_dues'), 1, 'Bob''s statement shows the dues leaving his credit');
+
+    -- the members' report: two members started this month; nobody pays again, and 90 days on both are expired
+    return next results_eq(format('select started, churned from api.report_subscriptions(%L, %L) where class_id = %s',
+                                  v_month, v_month, v_dues),
+                           $q$values (2, 0)$q$, 'the subscriptions report counts this month''s two new paying members');
+    perform tests.fx_expire(tests.fx_today() + 91);
+    return next is(((api.membership_status(v_ann)).status, (api.membership_status(v_bob)).status), ('expired'::text, 'expired'::text),
+                   '91 days without a payment: both expired');
+    return next results_eq(format('select started, churned from api.report_subscriptions(%L, %L) where class_id = %s',
+                                  tests.fx_today() + 91, tests.fx_today() + 91, v_dues),
+                           $q$values (0, 2)$q$, 'and the report counts them as churned that month');
 end
 $$;
 
