@@ -70,6 +70,8 @@ begin
                                       dues.period_start(v_line.period_of, (dues.recurring_terms(v_sub.class_id)).period,
                                                         (dues.recurring_terms(v_sub.class_id)).period_count, 1) - 1,
                                       pg_catalog.lower(v_line.days), pg_catalog.upper(v_line.days) - 1);
+        -- less the share of it a discount took off the line: what the member really paid for those days
+        v_credit := dues.discount_credit(v_line.id, v_credit);
         continue when v_credit <= 0;
         v_tx := dues.ledger_transfer(dues.class_account(v_line.class_id), dues.member_account(v_line.member_id, v_currency),
                                      v_credit, 'pause_credit',

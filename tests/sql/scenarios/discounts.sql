@@ -164,3 +164,27 @@ begin
                    'the class keeps what the fifteen days it gave cost');
 end
 $$;
+
+create or replace function tests.test_discounts__a_discounted_member_pauses_a_paid_period()
+returns setof text
+language plpgsql
+as $$
+declare
+    v_class  bigint := tests.fx_recurring_class();
+    v_member bigint := tests.fx_member('Pat Paused');
+    v_code   text := (api.discount_create('HALFPAUSE' || nextval('tests.fx_seq'), percent => 50)).code;
+    v_sub    bigint;
+    v_piece  numeric;
+begin
+    v_sub := tests.fx_subscribe(v_member, v_class, tests.fx_day(1, 1), p_discount_code => v_code);
+    perform tests.fx_collect(tests.fx_day(12, 18, -1));
+    perform tests.fx_pay(v_member, 15);
+    perform api.recurring_subscription_pause(v_sub, tests.fx_day(1, 16), tests.fx_day(1, 31));
+    v_piece := dues.period_piece(30, 'USD', tests.fx_day(1, 1), tests.fx_day(1, 31), tests.fx_day(1, 16), tests.fx_day(1, 31));
+    return next is((select amount from dues.pause_credit where member_id = v_member), v_piece - round(v_piece / 2, 2),
+                   'the sixteen paused days are credited at what they cost after the discount: half of their share');
+    return next is(tests.fx_member_balance(v_member), v_piece - round(v_piece / 2, 2), 'the credit is the member''s');
+    return next is(dues.ledger_balance(dues.class_account(v_class)), 15 - (v_piece - round(v_piece / 2, 2)),
+                   'the class keeps what the fifteen days before the pause cost');
+end
+$$;
