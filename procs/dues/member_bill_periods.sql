@@ -53,7 +53,7 @@ begin
                             pg_catalog.format('%s, %s to %s', v_title, v_from, v_to)
                                 || dues.recurring_subscription_paused_days(v_sub.class_subscription_id, v_from, v_to),
                             v_start, v_from, v_to, v_from, v_piece, v_amount);
-                perform dues.discount_line(v_sub.class_subscription_id, v_start);
+                    perform dues.discount_line(v_sub.class_subscription_id, v_start);
                     lines := lines + 1;
                 end if;
                 if v_terms.renewal = 'auto_renew' and v_to > coalesce(v_sub.billed_until, v_sub.start_date - 1) then
