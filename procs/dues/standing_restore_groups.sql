@@ -7,7 +7,7 @@ language plpgsql
 set search_path = ''
 as $$
 declare
-    v_ended record;  -- during_before: the days from the first to the last the ended memberships had
+    v_ended record;
     v_upper date;
     v_from  date;
     v_days  daterange;
@@ -20,10 +20,11 @@ begin
                pg_catalog.range_merge(pg_catalog.range_agg(sm.during_before)) as during_before,
                (select r.end_date from dues.recurring_subscription r where r.class_subscription_id = sm.class_subscription_id) as recurring_end,
                exists (select from dues.recurring_subscription r where r.class_subscription_id = sm.class_subscription_id) as recurring,
+               (select cs.start_date from dues.class_subscription cs where cs.id = sm.class_subscription_id) as subscription_start,
                (select cs.end_date from dues.class_subscription cs where cs.id = sm.class_subscription_id) as subscription_end
           from dues.standing_group_membership sm
           join dues.group_membership gm on gm.id = sm.group_membership_id
-         where sm.action = 'ended' and not pg_catalog.isempty(sm.during_before)
+         where sm.action = 'ended'
            and sm.standing_change_id = (select pg_catalog.max(sc.id) from dues.standing_change sc
                                          where sc.member_id = p_member_id and sc.to_standing = 'suspended')
          group by sm.class_subscription_id, gm.group_id
@@ -35,7 +36,9 @@ begin
         if not v_ended.recurring and not pg_catalog.upper_inf(v_ended.during_before) then
             v_upper := least(coalesce(v_upper, pg_catalog.upper(v_ended.during_before)), pg_catalog.upper(v_ended.during_before));
         end if;
-        v_from := greatest(p_today, pg_catalog.lower(v_ended.during_before));
+        -- from the day, or from the subscription's first day when it begins later (a resumption while suspended may have
+        -- given days back before the memberships ended)
+        v_from := greatest(p_today, v_ended.subscription_start);
         continue when v_upper <= v_from;
         for v_days in
             select d.days
