@@ -85,13 +85,16 @@ begin
         v_credited := true;
     end loop;
 
-    -- the students group membership it gave (directly or by a reinstatement) stops at the pause; one begins after it
+    -- the students group membership it gave (directly or by a reinstatement) over the paused days stops at the pause; one
+    -- begins after it. A member suspended holds none (the reinstatement gives back the days not paused).
     select gm.* into v_gm
       from dues.group_membership gm
-     where gm.member_id = v_sub.member_id and gm.during @> v_from
+     where gm.member_id = v_sub.member_id and gm.during && pg_catalog.daterange(v_from, v_until, '[]')
        and (gm.class_subscription_id = v_sub.class_subscription_id
             or gm.id in (select sm.group_membership_id from dues.standing_group_membership sm
                           where sm.action = 'restored' and sm.class_subscription_id = v_sub.class_subscription_id))
+     order by pg_catalog.lower(gm.during)
+     limit 1
        for update of gm;
     if found then
         update dues.group_membership gm
@@ -118,7 +121,7 @@ end
 $$;
 
 comment on function api.recurring_subscription_pause(bigint, date, date, text) is
-$$Pauses a recurring subscription (class_subscription_id, as recurring_subscription_start and recurring_subscription_list answer it) from from_date to until_date, both included. The paused days are not billed: the period they fall in is billed for its other days only (the exact part of the period's amount those cost, by days, as a cancellation prorates), and days already invoiced go back to the member's credit (which then settles open invoices). The periods keep their days: the subscription does not end later. The member leaves the class's students group for the pause and is back the day after until_date. recurring_subscription_resume ends a pause early or removes it. Returns the pause (id, paused: the days it holds).
+$$Pauses a recurring subscription (class_subscription_id, as recurring_subscription_start and recurring_subscription_list answer it) from from_date to until_date, both included. The paused days are not billed: the period they fall in is billed for its other days only (the exact part of the period's amount those cost, by days, as a cancellation prorates), and days already invoiced go back to the member's credit (which then settles open invoices). The periods keep their days: the subscription does not end later. The member leaves the class's students group for the pause and is back the day after until_date, unless suspended (billing's standing) then: a suspension takes the group away after the pause too, and a reinstatement gives it back but for the paused days. recurring_subscription_resume ends a pause early or removes it. Returns the pause (id, paused: the days it holds).
 A member pauses from today on; staff may choose an earlier from_date with a reason (why), kept in the audit log.
 Errors: DU014 a null argument, or staff gave a from_date before today without why, DUB02 unknown subscription, DUB19 a member's from_date before today, DU712 the subscription is cancelled or has ended, DU713 until_date before from_date, or days outside the subscription, DU710 longer than the class's parameter max_pause_days, DU711 it overlaps another pause of the subscription, 42501 not allowed (it needs the right to pay for the member, or the manager role on its service order).$$;
 

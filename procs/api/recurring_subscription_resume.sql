@@ -1,5 +1,6 @@
 -- Resumes a paused recurring subscription on a day: the pause ends the day before (or is removed when it had not begun),
--- the days it gives back are billed again, and the member is back in the class's students group from that day.
+-- the days it gives back are billed again, and the member is back in the class's students group from that day (unless
+-- suspended by billing's standing: then from its reinstatement).
 create or replace function api.recurring_subscription_resume(class_subscription_id bigint, on_date date default null,
                                                               why text default null)
 returns dues.recurring_subscription_pause
@@ -16,6 +17,9 @@ declare
     v_pause    dues.recurring_subscription_pause;
     v_back     daterange;
     v_amount   numeric;
+    v_group    bigint := (select c.students_group_id from dues.class c where c.id = v_sub.class_id);
+    v_days     daterange;
+    v_gm       bigint;
 begin
     perform dues.recurring_subscription_day_check(v_on, 'resume', recurring_subscription_resume.why);
     if v_sub.ended_at is not null then
@@ -58,12 +62,41 @@ begin
         update dues.recurring_subscription_pause p set charge_id = v_pause.charge_id where p.id = v_pause.id;
     end if;
 
-    -- the students group membership given for after the pause begins on the first day back
-    update dues.group_membership gm
-       set during = pg_catalog.daterange(pg_catalog.lower(v_back),
-                                         case when pg_catalog.isempty(gm.during) then pg_catalog.upper(v_back)
-                                              else pg_catalog.upper(gm.during) end)
-     where gm.id = v_pause.group_membership_id;
+    -- the member is back in the class's students group over the days given back, but for those it is suspended (a
+    -- reinstatement gives them back): the stretch up to the pause's old end joins the membership that begins the day
+    -- after it (the pause's own, one a reinstatement gave, or the pause's empty one when the pause ran to the end)
+    for v_days in
+        select d.days
+          from pg_catalog.unnest(pg_catalog.datemultirange(v_back) - dues.member_suspended_days(v_sub.member_id)) d(days)
+         order by pg_catalog.lower(d.days)
+    loop
+        v_gm := null;
+        if pg_catalog.upper(v_days) = pg_catalog.upper(v_back) then
+            select gm.id into v_gm
+              from dues.group_membership gm
+             where gm.member_id = v_sub.member_id and gm.group_id = v_group
+               and (gm.class_subscription_id = v_sub.class_subscription_id
+                    or gm.id in (select sm.group_membership_id from dues.standing_group_membership sm
+                                  where sm.action = 'restored' and sm.class_subscription_id = v_sub.class_subscription_id))
+               and (pg_catalog.lower(gm.during) = pg_catalog.upper(v_back)
+                    or (gm.id = v_pause.group_membership_id and pg_catalog.isempty(gm.during)
+                        and not exists (select from dues.standing_group_membership sm
+                                         where sm.group_membership_id = gm.id and sm.action = 'ended')))
+             order by pg_catalog.isempty(gm.during), gm.id
+             limit 1
+               for update of gm;
+        end if;
+        if v_gm is not null then
+            update dues.group_membership gm
+               set during = pg_catalog.daterange(pg_catalog.lower(v_days),
+                                                 case when pg_catalog.isempty(gm.during) then pg_catalog.upper(v_days)
+                                                      else pg_catalog.upper(gm.during) end)
+             where gm.id = v_gm;
+        else
+            insert into dues.group_membership (group_id, member_id, during, class_subscription_id)
+            values (v_group, v_sub.member_id, v_days, v_sub.class_subscription_id);
+        end if;
+    end loop;
 
     perform dues.audit_why(null);
     return v_pause;
@@ -71,7 +104,7 @@ end
 $$;
 
 comment on function api.recurring_subscription_resume(bigint, date, text) is
-$$Resumes a paused recurring subscription (class_subscription_id) on on_date (default today), its first day back: the pause it is in that day, or else its next pause, ends the day before; a pause that had not begun by on_date is removed (it keeps no day). The days given back are billed again: those of periods already invoiced as one charge on the next invoice (exactly what they cost), the others as the collector reaches them. The member is back in the class's students group from on_date (or from the pause's first day when it is removed). Returns the pause (resumed_on, paused: the days it still holds, charge_id).
+$$Resumes a paused recurring subscription (class_subscription_id) on on_date (default today), its first day back: the pause it is in that day, or else its next pause, ends the day before; a pause that had not begun by on_date is removed (it keeps no day). The days given back are billed again: those of periods already invoiced as one charge on the next invoice (exactly what they cost), the others as the collector reaches them. The member is back in the class's students group from on_date (or from the pause's first day when it is removed), but not over days it is suspended (billing's standing): a reinstatement gives it back from its day. Returns the pause (resumed_on, paused: the days it still holds, charge_id).
 A member resumes from today on; staff may choose an earlier on_date with a reason (why), kept in the audit log.
 Errors: DU014 class_subscription_id is null, or staff gave an on_date before today without why, DUB02 unknown subscription, DUB19 a member's on_date before today, DU712 the subscription is cancelled, DU714 no pause on or after on_date, 42501 not allowed (it needs the right to pay for the member, or the manager role on its service order).$$;
 

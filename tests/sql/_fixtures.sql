@@ -735,6 +735,29 @@ as $$
     select exists (select from api.class_students(p_class_id, p_on) where member_id = p_member_id)
 $$;
 
+-- The days from p_from to p_to (both included) a member is a student of a class, as ranges of days.
+create or replace function tests.fx_student_days(p_member_id bigint, p_class_id bigint, p_from date, p_to date)
+returns datemultirange
+language sql
+as $$
+    select coalesce(range_agg(daterange(d::date, d::date + 1)), '{}')
+      from generate_series(p_from, p_to, interval '1 day') d
+     where tests.fx_student(p_member_id, p_class_id, d::date)
+$$;
+
+-- A standing change of a member on a day, from its standing then (good when none) to p_to, recorded as the collector
+-- records one, without its groups or message; returns its id (for dues.standing_suspend_groups and _restore_groups).
+create or replace function tests.fx_standing_change(p_member_id bigint, p_to text, p_on date)
+returns bigint
+language sql
+as $$
+    insert into dues.standing_change (member_id, from_standing, to_standing, changed_on, days_late)
+    values (p_member_id,
+            coalesce((select to_standing from dues.standing_change where member_id = p_member_id order by id desc limit 1), 'good'),
+            p_to, p_on, 0)
+    returning id
+$$;
+
 -- A session of a class starting at noon (UTC) of a day; returns its id.
 create or replace function tests.fx_session(p_class_id bigint, p_day date)
 returns bigint

@@ -126,3 +126,44 @@ begin
                           'a cancelled subscription cannot be paused');
 end
 $$;
+
+create or replace function tests.test_recurring_subscription_pause__a_suspended_member_gets_no_group_after_it()
+returns setof text
+language plpgsql
+as $$
+declare
+    v_class  bigint := tests.fx_recurring_class();
+    v_member bigint := tests.fx_member('Syd Suspended');
+    v_sub    bigint;
+    v_pause  dues.recurring_subscription_pause;
+begin
+    v_sub := tests.fx_subscribe(v_member, v_class, tests.fx_day(4, 1));
+    perform dues.standing_suspend_groups(v_member, tests.fx_standing_change(v_member, 'suspended', tests.fx_day(4, 20)), tests.fx_day(4, 20));
+    v_pause := api.recurring_subscription_pause(v_sub, tests.fx_day(5, 11), tests.fx_day(5, 20));
+    return next is(v_pause.group_membership_id, null::bigint, 'no membership is made for after the pause');
+    return next is(tests.fx_student_days(v_member, v_class, tests.fx_day(4, 1), tests.fx_day(6, 30)),
+                   datemultirange(daterange(tests.fx_day(4, 1), tests.fx_day(4, 20))),
+                   'still suspended after the pause, the member is not a student then');
+end
+$$;
+
+create or replace function tests.test_recurring_subscription_pause__over_days_a_reinstatement_gave_back()
+returns setof text
+language plpgsql
+as $$
+declare
+    v_class  bigint := tests.fx_recurring_class();
+    v_member bigint := tests.fx_member('Ray Reinstated');
+    v_sub    bigint;
+    v_pause  dues.recurring_subscription_pause;
+begin
+    v_sub := tests.fx_subscribe(v_member, v_class, tests.fx_day(4, 1));
+    perform dues.standing_suspend_groups(v_member, tests.fx_standing_change(v_member, 'suspended', tests.fx_day(4, 10)), tests.fx_day(4, 10));
+    perform dues.standing_restore_groups(v_member, tests.fx_standing_change(v_member, 'good', tests.fx_day(4, 15)), tests.fx_day(4, 15));
+    -- staff pauses from a day the member was suspended on, into the days the reinstatement gave back
+    v_pause := api.recurring_subscription_pause(v_sub, tests.fx_day(4, 12), tests.fx_day(4, 25));
+    return next is(tests.fx_student_days(v_member, v_class, tests.fx_day(4, 1), tests.fx_day(5, 31)),
+                   datemultirange(daterange(tests.fx_day(4, 1), tests.fx_day(4, 10)), daterange(tests.fx_day(4, 26), tests.fx_day(6, 1))),
+                   'the membership the reinstatement gave stops at the pause, and one begins after it');
+end
+$$;

@@ -116,3 +116,95 @@ begin
                           'a cancelled subscription is not resumed');
 end
 $$;
+
+create or replace function tests.test_recurring_subscription_resume__while_suspended_gives_no_group_back()
+returns setof text
+language plpgsql
+as $$
+declare
+    v_class  bigint := tests.fx_recurring_class();
+    v_member bigint := tests.fx_member('Stu Still');
+    v_sub    bigint;
+begin
+    v_sub := tests.fx_subscribe(v_member, v_class, tests.fx_day(4, 1));
+    perform api.recurring_subscription_pause(v_sub, tests.fx_day(4, 11), tests.fx_day(4, 30));
+    perform dues.standing_suspend_groups(v_member, tests.fx_standing_change(v_member, 'suspended', tests.fx_day(4, 15)), tests.fx_day(4, 15));
+    perform api.recurring_subscription_resume(v_sub, tests.fx_day(4, 20));
+    return next is(tests.fx_student_days(v_member, v_class, tests.fx_day(4, 1), tests.fx_day(5, 31)),
+                   datemultirange(daterange(tests.fx_day(4, 1), tests.fx_day(4, 11))),
+                   'resumed while suspended: not a student from the day back, nor after the pause');
+    perform dues.standing_restore_groups(v_member, tests.fx_standing_change(v_member, 'good', tests.fx_day(4, 25)), tests.fx_day(4, 25));
+    return next is(tests.fx_student_days(v_member, v_class, tests.fx_day(4, 1), tests.fx_day(5, 31)),
+                   datemultirange(daterange(tests.fx_day(4, 1), tests.fx_day(4, 11)), daterange(tests.fx_day(4, 25), tests.fx_day(6, 1))),
+                   'the reinstatement gives the days back the pause no longer holds');
+end
+$$;
+
+create or replace function tests.test_recurring_subscription_resume__joins_the_membership_a_reinstatement_gave()
+returns setof text
+language plpgsql
+as $$
+declare
+    v_class  bigint := tests.fx_recurring_class();
+    v_member bigint := tests.fx_member('Val Back');
+    v_sub    bigint;
+begin
+    v_sub := tests.fx_subscribe(v_member, v_class, tests.fx_day(4, 1));
+    perform api.recurring_subscription_pause(v_sub, tests.fx_day(4, 11), tests.fx_day(4, 30));
+    perform dues.standing_suspend_groups(v_member, tests.fx_standing_change(v_member, 'suspended', tests.fx_day(4, 5)), tests.fx_day(4, 5));
+    perform dues.standing_restore_groups(v_member, tests.fx_standing_change(v_member, 'good', tests.fx_day(4, 8)), tests.fx_day(4, 8));
+    perform api.recurring_subscription_resume(v_sub, tests.fx_day(4, 20));
+    return next is(tests.fx_student_days(v_member, v_class, tests.fx_day(4, 1), tests.fx_day(5, 31)),
+                   datemultirange(daterange(tests.fx_day(4, 1), tests.fx_day(4, 5)), daterange(tests.fx_day(4, 8), tests.fx_day(4, 11)),
+                                  daterange(tests.fx_day(4, 20), tests.fx_day(6, 1))),
+                   'a student but while suspended and on the days still paused');
+    return next is((select count(*)::int from dues.group_membership gm
+                     where gm.class_subscription_id = v_sub and gm.during && daterange(tests.fx_day(4, 20), tests.fx_day(6, 1))),
+                   1, 'the days back join the membership the reinstatement gave for after the pause');
+end
+$$;
+
+create or replace function tests.test_recurring_subscription_resume__leaves_out_days_suspended_before()
+returns setof text
+language plpgsql
+as $$
+declare
+    v_class  bigint := tests.fx_recurring_class();
+    v_member bigint := tests.fx_member('Lou Later');
+    v_sub    bigint;
+begin
+    v_sub := tests.fx_subscribe(v_member, v_class, tests.fx_day(4, 1));
+    perform api.recurring_subscription_pause(v_sub, tests.fx_day(4, 11), tests.fx_day(4, 30));
+    perform dues.standing_suspend_groups(v_member, tests.fx_standing_change(v_member, 'suspended', tests.fx_day(4, 15)), tests.fx_day(4, 15));
+    perform dues.standing_restore_groups(v_member, tests.fx_standing_change(v_member, 'good', tests.fx_day(4, 18)), tests.fx_day(4, 18));
+    -- resumed from a day before the suspension: the days it lasted stay out of the group
+    perform api.recurring_subscription_resume(v_sub, tests.fx_day(4, 12), 'came back early');
+    return next is(tests.fx_student_days(v_member, v_class, tests.fx_day(4, 1), tests.fx_day(5, 31)),
+                   datemultirange(daterange(tests.fx_day(4, 1), tests.fx_day(4, 11)), daterange(tests.fx_day(4, 12), tests.fx_day(4, 15)),
+                                  daterange(tests.fx_day(4, 18), tests.fx_day(6, 1))),
+                   'back from 12 April, but not over the suspension of 15 to 17 April');
+end
+$$;
+
+create or replace function tests.test_recurring_subscription_resume__while_suspended_a_pause_to_the_end()
+returns setof text
+language plpgsql
+as $$
+declare
+    v_class  bigint := tests.fx_recurring_class('{"period": "month", "amount": "30.00", "renewal": "fixed", "periods": 3}');
+    v_member bigint := tests.fx_member('Eve End');
+    v_sub    bigint;
+begin
+    v_sub := tests.fx_subscribe(v_member, v_class, tests.fx_day(4, 1));
+    perform api.recurring_subscription_pause(v_sub, tests.fx_day(6, 1), tests.fx_day(6, 30));
+    perform dues.standing_suspend_groups(v_member, tests.fx_standing_change(v_member, 'suspended', tests.fx_day(5, 20)), tests.fx_day(5, 20));
+    perform api.recurring_subscription_resume(v_sub, tests.fx_day(6, 10));
+    return next is(tests.fx_student_days(v_member, v_class, tests.fx_day(4, 1), tests.fx_day(7, 31)),
+                   datemultirange(daterange(tests.fx_day(4, 1), tests.fx_day(5, 20))),
+                   'a pause to the subscription''s last day, resumed while suspended: no day back in the group');
+    perform dues.standing_restore_groups(v_member, tests.fx_standing_change(v_member, 'good', tests.fx_day(6, 15)), tests.fx_day(6, 15));
+    return next is(tests.fx_student_days(v_member, v_class, tests.fx_day(4, 1), tests.fx_day(7, 31)),
+                   datemultirange(daterange(tests.fx_day(4, 1), tests.fx_day(5, 20)), daterange(tests.fx_day(6, 15), tests.fx_day(7, 1))),
+                   'reinstated, the member is a student to the last day');
+end
+$$;

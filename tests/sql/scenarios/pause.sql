@@ -1,5 +1,6 @@
 -- Stories of pauses told by moving the collector's clock (jobs.collect(now)): a member who pauses for the summer before
--- it is billed, then pauses part of a month already billed and paid and comes back early. Every date is in next year
+-- it is billed, then pauses part of a month already billed and paid and comes back early; a member suspended around its
+-- pauses (a pause and a suspension both keep it out of the class's students group). Every date is in next year
 -- (tests.fx_day), so any day is allowed. Each collector run is followed by api.ledger_check(), empty; the teardown checks
 -- it again after each story.
 
@@ -90,5 +91,64 @@ begin
                    jsonb_build_array(jsonb_build_array(tests.fx_day(7, 11), tests.fx_day(8, 20), 'summer abroad'),
                                      jsonb_build_array(tests.fx_day(9, 16), tests.fx_day(9, 24), null)),
                    'the member''s subscriptions list both pauses as they are now');
+end
+$$;
+
+-- A member who planned a pause falls behind and is suspended before it: the pause gives no group back while suspended,
+-- a second pause is made and the first resumed while suspended, and the reinstatement gives back only the days neither
+-- paused nor suspended.
+create or replace function tests.test_pause__suspended_around_a_pause()
+returns setof text
+language plpgsql
+as $$
+declare
+    v_class  bigint := tests.fx_recurring_class('{"period": "month", "amount": "30.00", "renewal": "auto_renew", "max_pause_days": 60}');
+    v_member bigint := tests.fx_member('Pat Behind');
+    v_sub    bigint;
+    v_july   dues.recurring_subscription_pause;
+begin
+    v_sub := tests.fx_subscribe(v_member, v_class, tests.fx_day(1, 1));
+    perform tests.fx_collect(tests.fx_day(12, 18, -1));
+    perform tests.fx_collect(tests.fx_day(1, 18));
+    -- in February the member plans to be away from 11 to 31 May, and pays nothing
+    perform tests.fx_as_member(v_member);
+    perform api.recurring_subscription_pause(v_sub, tests.fx_day(5, 11), tests.fx_day(5, 31));
+    perform tests.fx_as_staff();
+    perform tests.fx_collect(tests.fx_day(2, 18));
+    perform tests.fx_collect(tests.fx_day(3, 18));
+    perform tests.fx_collect(tests.fx_day(4, 5));
+    return next is_empty('select * from api.ledger_check()', 'the books balance after the April run');
+    return next is(tests.fx_standing(v_member), 'suspended', 'over ninety days late the member is suspended');
+    return next is(tests.fx_student_days(v_member, v_class, tests.fx_day(4, 1), tests.fx_day(7, 31)),
+                   datemultirange(daterange(tests.fx_day(4, 1), tests.fx_day(4, 5))),
+                   'suspended on 5 April: no student then, nor after the pause (from 1 June) while still suspended');
+
+    -- still suspended: a second pause, 1 to 10 July, and the May pause resumed on 20 May
+    v_july := api.recurring_subscription_pause(v_sub, tests.fx_day(7, 1), tests.fx_day(7, 10));
+    return next is(v_july.group_membership_id, null::bigint, 'a pause made while suspended gives no membership for after it');
+    perform api.recurring_subscription_resume(v_sub, tests.fx_day(5, 20));
+    return next is(tests.fx_student_days(v_member, v_class, tests.fx_day(4, 1), tests.fx_day(7, 31)),
+                   datemultirange(daterange(tests.fx_day(4, 1), tests.fx_day(4, 5))),
+                   'resumed while suspended: still no student from 20 May');
+
+    -- paid up on 24 May, reinstated by the run of the 25th
+    perform tests.fx_pay(v_member, (select sum(tests.fx_amount_due(id)) from dues.invoice where member_id = v_member and status = 'open'));
+    perform tests.fx_collect(tests.fx_day(5, 25));
+    return next is_empty('select * from api.ledger_check()', 'the books balance after the May run');
+    return next is(tests.fx_standing(v_member), 'good', 'paid up, it is in good standing again');
+    return next is(tests.fx_student_days(v_member, v_class, tests.fx_day(4, 1), tests.fx_day(7, 31)),
+                   datemultirange(daterange(tests.fx_day(4, 1), tests.fx_day(4, 5)), daterange(tests.fx_day(5, 25), tests.fx_day(7, 1)),
+                                  daterange(tests.fx_day(7, 11), tests.fx_day(8, 1))),
+                   'a student from the reinstatement, but over the July pause');
+    return next ok(not exists (select from dues.group_membership gm
+                                 join dues.recurring_subscription_pause p on p.class_subscription_id = v_sub
+                                where gm.member_id = v_member and gm.during && p.paused),
+                   'no group membership holds a paused day');
+
+    -- back early from July too: a student from 5 July
+    perform api.recurring_subscription_resume(v_sub, tests.fx_day(7, 5));
+    return next is(tests.fx_student_days(v_member, v_class, tests.fx_day(6, 25), tests.fx_day(7, 15)),
+                   datemultirange(daterange(tests.fx_day(6, 25), tests.fx_day(7, 1)), daterange(tests.fx_day(7, 5), tests.fx_day(7, 16))),
+                   'resumed on 5 July, in good standing: a student from that day');
 end
 $$;
