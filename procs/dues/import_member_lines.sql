@@ -1,6 +1,7 @@
 -- The lines of a members file (name, email; kind, paypal_email, joined_on, groups, status), read by dues.import_file,
--- imported set-based: every line is checked in one statement and the new members, their memberships and group
--- memberships are inserted in three more of the same statement, whatever the number of lines. Answers
+-- imported set-based: one statement checks every line and inserts the new members, their memberships and group
+-- memberships, whatever the number of lines (no join between two sets of lines: a plan cannot turn quadratic on a
+-- wrong estimate). Answers
 -- {imported, unchanged, errors: [{line, column, code, reason}]}: every bad line with the first thing wrong with it.
 -- The caller undoes everything when there is an error (or for a dry run). (Data-modifying parts of a WITH run to the
 -- end whether or not the rest reads them.)
@@ -22,6 +23,7 @@ declare
     v_name_limit int := dues.text_limit('name');
     v_addr_limit int := dues.text_limit('address');
     v_keys       text[] := array(select g.key from dues."group" g where g.key is not null);
+    v_sequence   text := pg_catalog.pg_get_serial_sequence('dues.member', 'id');
     v_report     jsonb;
 begin
     with line as (
@@ -61,105 +63,110 @@ begin
           from line l
           cross join lateral (select dues.import_date(l.joined_text) as joined) d
     ),
-    -- good lines of members there already
-    existing as (
-        select c.line, m.id, m.name, m.kind, m.paypal_email
+    -- the member of a good line's e-mail, when there is one already
+    matched as (
+        select c.*, m.id as member_id, m.name as was_name, m.kind as was_kind, m.paypal_email as was_paypal
           from checked c
-          join dues.member m on pg_catalog.lower(m.email) = c.email_key
-         where c.problem is null
+          left join dues.member m on c.problem is null and pg_catalog.lower(m.email) = c.email_key
     ),
-    -- good lines of e-mails no member has yet, and which of their texts is too long for a member (as member_text_limit)
-    fresh as (
-        select c.*,
-               case when pg_catalog.char_length(c.name) > v_name_limit then
-                        pg_catalog.format('name is %s characters long, at most %s are allowed', pg_catalog.char_length(c.name), v_name_limit)
-                    when pg_catalog.char_length(c.email) > v_addr_limit then
-                        pg_catalog.format('email is %s characters long, at most %s are allowed', pg_catalog.char_length(c.email), v_addr_limit)
-                    when pg_catalog.char_length(c.paypal_email) > v_addr_limit then
-                        pg_catalog.format('paypal_email is %s characters long, at most %s are allowed', pg_catalog.char_length(c.paypal_email), v_addr_limit)
-               end as too_long
-          from checked c
-         where c.problem is null
-           and not exists (select from existing e where e.line = c.line)
+    -- a good line of an e-mail no member has: what is too long for a member (as member_text_limit checks); the first
+    -- line of its e-mail that is not too long makes the member (maker), the others are compared with that one
+    sized as (
+        select mt.*, t.too_long,
+               pg_catalog.min(mt.line) filter (where mt.problem is null and mt.member_id is null and t.too_long is null)
+                   over (partition by mt.email_key) as maker_line
+          from matched mt
+          cross join lateral (
+              select case when mt.problem is not null or mt.member_id is not null then null
+                          when pg_catalog.char_length(mt.name) > v_name_limit then
+                              pg_catalog.format('name is %s characters long, at most %s are allowed', pg_catalog.char_length(mt.name), v_name_limit)
+                          when pg_catalog.char_length(mt.email) > v_addr_limit then
+                              pg_catalog.format('email is %s characters long, at most %s are allowed', pg_catalog.char_length(mt.email), v_addr_limit)
+                          when pg_catalog.char_length(mt.paypal_email) > v_addr_limit then
+                              pg_catalog.format('paypal_email is %s characters long, at most %s are allowed',
+                                                pg_catalog.char_length(mt.paypal_email), v_addr_limit)
+                     end as too_long) t
     ),
-    -- the first line of each new e-mail makes its member
-    maker as (
-        select distinct on (f.email_key) f.*
-          from fresh f
-         where f.too_long is null
-         order by f.email_key, f.line
+    -- the makers are given their member ids in line order
+    numbered as (
+        select sz.*,
+               case when sz.line = sz.maker_line then pg_catalog.nextval(v_sequence::regclass) end as new_id
+          from sized sz
+         order by sz.line
+    ),
+    -- each line with the member it is compared with: one that exists, or the one an earlier line makes
+    outcome as (
+        select n.*,
+               coalesce(n.member_id, pg_catalog.max(n.new_id) over w) as other_id,
+               coalesce(n.was_name, pg_catalog.min(n.name) filter (where n.new_id is not null) over w) as other_name,
+               coalesce(n.was_kind, pg_catalog.min(n.kind) filter (where n.new_id is not null) over w) as other_kind,
+               case when n.member_id is not null then n.was_paypal
+                    else pg_catalog.min(n.paypal_email) filter (where n.new_id is not null) over w end as other_paypal,
+               n.problem is null and (n.member_id is not null or coalesce(n.line > n.maker_line, false)) as compared
+          from numbered n
+        window w as (partition by n.email_key)
     ),
     created as (
-        insert into dues.member as m (kind, name, email, paypal_email)
-        select mk.kind, mk.name, mk.email, mk.paypal_email from maker mk order by mk.line
-        returning m.id, pg_catalog.lower(m.email) as email_key
-    ),
-    made as (
-        select cr.id, mk.*
-          from created cr
-          join maker mk using (email_key)
+        insert into dues.member (id, kind, name, email, paypal_email)
+        overriding system value
+        select o.new_id, o.kind, o.name, o.email, o.paypal_email
+          from outcome o
+         where o.new_id is not null
+         order by o.line
     ),
     memberships as (
         insert into dues.membership (member_id, join_date, start_date, waived)
-        select md.id, md.joined, case when md.status = 'member' then md.joined end, md.status = 'waived'
-          from made md
-         where md.status is not null
-         order by md.line
+        select o.new_id, o.joined, case when o.status = 'member' then o.joined end, o.status = 'waived'
+          from outcome o
+         where o.new_id is not null and o.status is not null
+         order by o.line
     ),
     group_memberships as (
         insert into dues.group_membership (group_id, member_id, during)
-        select g.id, k.id, pg_catalog.daterange(k.joined, null)
-          from (select md.id, md.joined, md.line, u.k, pg_catalog.min(u.o) as o
-                  from made md
-                  cross join lateral pg_catalog.unnest(md.keys || case md.status when 'pending' then array['pending_payments']
-                                                                                 when 'member' then array['members']
-                                                                                 when 'waived' then array['members']
-                                                                                 else '{}'::text[] end) with ordinality as u(k, o)
-                 group by md.id, md.joined, md.line, u.k) k
+        select g.id, k.new_id, pg_catalog.daterange(k.joined, null)
+          from (select o.new_id, o.joined, o.line, u.k, pg_catalog.min(u.o) as o
+                  from outcome o
+                  cross join lateral pg_catalog.unnest(o.keys || case o.status when 'pending' then array['pending_payments']
+                                                                               when 'member' then array['members']
+                                                                               when 'waived' then array['members']
+                                                                               else '{}'::text[] end) with ordinality as u(k, o)
+                 where o.new_id is not null
+                 group by o.new_id, o.joined, o.line, u.k) k
           join dues."group" g on g.key = k.k
          order by k.line, k.o
     ),
-    -- lines of a member that exists, or that an earlier line makes, against that member: the same, or DU015
-    compared as (
-        select c.line, c.email, c.name, c.kind, c.paypal_email, e.id, e.name as was_name, e.kind as was_kind, e.paypal_email as was_paypal
-          from existing e
-          join checked c using (line)
-        union all
-        select f.line, f.email, f.name, f.kind, f.paypal_email, md.id, md.name, md.kind, md.paypal_email
-          from fresh f
-          join made md on md.email_key = f.email_key and md.line < f.line
-    ),
+    -- a compared line that differs from its member (DU015)
     differs as (
-        select cp.line,
-               case when cp.was_name <> cp.name then
+        select o.line,
+               case when o.other_name <> o.name then
                         array['name', pg_catalog.format('e-mail %s is member %s''s, named "%s", not "%s": an import does not change members (member_update does)',
-                                                        cp.email, cp.id, cp.was_name, cp.name)]
-                    when cp.was_kind <> cp.kind then
+                                                        o.email, o.other_id, o.other_name, o.name)]
+                    when o.other_kind <> o.kind then
                         array['kind', pg_catalog.format('e-mail %s is member %s''s, of kind %s, not %s: an import does not change members',
-                                                        cp.email, cp.id, cp.was_kind, cp.kind)]
-                    when cp.was_paypal is distinct from cp.paypal_email then
+                                                        o.email, o.other_id, o.other_kind, o.kind)]
+                    when o.other_paypal is distinct from o.paypal_email then
                         array['paypal_email', pg_catalog.format('e-mail %s is member %s''s, whose PayPal e-mail is %s, not %s: an import does not change members',
-                                                                cp.email, cp.id, coalesce(cp.was_paypal, '(none)'), coalesce(cp.paypal_email, '(none)'))]
+                                                                o.email, o.other_id, coalesce(o.other_paypal, '(none)'), coalesce(o.paypal_email, '(none)'))]
                end as problem
-          from compared cp
+          from outcome o
+         where o.compared
     ),
     bad as (
-        select c.line, c.problem[1] as code, c.problem[2] as col, c.problem[3] as reason
-          from checked c
-         where c.problem is not null
+        select o.line, o.problem[1] as code, o.problem[2] as col, o.problem[3] as reason
+          from outcome o
+         where o.problem is not null
         union all
-        -- too long for a member: unless an earlier line makes the member of that e-mail (then compared)
-        select f.line, 'DU016', null, f.too_long
-          from fresh f
-         where f.too_long is not null
-           and not exists (select from made md where md.email_key = f.email_key and md.line < f.line)
+        -- too long for a member, and no earlier line makes the member of that e-mail (the line would be compared)
+        select o.line, 'DU016', null, o.too_long
+          from outcome o
+         where o.too_long is not null and not o.compared
         union all
         select d.line, 'DU015', d.problem[1], d.problem[2]
           from differs d
          where d.problem is not null
     )
     select pg_catalog.jsonb_build_object(
-               'imported', (select pg_catalog.count(*) from made),
+               'imported', (select pg_catalog.count(*) from outcome o where o.new_id is not null),
                'unchanged', (select pg_catalog.count(*) from differs d where d.problem is null),
                'errors', coalesce((select pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object('line', b.line, 'column', b.col, 'code', b.code,
                                                                                              'reason', b.reason) order by b.line)
