@@ -1,11 +1,12 @@
 -- Imports one CSV file of a kind (members, subscriptions, balances, payments) in one transaction: a members file
--- set-based through dues.import_member_lines, the lines of the others each through its dues.import_<kind>_line. Answers the report {kind, dry_run, lines_read, imported, unchanged, bad_lines, errors: [{line,
--- column, code, reason}]}. With any bad line nothing is imported and DU650 is raised with the report (JSON) as its
--- detail; with p_dry_run the report is the same and nothing is changed either.
--- Every bad line is found, not just the first: lines run in batches of 500, each batch in one subtransaction; when a
--- batch fails, its lines and every later line are tried one at a time, each undone at once (nothing will be imported),
--- so the line at fault is named and the others are still checked. (A subtransaction per line would hold a lock per line
--- until the end: a large file would exhaust the lock table.)
+-- set-based through dues.import_member_lines, the lines of the others each through its dues.import_<kind>_line.
+-- Answers the report {kind, dry_run, lines_read, imported, unchanged, bad_lines, errors: [{line, column, code,
+-- reason}]}. With any bad line nothing is imported and DU650 is raised with the report (JSON) as its detail; with
+-- p_dry_run the report is the same and nothing is changed either.
+-- Every bad line is found, not just the first. Line by line (the other kinds), lines run in batches of 500, each
+-- batch in one subtransaction; when a batch fails, its lines and every later line are tried one at a time, each undone
+-- at once (nothing will be imported), so the line at fault is named and the others are still checked. (A
+-- subtransaction per line would hold a lock per line until the end: a large file would exhaust the lock table.)
 create or replace function dues.import_file(p_kind text, p_csv text, p_dry_run boolean)
 returns jsonb
 language plpgsql
