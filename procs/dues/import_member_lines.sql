@@ -1,10 +1,9 @@
 -- The lines of a members file (name, email; kind, paypal_email, joined_on, groups, status), read by dues.import_file,
 -- imported set-based: one statement checks every line and inserts the new members, their memberships and group
--- memberships, whatever the number of lines (no join between two sets of lines: a plan cannot turn quadratic on a
--- wrong estimate). Answers
--- {imported, unchanged, errors: [{line, column, code, reason}]}: every bad line with the first thing wrong with it.
--- The caller undoes everything when there is an error (or for a dry run). (Data-modifying parts of a WITH run to the
--- end whether or not the rest reads them.)
+-- memberships, whatever the number of lines (it joins no set of lines to another: no plan turns quadratic on a wrong
+-- estimate). Answers {imported, unchanged, errors: [{line, column, code, reason}]}: every bad line with the first
+-- thing wrong with it. The caller undoes everything when there is an error (or for a dry run). (Data-modifying parts
+-- of a WITH run to the end whether or not the rest reads them.)
 -- A line is a new member with its groups and membership, or unchanged when a member has the e-mail (case-insensitive)
 -- with the same name, kind and PayPal e-mail (its groups and membership are its own by then), or when an earlier line
 -- of the file makes that member. A member of that e-mail with other data is a bad line (DU015): an import never
