@@ -1,11 +1,12 @@
--- Imports one CSV file of a kind (members, subscriptions, balances, payments) in one transaction: every line through its
--- dues.import_<kind>_line. Answers the report {kind, dry_run, lines_read, imported, unchanged, bad_lines, errors: [{line,
--- column, code, reason}]}. With any bad line nothing is imported and DU650 is raised with the report (JSON) as its
--- detail; with p_dry_run the report is the same and nothing is changed either.
--- Every bad line is found, not just the first: lines run in batches of 500, each batch in one subtransaction; when a
--- batch fails, its lines and every later line are tried one at a time, each undone at once (nothing will be imported),
--- so the line at fault is named and the others are still checked. (A subtransaction per line would hold a lock per line
--- until the end: a large file would exhaust the lock table.)
+-- Imports one CSV file of a kind (members, subscriptions, balances, payments) in one transaction: a members file
+-- set-based through dues.import_member_lines, the lines of the others each through its dues.import_<kind>_line.
+-- Answers the report {kind, dry_run, lines_read, imported, unchanged, bad_lines, errors: [{line, column, code,
+-- reason}]}. With any bad line nothing is imported and DU650 is raised with the report (JSON) as its detail; with
+-- p_dry_run the report is the same and nothing is changed either.
+-- Every bad line is found, not just the first. Line by line (the other kinds), lines run in batches of 500, each
+-- batch in one subtransaction; when a batch fails, its lines and every later line are tried one at a time, each undone
+-- at once (nothing will be imported), so the line at fault is named and the others are still checked. (A
+-- subtransaction per line would hold a lock per line until the end: a large file would exhaust the lock table.)
 create or replace function dues.import_file(p_kind text, p_csv text, p_dry_run boolean)
 returns jsonb
 language plpgsql
@@ -57,6 +58,14 @@ begin
 
     perform dues.audit_why('import ' || p_kind);
     begin
+        if p_kind = 'members' then
+            -- set-based: every line at once
+            v_report := dues.import_member_lines(v_lines);
+            v_imported := (v_report ->> 'imported')::int;
+            v_same := (v_report ->> 'unchanged')::int;
+            v_errors := v_errors || (v_report -> 'errors');
+            v_lines := '{}';
+        end if;
         for v_start in 1 .. coalesce(pg_catalog.array_length(v_lines, 1), 0) by c_batch loop
             if not v_failed then
                 begin

@@ -18,10 +18,10 @@ begin
     begin
         case p_type
             when 'date' then
-                if v_text !~ '^\d{4}-\d{2}-\d{2}$' then
+                if dues.import_date(v_text) is null then
                     raise exception using errcode = '22007';
                 end if;
-                return v_text::date::text;
+                return dues.import_date(v_text)::text;
             when 'numeric' then
                 if v_text !~ '^[+-]?\d+(\.\d+)?$' then
                     raise exception using errcode = '22P02';

@@ -1,9 +1,12 @@
 -- An integer setting from dues.setting, or the default when it is missing or not a whole number.
 create or replace function dues.setting_int(p_name text, p_default int)
 returns int
-language sql
+language plpgsql  -- not sql: a sql function with a search_path of its own is never inlined and costs several times more a
+                  -- call (text_limit_check calls it for every row a statement writes)
 stable
 set search_path = ''
 as $$
-    select coalesce((select s.value::int from dues.setting s where s.name = p_name and s.value ~ '^\s*[0-9]+\s*$'), p_default)
+begin
+    return coalesce((select s.value::int from dues.setting s where s.name = p_name and s.value ~ '^\s*[0-9]+\s*$'), p_default);
+end
 $$;

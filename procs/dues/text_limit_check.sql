@@ -13,13 +13,19 @@ declare
     v_kind   text;
     v_length int;
     v_limit  int;
+    v_seen   text;
 begin
     foreach v_arg in array tg_argv loop
         v_column := pg_catalog.split_part(v_arg, ':', 1);
         v_kind := pg_catalog.split_part(v_arg, ':', 2);
         continue when v_old is not null and (v_new -> v_column) is not distinct from (v_old -> v_column);
         v_length := pg_catalog.char_length(v_new ->> v_column);
-        v_limit := dues.text_limit(v_kind);
+        continue when v_length is null;
+        -- columns of one kind in a row share one look-up of its limit (a bulk insert runs this for each of its rows)
+        if v_kind is distinct from v_seen then
+            v_limit := dues.text_limit(v_kind);
+            v_seen := v_kind;
+        end if;
         if v_length > v_limit then
             raise exception '% is % characters long, at most % are allowed', v_column, v_length, v_limit
                 using errcode = 'DU016',
