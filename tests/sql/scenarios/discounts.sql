@@ -54,9 +54,12 @@ declare
                                            valid_from => tests.fx_today() + 1)).code;
     v_wrong   text := (api.discount_create('OTHER' || nextval('tests.fx_seq'), percent => 10, class_ids => array[v_other])).code;
     v_once    text := (api.discount_create('ONCE' || nextval('tests.fx_seq'), percent => 10, max_uses => 1)).code;
+    v_first   bigint := tests.fx_member();
     v_before  jsonb;
 begin
-    perform api.class_subscription_request(tests.fx_member(), v_class, discount_code => v_once);
+    -- another member's confirmed order takes the one use of v_once
+    perform tests.fx_pay(v_first, 36);
+    perform api.order_confirm((api.class_subscription_request(v_first, v_class, discount_code => v_once)).id);
     v_before := tests.fx_state();
     perform tests.fx_as_member(v_member);
     return next throws_ok(format('select api.class_subscription_request(%s, %s, discount_code => %L)', v_member, v_class, 'NOSUCH'),
