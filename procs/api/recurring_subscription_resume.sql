@@ -16,6 +16,7 @@ declare
     v_pause    dues.recurring_subscription_pause;
     v_back     daterange;
     v_amount   numeric;
+    v_held     numeric;
 begin
     perform dues.recurring_subscription_day_check(v_on, 'resume', recurring_subscription_resume.why);
     if v_sub.ended_at is not null then
@@ -33,21 +34,32 @@ begin
             using errcode = 'DU714';
     end if;
     v_back := pg_catalog.daterange(greatest(v_on, pg_catalog.lower(v_pause.paused)), pg_catalog.upper(v_pause.paused));
+    select coalesce(pg_catalog.sum(dues.pause_credit_held(pc.id)), 0) into v_held
+      from dues.pause_credit pc where pc.recurring_subscription_pause_id = v_pause.id;
     update dues.recurring_subscription_pause p
        set resumed_on = v_on, resumed_at = pg_catalog.now(), resumed_by = dues.actor()
      where p.id = v_pause.id
     returning * into v_pause;
 
-    -- days given back that invoices cover (left out of their lines, or credited by the pause) are charged again,
-    -- exactly what they cost; the collector bills the others as it reaches them
-    select pg_catalog.sum(dues.period_piece(l.period_amount, v_terms.currency, l.period_of,
-                                            dues.period_start(l.period_of, v_terms.period, v_terms.period_count, 1) - 1,
-                                            pg_catalog.lower(d.days), pg_catalog.upper(d.days) - 1))
+    -- days given back that invoices cover are charged again: those the pause credited, exactly what of its credit stops
+    -- holding (so a discounted period is charged back at its discounted price, never more than was given back); those left
+    -- out of their lines (billed after the pause was made), what they cost after the line's discount. A line of a void or
+    -- written-off invoice gave nothing back and takes nothing. The collector bills the other days as it reaches them.
+    v_amount := v_held - coalesce((select pg_catalog.sum(dues.pause_credit_held(pc.id)) from dues.pause_credit pc
+                                    where pc.recurring_subscription_pause_id = v_pause.id), 0);
+    select v_amount + coalesce(pg_catalog.sum(dues.discount_net(l.id,
+                                   dues.period_piece(l.period_amount, v_terms.currency, l.period_of,
+                                                     dues.period_start(l.period_of, v_terms.period, v_terms.period_count, 1) - 1,
+                                                     pg_catalog.lower(d.days), pg_catalog.upper(d.days) - 1))), 0)
       into v_amount
       from dues.invoice_line l
+      join dues.invoice i on i.id = l.invoice_id
      cross join lateral (select pg_catalog.daterange(l.period_start, l.period_end, '[]') * v_back) d(days)
      where l.class_subscription_id = v_sub.class_subscription_id and l.kind = 'period' and not l.void
-       and not pg_catalog.isempty(d.days);
+       and i.status not in ('void', 'uncollectible')
+       and not pg_catalog.isempty(d.days)
+       and not exists (select from dues.pause_credit pc
+                        where pc.recurring_subscription_pause_id = v_pause.id and pc.invoice_line_id = l.id);
     if v_amount > 0 then
         insert into dues.charge (member_id, class_id, class_subscription_id, kind, description, amount, currency, due_date)
         values (v_sub.member_id, v_sub.class_id, v_sub.class_subscription_id, 'charge',
