@@ -22,6 +22,8 @@ declare
     v_tx       bigint;
     v_gm       dues.group_membership;
     v_credited boolean := false;
+    v_chain_from  date;
+    v_chain_until date;
 begin
     perform dues.require_argument('from_date', v_from is null);
     perform dues.require_argument('until_date', v_until is null);
@@ -52,6 +54,21 @@ begin
             using errcode = 'DU711',
                   hint = 'resume that pause first, or choose other days';
     end if;
+    -- pauses that touch it (no unpaused day between) are one pause for max_pause_days: back-to-back pauses are no way round it
+    select pg_catalog.lower(r.days), pg_catalog.upper(r.days) - 1 into v_chain_from, v_chain_until
+      from pg_catalog.unnest((select pg_catalog.range_agg(p.paused)
+                                from (select p.paused from dues.recurring_subscription_pause p
+                                       where p.class_subscription_id = v_sub.class_subscription_id
+                                      union all
+                                      select pg_catalog.daterange(v_from, v_until, '[]')) p)) r(days)
+     where r.days @> v_from;
+    if v_chain_until - v_chain_from + 1 > v_max then
+        raise exception 'with the pauses it touches, subscription % would be paused % days on end, from % to %: longer than class % allows (max_pause_days %)',
+                        v_sub.class_subscription_id, v_chain_until - v_chain_from + 1, v_chain_from, v_chain_until,
+                        v_sub.class_id, v_max
+            using errcode = 'DU710',
+                  hint = 'leave at least one day between two pauses';
+    end if;
     insert into dues.recurring_subscription_pause (class_subscription_id, member_id, from_date, until_date, why)
     values (v_sub.class_subscription_id, v_sub.member_id, v_from, v_until,
             nullif(pg_catalog.btrim(recurring_subscription_pause.why), ''))
@@ -63,6 +80,7 @@ begin
           from dues.invoice_line l
           join dues.invoice i on i.id = l.invoice_id
          where l.class_subscription_id = v_sub.class_subscription_id and l.kind = 'period' and not l.void
+           and i.status not in ('void', 'uncollectible')  -- a written-off line was never paid: nothing to give back
            and pg_catalog.daterange(l.period_start, l.period_end, '[]') && v_pause.paused
          order by l.period_start
     loop
@@ -70,7 +88,8 @@ begin
                                       dues.period_start(v_line.period_of, (dues.recurring_terms(v_sub.class_id)).period,
                                                         (dues.recurring_terms(v_sub.class_id)).period_count, 1) - 1,
                                       pg_catalog.lower(v_line.days), pg_catalog.upper(v_line.days) - 1);
-        -- less the share of it a discount took off the line: what the member really paid for those days
+        -- less the share of it a discount took off the line: what the member really paid for those days, never more
+        -- than the line still holds after its other credits
         v_credit := dues.discount_credit(v_line.id, v_credit);
         continue when v_credit <= 0;
         v_tx := dues.ledger_transfer(dues.class_account(v_line.class_id), dues.member_account(v_line.member_id, v_currency),
