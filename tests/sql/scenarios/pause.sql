@@ -137,10 +137,7 @@ begin
     perform api.recurring_subscription_pause(v_sub, tests.fx_day(5, 1), tests.fx_day(5, 30));
     v_before := tests.fx_state();
     return next throws_ok(format('select api.recurring_subscription_pause(%s, %L, %L)', v_sub, tests.fx_day(5, 31), tests.fx_day(6, 29)),
-                          'DU710',
-                          format('with the pauses it touches, subscription %s would be paused 60 days on end, from %s to %s: longer than class %s allows (max_pause_days 30)',
-                                 v_sub, tests.fx_day(5, 1), tests.fx_day(6, 29), v_class),
-                          'a pause beginning the day after another ends is one pause of 60 days: refused');
+                          'DU710', null, 'a pause beginning the day after another ends is one pause of 60 days: refused');
     return next throws_ok(format('select api.recurring_subscription_pause(%s, %L, %L)', v_sub, tests.fx_day(4, 25), tests.fx_day(4, 30)),
                           'DU710', null, 'so is one ending the day before it begins');
     perform tests.fx_as_staff();
