@@ -532,8 +532,9 @@ async fn no_seat_is_taken_twice() {
     assert_eq!(taken, SEATS, "the database agrees");
 }
 
-/// Members race for the last uses of a discount code over many connections: exactly max_uses orders take it, the
-/// others are refused with DU722 (used up): the discount's row is locked before its uses are counted.
+/// Members race for the last uses of a discount code over many connections: every order opened with it takes it (an
+/// opened order uses nothing up), and exactly max_uses of them are confirmed, the others refused with DU722 (used up):
+/// the discount's row is locked before its confirmed orders are counted.
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn no_discount_use_is_taken_twice() {
     const USES: i64 = 2;
@@ -555,33 +556,45 @@ async fn no_discount_use_is_taken_twice() {
         )
         .await
         .unwrap();
-    let mut members: Vec<i64> = Vec::new();
+    let mut orders: Vec<i64> = Vec::new();
     for m in 0..RACERS {
-        members.push(
-            setup
-                .query_one(
-                    "select id from api.member_create($1, $2)",
-                    &[&format!("Bargain {m}"), &format!("bargain{m}@example.org")],
-                )
-                .await
-                .unwrap()
-                .get(0),
+        let member: i64 = setup
+            .query_one(
+                "select id from api.member_create($1, $2)",
+                &[&format!("Bargain {m}"), &format!("bargain{m}@example.org")],
+            )
+            .await
+            .unwrap()
+            .get(0);
+        setup
+            .query_one("select api.register_payment($1, 10.00, 'USD')", &[&member])
+            .await
+            .unwrap();
+        let row = setup
+            .query_one(
+                "select id, amount::text from api.class_subscription_request($1, $2, discount_code => 'lastones')",
+                &[&member, &class],
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            row.get::<_, String>(1),
+            "10.00",
+            "every order opens at half price"
         );
+        orders.push(row.get(0));
     }
 
     let mut racers = Vec::new();
-    for member in members {
+    for order in orders {
         let name = db.name.clone();
         racers.push(tokio::spawn(async move {
             let client = connect(&name).await;
             match client
-                .query_one(
-                    "select amount::text from api.class_subscription_request($1, $2, discount_code => 'lastones')",
-                    &[&member, &class],
-                )
+                .query_one("select 1 from api.order_confirm($1)", &[&order])
                 .await
             {
-                Ok(row) => row.get::<_, String>(0),
+                Ok(_) => "confirmed".to_string(),
                 Err(e) => e
                     .code()
                     .map(|c| c.code().to_string())
@@ -596,15 +609,19 @@ async fn no_discount_use_is_taken_twice() {
     assert_eq!(
         outcomes,
         HashMap::from([
-            ("10.00".to_string(), USES),
+            ("confirmed".to_string(), USES),
             ("DU722".to_string(), RACERS as i64 - USES)
         ]),
-        "as many orders at half price as the code has uses, the others refused"
+        "as many confirmed orders at half price as the code has uses, the others refused"
     );
-    let claims: i64 = setup
-        .query_one("select count(*) from dues.discount_claim", &[])
+    let uses: i64 = setup
+        .query_one(
+            "select uses from api.discount_list() where code = 'LASTONES'",
+            &[],
+        )
         .await
         .unwrap()
-        .get(0);
-    assert_eq!(claims, USES, "the database agrees");
+        .get::<_, i32>(0)
+        .into();
+    assert_eq!(uses, USES, "the database agrees");
 }

@@ -82,8 +82,8 @@ $$Creates a discount code members give when they subscribe (class_subscription_r
 or staff grant to a running recurring subscription (discount_grant). It takes either percent (above 0, at most 100) or amount (in
 currency, default the default currency) off: off an order's price (single payment, fixed term, per session, sliding scale), or off each
 period of a recurring subscription, for periods periods (null: every period), never below 0. It may be taken from valid_from (default
-today) to valid_until (inclusive; null: no end), by at most max_uses subscriptions or orders (null: no limit; a cancelled order's
-use is given back), for the classes class_ids (null or empty: every class). Codes are unique whatever their case; a member may type
+today) to valid_until (inclusive; null: no end), by at most max_uses subscriptions or orders (null: no limit; only confirmed orders use it up, an opened one
+is refused at order_confirm once it is used up; a cancelled order's use is given back), for the classes class_ids (null or empty: every class). Codes are unique whatever their case; a member may type
 them in any case. Staff only. Returns the discount as discount_list shows it.
 Errors: DU014 code or valid_from is null, DU726 a code that is not 1 to 40 letters, digits, - or _, both or neither of percent and
 amount, a percent outside 0..100, a currency with a percent, an amount not above 0, valid_until before valid_from, max_uses or periods

@@ -21,8 +21,8 @@ $$;
 
 comment on function api.discount_list(boolean, int, bigint) is
 $$Lists discount codes, newest first: all, or only those ended (ended true) or not (ended false). Each row: id, code, percent or
-amount and currency, valid_from, valid_until, max_uses, periods, class_ids (null: every class), uses (the subscriptions and orders
-that took it, counted against max_uses; a cancelled order's is not counted), discounted (what it took off in all, on orders not cancelled
+amount and currency, valid_from, valid_until, max_uses, periods, class_ids (null: every class), uses (the subscriptions and confirmed
+orders that took it, counted against max_uses; an opened or cancelled order's is not counted), discounted (what it took off in all, on orders not cancelled
 and on invoices that are not void), ended_at, created_at, created_by. A page of limit rows (50 by default, at most 500); the next page is
 after the last id seen. Staff only.
 Errors: DU300 limit outside 1..500, DU301 after below 1, 42501 not staff.$$;

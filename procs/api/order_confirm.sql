@@ -20,6 +20,8 @@ begin
     -- a class with seats: one must be free on the order's days (the class's seats lock is held from here on)
     perform dues.class_seat_check(v_order.class_id, v_order.member_id,
                                   pg_catalog.daterange(v_order.start_date, v_order.end_date, '[]'));
+    -- a discount the order took must still have a use free: only confirmed orders use a code up
+    perform dues.discount_claim_check(v_order.id);
     if v_order.amount > 0 then
         -- lock the member's account (the ledger's lock) so concurrent confirms count each other's reservations
         select l.* into v_account
@@ -50,7 +52,8 @@ Errors: DU014 order_id is null, DU003 unknown order, DU031 the order is not open
 DU030 not enough available credit (the message says how much is available), DU704 the member holds a subscription (or another
 confirmed order) of the class for days that overlap the order's (unless the class's rule allows overlaps), DU705 the class's seats
 (class parameter seats) are all taken on one of the order's days, by others' subscriptions and confirmed orders and by seats held for
-the waiting list (join it with class_waitlist_join). A confirmed order holds its seat; the member's place in the class's waiting list
+the waiting list (join it with class_waitlist_join), DU722 the discount the order took is used up (max_uses confirmed orders hold it
+by now). A confirmed order holds its seat; the member's place in the class's waiting list
 is then served.$$;
 
 grant execute on function api.order_confirm(bigint) to dues_member, dues_staff;

@@ -22,6 +22,8 @@ declare
     v_tx       bigint;
     v_gm       dues.group_membership;
     v_credited boolean := false;
+    v_chain_from  date;
+    v_chain_until date;
 begin
     perform dues.require_argument('from_date', v_from is null);
     perform dues.require_argument('until_date', v_until is null);
@@ -52,6 +54,21 @@ begin
             using errcode = 'DU711',
                   hint = 'resume that pause first, or choose other days';
     end if;
+    -- pauses that touch it (no unpaused day between) are one pause for max_pause_days: back-to-back pauses are no way round it
+    select pg_catalog.lower(r.days), pg_catalog.upper(r.days) - 1 into v_chain_from, v_chain_until
+      from pg_catalog.unnest((select pg_catalog.range_agg(p.paused)
+                                from (select p.paused from dues.recurring_subscription_pause p
+                                       where p.class_subscription_id = v_sub.class_subscription_id
+                                      union all
+                                      select pg_catalog.daterange(v_from, v_until, '[]')) p)) r(days)
+     where r.days @> v_from;
+    if v_chain_until - v_chain_from + 1 > v_max then
+        raise exception 'with the pauses it touches, subscription % would be paused % days on end, from % to %: longer than class % allows (max_pause_days %)',
+                        v_sub.class_subscription_id, v_chain_until - v_chain_from + 1, v_chain_from, v_chain_until,
+                        v_sub.class_id, v_max
+            using errcode = 'DU710',
+                  hint = 'leave at least one day between two pauses';
+    end if;
     insert into dues.recurring_subscription_pause (class_subscription_id, member_id, from_date, until_date, why)
     values (v_sub.class_subscription_id, v_sub.member_id, v_from, v_until,
             nullif(pg_catalog.btrim(recurring_subscription_pause.why), ''))
@@ -63,6 +80,7 @@ begin
           from dues.invoice_line l
           join dues.invoice i on i.id = l.invoice_id
          where l.class_subscription_id = v_sub.class_subscription_id and l.kind = 'period' and not l.void
+           and i.status not in ('void', 'uncollectible')  -- a written-off line was never paid: nothing to give back
            and pg_catalog.daterange(l.period_start, l.period_end, '[]') && v_pause.paused
          order by l.period_start
     loop
@@ -70,7 +88,8 @@ begin
                                       dues.period_start(v_line.period_of, (dues.recurring_terms(v_sub.class_id)).period,
                                                         (dues.recurring_terms(v_sub.class_id)).period_count, 1) - 1,
                                       pg_catalog.lower(v_line.days), pg_catalog.upper(v_line.days) - 1);
-        -- less the share of it a discount took off the line: what the member really paid for those days
+        -- less the share of it a discount took off the line: what the member really paid for those days, never more
+        -- than the line still holds after its other credits
         v_credit := dues.discount_credit(v_line.id, v_credit);
         continue when v_credit <= 0;
         v_tx := dues.ledger_transfer(dues.class_account(v_line.class_id), dues.member_account(v_line.member_id, v_currency),
@@ -121,8 +140,8 @@ end
 $$;
 
 comment on function api.recurring_subscription_pause(bigint, date, date, text) is
-$$Pauses a recurring subscription (class_subscription_id, as recurring_subscription_start and recurring_subscription_list answer it) from from_date to until_date, both included. The paused days are not billed: the period they fall in is billed for its other days only (the exact part of the period's amount those cost, by days, as a cancellation prorates), and days already invoiced go back to the member's credit (which then settles open invoices). The periods keep their days: the subscription does not end later. The member leaves the class's students group for the pause and is back the day after until_date, unless suspended (billing's standing) then: a suspension takes the group away after the pause too, and a reinstatement gives it back but for the paused days. recurring_subscription_resume ends a pause early or removes it. Returns the pause (id, paused: the days it holds).
+$$Pauses a recurring subscription (class_subscription_id, as recurring_subscription_start and recurring_subscription_list answer it) from from_date to until_date, both included. The paused days are not billed: the period they fall in is billed for its other days only (the exact part of the period's amount those cost, by days, as a cancellation prorates), and days already invoiced go back to the member's credit (which then settles open invoices): what they cost less the share of the line's discount, never more than the line still holds, and nothing of a void or written-off invoice. The periods keep their days: the subscription does not end later. The member leaves the class's students group for the pause and is back the day after until_date, unless suspended (billing's standing) then: a suspension takes the group away after the pause too, and a reinstatement gives it back but for the paused days. recurring_subscription_resume ends a pause early or removes it. Returns the pause (id, paused: the days it holds).
 A member pauses from today on; staff may choose an earlier from_date with a reason (why), kept in the audit log.
-Errors: DU014 a null argument, or staff gave a from_date before today without why, DUB02 unknown subscription, DUB19 a member's from_date before today, DU712 the subscription is cancelled or has ended, DU713 until_date before from_date, or days outside the subscription, DU710 longer than the class's parameter max_pause_days, DU711 it overlaps another pause of the subscription, 42501 not allowed (it needs the right to pay for the member, or the manager role on its service order).$$;
+Errors: DU014 a null argument, or staff gave a from_date before today without why, DUB02 unknown subscription, DUB19 a member's from_date before today, DU712 the subscription is cancelled or has ended, DU713 until_date before from_date, or days outside the subscription, DU710 longer than the class's parameter max_pause_days (with the pauses it touches, no day not paused between them, counted as one), DU711 it overlaps another pause of the subscription, 42501 not allowed (it needs the right to pay for the member, or the manager role on its service order).$$;
 
 grant execute on function api.recurring_subscription_pause(bigint, date, date, text) to dues_member, dues_staff;

@@ -20,6 +20,7 @@ declare
     v_group    bigint := (select c.students_group_id from dues.class c where c.id = v_sub.class_id);
     v_days     daterange;
     v_gm       bigint;
+    v_held     numeric;
 begin
     perform dues.recurring_subscription_day_check(v_on, 'resume', recurring_subscription_resume.why);
     if v_sub.ended_at is not null then
@@ -37,21 +38,32 @@ begin
             using errcode = 'DU714';
     end if;
     v_back := pg_catalog.daterange(greatest(v_on, pg_catalog.lower(v_pause.paused)), pg_catalog.upper(v_pause.paused));
+    select coalesce(pg_catalog.sum(dues.pause_credit_held(pc.id)), 0) into v_held
+      from dues.pause_credit pc where pc.recurring_subscription_pause_id = v_pause.id;
     update dues.recurring_subscription_pause p
        set resumed_on = v_on, resumed_at = pg_catalog.now(), resumed_by = dues.actor()
      where p.id = v_pause.id
     returning * into v_pause;
 
-    -- days given back that invoices cover (left out of their lines, or credited by the pause) are charged again,
-    -- exactly what they cost; the collector bills the others as it reaches them
-    select pg_catalog.sum(dues.period_piece(l.period_amount, v_terms.currency, l.period_of,
-                                            dues.period_start(l.period_of, v_terms.period, v_terms.period_count, 1) - 1,
-                                            pg_catalog.lower(d.days), pg_catalog.upper(d.days) - 1))
+    -- days given back that invoices cover are charged again: those the pause credited, exactly what of its credit stops
+    -- holding (so a discounted period is charged back at its discounted price, never more than was given back); those left
+    -- out of their lines (billed after the pause was made), what they cost after the line's discount. A line of a void or
+    -- written-off invoice gave nothing back and takes nothing. The collector bills the other days as it reaches them.
+    v_amount := v_held - coalesce((select pg_catalog.sum(dues.pause_credit_held(pc.id)) from dues.pause_credit pc
+                                    where pc.recurring_subscription_pause_id = v_pause.id), 0);
+    select v_amount + coalesce(pg_catalog.sum(dues.discount_net(l.id,
+                                   dues.period_piece(l.period_amount, v_terms.currency, l.period_of,
+                                                     dues.period_start(l.period_of, v_terms.period, v_terms.period_count, 1) - 1,
+                                                     pg_catalog.lower(d.days), pg_catalog.upper(d.days) - 1))), 0)
       into v_amount
       from dues.invoice_line l
+      join dues.invoice i on i.id = l.invoice_id
      cross join lateral (select pg_catalog.daterange(l.period_start, l.period_end, '[]') * v_back) d(days)
      where l.class_subscription_id = v_sub.class_subscription_id and l.kind = 'period' and not l.void
-       and not pg_catalog.isempty(d.days);
+       and i.status not in ('void', 'uncollectible')
+       and not pg_catalog.isempty(d.days)
+       and not exists (select from dues.pause_credit pc
+                        where pc.recurring_subscription_pause_id = v_pause.id and pc.invoice_line_id = l.id);
     if v_amount > 0 then
         insert into dues.charge (member_id, class_id, class_subscription_id, kind, description, amount, currency, due_date)
         values (v_sub.member_id, v_sub.class_id, v_sub.class_subscription_id, 'charge',
@@ -104,7 +116,7 @@ end
 $$;
 
 comment on function api.recurring_subscription_resume(bigint, date, text) is
-$$Resumes a paused recurring subscription (class_subscription_id) on on_date (default today), its first day back: the pause it is in that day, or else its next pause, ends the day before; a pause that had not begun by on_date is removed (it keeps no day). The days given back are billed again: those of periods already invoiced as one charge on the next invoice (exactly what they cost), the others as the collector reaches them. The member is back in the class's students group from on_date (or from the pause's first day when it is removed), but not over days it is suspended (billing's standing): a reinstatement gives it back from its day. Returns the pause (resumed_on, paused: the days it still holds, charge_id).
+$$Resumes a paused recurring subscription (class_subscription_id) on on_date (default today), its first day back: the pause it is in that day, or else its next pause, ends the day before; a pause that had not begun by on_date is removed (it keeps no day). The days given back are billed again: those of periods already invoiced as one charge on the next invoice: what the pause credited for them (a discounted period at its discounted price), or, for days left out of a line billed after the pause, what they cost less the line's discount, the others as the collector reaches them. The member is back in the class's students group from on_date (or from the pause's first day when it is removed), but not over days it is suspended (billing's standing): a reinstatement gives it back from its day. Returns the pause (resumed_on, paused: the days it still holds, charge_id).
 A member resumes from today on; staff may choose an earlier on_date with a reason (why), kept in the audit log.
 Errors: DU014 class_subscription_id is null, or staff gave an on_date before today without why, DUB02 unknown subscription, DUB19 a member's on_date before today, DU712 the subscription is cancelled, DU714 no pause on or after on_date, 42501 not allowed (it needs the right to pay for the member, or the manager role on its service order).$$;
 

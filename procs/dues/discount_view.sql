@@ -1,5 +1,5 @@
--- A discount as the api answers it: its terms, its classes, how many uses count towards max_uses, what it took off in all
--- (from orders not cancelled and invoice lines not void).
+-- A discount as the api answers it: its terms, its classes, how many uses count towards max_uses (dues.discount_uses),
+-- what it took off in all (from orders not cancelled and invoice lines not void).
 create or replace function dues.discount_view(p_discount dues.discount)
 returns dues.discount_view
 language sql

@@ -19,6 +19,7 @@ begin
           from dues.invoice_line l
           join dues.invoice i on i.id = l.invoice_id
          where l.class_subscription_id = p_sub.class_subscription_id and l.kind = 'period' and not l.void
+           and i.status not in ('void', 'uncollectible')  -- a written-off line was never paid: nothing to give back
            and l.period_end > p_end
          order by l.period_start
     loop

@@ -9,9 +9,11 @@ declare
     v_first  dues.discount_view := api.discount_create('LISTA' || nextval('tests.fx_seq'), amount => 15);
     v_second dues.discount_view := api.discount_create('LISTB' || nextval('tests.fx_seq'), percent => 50);
     v_order  dues.subscription_order;
+    v_member bigint := tests.fx_member();
 begin
     v_order := api.class_subscription_request(tests.fx_member(), v_class, discount_code => v_first.code);
-    perform api.class_subscription_request(tests.fx_member(), v_class, discount_code => v_first.code);
+    perform tests.fx_pay(v_member, 25);
+    perform api.order_confirm((api.class_subscription_request(v_member, v_class, discount_code => v_first.code)).id);
     perform api.order_cancel(v_order.id);
     perform api.discount_end(v_second.id);
     return next is((select array_agg(id) from api.discount_list("limit" => 2)), array[v_second.id, v_first.id],

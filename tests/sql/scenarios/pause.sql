@@ -98,6 +98,7 @@ $$;
 -- a second pause is made and the first resumed while suspended, and the reinstatement gives back only the days neither
 -- paused nor suspended.
 create or replace function tests.test_pause__suspended_around_a_pause()
+create or replace function tests.test_pause__a_written_off_period_gives_nothing_back()
 returns setof text
 language plpgsql
 as $$
@@ -150,5 +151,56 @@ begin
     return next is(tests.fx_student_days(v_member, v_class, tests.fx_day(6, 25), tests.fx_day(7, 15)),
                    datemultirange(daterange(tests.fx_day(6, 25), tests.fx_day(7, 1)), daterange(tests.fx_day(7, 5), tests.fx_day(7, 16))),
                    'resumed on 5 July, in good standing: a student from that day');
+    v_class  bigint := tests.fx_recurring_class();
+    v_member bigint := tests.fx_member('Wes Written-Off');
+    v_sub    bigint;
+    v_pause  dues.recurring_subscription_pause;
+begin
+    -- April (30.00) is invoiced, never paid, and written off: the member paid nothing for it
+    v_sub := tests.fx_subscribe(v_member, v_class, tests.fx_day(4, 1));
+    perform tests.fx_collect(tests.fx_day(3, 18));
+    perform api.invoice_write_off((tests.fx_invoice_ids(v_member))[1], 'gone quiet');
+    perform tests.fx_as_member(v_member);
+    v_pause := api.recurring_subscription_pause(v_sub, tests.fx_day(4, 11), tests.fx_day(4, 20));
+    perform tests.fx_as_staff();
+    return next is_empty(format('select * from dues.pause_credit where recurring_subscription_pause_id = %s', v_pause.id),
+                         'pausing days of a written-off period credits nothing');
+    return next is(tests.fx_member_balance(v_member), 0.00::numeric, 'the member has no credit to spend');
+    v_pause := api.recurring_subscription_resume(v_sub, tests.fx_day(4, 11));
+    return next is(v_pause.charge_id, null::bigint, 'resuming charges nothing: the days were billed once, and written off');
+    perform api.recurring_subscription_cancel(v_sub, tests.fx_day(4, 15));
+    return next is_empty(format('select * from dues.proration_credit where member_id = %s', v_member),
+                         'ending it mid-April credits nothing of the written-off period either');
+    return next is(tests.fx_member_balance(v_member), 0.00::numeric, 'the member still has no credit');
+end
+$$;
+
+create or replace function tests.test_pause__back_to_back_pauses_are_one_pause_for_the_limit()
+returns setof text
+language plpgsql
+as $$
+declare
+    v_class  bigint := tests.fx_recurring_class('{"period": "month", "amount": "30.00", "renewal": "auto_renew", "max_pause_days": 30}');
+    v_member bigint := tests.fx_member('Bo Back-to-Back');
+    v_sub    bigint;
+    v_before jsonb;
+begin
+    v_sub := tests.fx_subscribe(v_member, v_class, tests.fx_day(4, 1));
+    perform tests.fx_as_member(v_member);
+    perform api.recurring_subscription_pause(v_sub, tests.fx_day(5, 1), tests.fx_day(5, 30));
+    v_before := tests.fx_state();
+    return next throws_ok(format('select api.recurring_subscription_pause(%s, %L, %L)', v_sub, tests.fx_day(5, 31), tests.fx_day(6, 29)),
+                          'DU710', null, 'a pause beginning the day after another ends is one pause of 60 days: refused');
+    return next throws_ok(format('select api.recurring_subscription_pause(%s, %L, %L)', v_sub, tests.fx_day(4, 25), tests.fx_day(4, 30)),
+                          'DU710', null, 'so is one ending the day before it begins');
+    perform tests.fx_as_staff();
+    return next throws_ok(format('select api.recurring_subscription_pause(%s, %L, %L)', v_sub, tests.fx_day(5, 31), tests.fx_day(5, 31)),
+                          'DU710', null, 'nor may staff add a single day to it');
+    return next is(tests.fx_state(), v_before, 'the refusals changed nothing');
+    perform api.recurring_subscription_pause(v_sub, tests.fx_day(6, 1), tests.fx_day(6, 30));
+    return next is((select count(*) from dues.recurring_subscription_pause where class_subscription_id = v_sub), 2::bigint,
+                   'with one day billed between them (31 May), two pauses of 30 days are allowed');
+    return next throws_ok(format('select api.recurring_subscription_pause(%s, %L, %L)', v_sub, tests.fx_day(5, 31), tests.fx_day(5, 31)),
+                          'DU710', null, 'a day joining them would make one pause of 61 days: refused');
 end
 $$;
