@@ -98,7 +98,6 @@ $$;
 -- a second pause is made and the first resumed while suspended, and the reinstatement gives back only the days neither
 -- paused nor suspended.
 create or replace function tests.test_pause__suspended_around_a_pause()
-create or replace function tests.test_pause__a_written_off_period_gives_nothing_back()
 returns setof text
 language plpgsql
 as $$
@@ -151,6 +150,14 @@ begin
     return next is(tests.fx_student_days(v_member, v_class, tests.fx_day(6, 25), tests.fx_day(7, 15)),
                    datemultirange(daterange(tests.fx_day(6, 25), tests.fx_day(7, 1)), daterange(tests.fx_day(7, 5), tests.fx_day(7, 16))),
                    'resumed on 5 July, in good standing: a student from that day');
+end
+$$;
+
+create or replace function tests.test_pause__a_written_off_period_gives_nothing_back()
+returns setof text
+language plpgsql
+as $$
+declare
     v_class  bigint := tests.fx_recurring_class();
     v_member bigint := tests.fx_member('Wes Written-Off');
     v_sub    bigint;
