@@ -29,8 +29,8 @@ begin
                    tests.fx_today(), 'booked on its business day');
     return next throws_ok(format('delete from dues.membership_dues_receipt where payment_id = %s', v_payment.id), 'DU042', null,
                           'a receipt is never deleted');
-    return next throws_ok(format('select api.payment_refund(%s, 25, %L)', v_payment.id, tests.fx_ref('refund')), 'DU030', null,
-                          'a refund finds no credit: the dues are revenue');
+    return next throws_ok(format('select api.payment_refund(%s, 25, %L)', v_payment.id, tests.fx_ref('refund')), 'DU734', null,
+                          'a refund of dues is refused: the dues are revenue');
     return next is(dues.ledger_balance(dues.class_account(v_class)), 25.00::numeric, 'and the revenue stays');
 end
 $$;
