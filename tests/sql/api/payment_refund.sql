@@ -87,7 +87,9 @@ begin
     v_payment := api.register_payment(v_member, 25, 'USD', 'manual', tests.fx_ref('dues'));
     return next is(tests.fx_member_balance(v_member), 10.00::numeric, 'the dues are revenue, the earlier 10.00 credit');
     v_before := tests.fx_state();
-    return next throws_ok(format('select api.payment_refund(%s, 10)', v_payment.id), 'DU734', null,
+    return next throws_ok(format('select api.payment_refund(%s, 10)', v_payment.id), 'DU734',
+                          format('payment %s was recognised as membership dues: its money is the membership dues class''s revenue, '
+                                 'not the member''s credit', v_payment.id),
                           'a refund of a payment recognised as dues is refused, though other credit could pay it');
     return next throws_ok(format('select api.payment_refund(%s)', v_payment.id), 'DU734', null, 'in full too');
     return next is(tests.fx_state(), v_before, 'nothing changed');
