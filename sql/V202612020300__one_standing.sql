@@ -23,13 +23,20 @@ comment on table dues.membership_status_rule is
 -- The thresholds that were the only source of billing's standing become two rows, at the settings' values (a site that
 -- changed them keeps its thresholds): more than standing_at_risk_days late, at risk; more than standing_suspend_days late,
 -- suspended. The settings stay: setting one sets the start offset of its row (procs/dues/standing_setting_apply.sql).
+-- Their weights are 900 and 910, or, on a site whose rules reach 890 or more (one active rule per weight), the next two tens
+-- above its highest weight (active or not), so that the upgrade never meets a weight in use. They give no status, so their
+-- weights only order them between themselves (suspended above at_risk).
 insert into dues.membership_status_rule
     (status, standing, description, start_event, start_offset, end_event, end_offset, weight, is_membership)
-values
-    (null, 'at_risk', 'more than standing_at_risk_days late', 'oldest_unpaid_due_date',
-     pg_catalog.make_interval(days => coalesce((select s.value::int from dues.setting s where s.name = 'standing_at_risk_days'), 60) + 1), null, '0 days', 900, false),
-    (null, 'suspended', 'more than standing_suspend_days late', 'oldest_unpaid_due_date',
-     pg_catalog.make_interval(days => coalesce((select s.value::int from dues.setting s where s.name = 'standing_suspend_days'), 90) + 1), null, '0 days', 910, false);
+select null, v.standing, v.description, 'oldest_unpaid_due_date', pg_catalog.make_interval(days => v.days + 1), null, '0 days',
+       w.base + v.step, false
+  from (values ('at_risk', 'more than standing_at_risk_days late',
+                coalesce((select s.value::int from dues.setting s where s.name = 'standing_at_risk_days'), 60), 10),
+               ('suspended', 'more than standing_suspend_days late',
+                coalesce((select s.value::int from dues.setting s where s.name = 'standing_suspend_days'), 90), 20))
+       as v (standing, description, days, step),
+       (select greatest(890, pg_catalog.max(r.weight)) as base from dues.membership_status_rule r) as w
+ order by v.step;
 
 -- api.membership_rule_set gains the parameter standing (its procs/ file makes the new one).
 drop function if exists api.membership_rule_set(bigint, text, text, int, boolean, text, interval, text, interval, text, text[], text[],

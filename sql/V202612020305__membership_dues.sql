@@ -28,4 +28,5 @@ comment on table dues.membership_dues_receipt is
 create index membership_dues_receipt_member_idx on dues.membership_dues_receipt (member_id);
 
 insert into dues.error_code (sqlstate, http_status, title) values
-    ('DU733', 409, 'another class is the membership dues class of that currency');
+    ('DU733', 409, 'another class is the membership dues class of that currency'),
+    ('DU734', 409, 'payment recognised as membership dues');

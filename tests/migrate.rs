@@ -2,7 +2,7 @@
 //! log dues kept before procs/ held one file per function ends identical to a
 //! fresh one; procs/ files are applied all or nothing, named with their line
 //! when they fail; functions without a file are refused; the layout of procs/
-//! is enforced.
+//! is enforced; the standing rules of one_standing take weights no active rule has.
 
 mod common;
 
@@ -554,5 +554,49 @@ fn a_new_rule_is_its_procs_file_and_one_migration_registering_it() {
     assert_eq!(
         ok(migrate(&running.url, Some(&dir), &["--fingerprint"])),
         ok(migrate(&fresh.url, Some(&dir), &["--fingerprint"]))
+    );
+}
+
+/// The statement of `file` (under sql/) that starts with `start`, up to its semicolon.
+fn statement_of(file: &str, start: &str) -> String {
+    let text =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("sql").join(file))
+            .expect("the migration");
+    let from = text.find(start).expect("the statement");
+    let to = from + text[from..].find(";\n").expect("its end") + 1;
+    text[from..to].to_string()
+}
+
+#[test]
+fn the_standing_rules_of_one_standing_take_weights_no_active_rule_has() {
+    // the statement of the migration that made billing's two standing rules, run again where it ran: on the rules of a
+    // site before it (none gives a standing), once at the shipped weights, once with a site's rules at 900 and 910
+    let insert = statement_of(
+        "V202612020300__one_standing.sql",
+        "insert into dues.membership_status_rule",
+    );
+    let db = FreshDb::migrated("one_standing_weights");
+    let standing_rules = "select string_agg(standing || ' ' || weight || ' ' || start_offset::text, ', ' order by weight) \
+                          from dues.membership_status_rule where standing is not null";
+    exec(
+        &db.url,
+        &format!("begin; delete from dues.membership_status_rule where standing is not null; {insert} commit;"),
+    );
+    assert_eq!(
+        query_one(&db, standing_rules),
+        "at_risk 900 61 days, suspended 910 91 days"
+    );
+    exec(
+        &db.url,
+        &format!(
+            "begin; delete from dues.membership_status_rule where standing is not null; \
+             insert into dues.membership_status_rule (status, start_event, weight, is_membership) \
+             values ('honorary', 'join_date', 900, true), ('board', 'join_date', 910, true); \
+             {insert} commit;"
+        ),
+    );
+    assert_eq!(
+        query_one(&db, standing_rules),
+        "at_risk 920 61 days, suspended 930 91 days"
     );
 }

@@ -924,7 +924,8 @@ async fn staff_bills_a_recurring_class(b: &mut Browser, site: &Site, ann: &str) 
 }
 
 /// Staff (signed in) creates a token for a member in the console, sees it listed and the token works; changes a
-/// membership status rule, the refusal of a weight another rule has shown with its hint first.
+/// membership status rule, the refusal of a weight another rule has shown with its hint first; changes a standing rule's
+/// offset, and it keeps its standing.
 async fn staff_makes_a_token_and_changes_a_rule(b: &mut Browser, site: &Site, ann: &str) -> Result {
     b.goto(&format!("{}/#/staff/tokens", site.base)).await?;
     b.click_text("Create a token").await?;
@@ -977,6 +978,33 @@ async fn staff_makes_a_token_and_changes_a_rule(b: &mut Browser, site: &Site, an
     );
     if saved != "paid within the last 45 days / 45 days / 20" {
         return Err(format!("the rule was not saved as edited: {saved}"));
+    }
+
+    // a standing rule (a standing, no status): named by its standing, its offset changed, it keeps its standing
+    let standing = query_value(
+        &site.server.db.url,
+        "select id from dues.membership_status_rule where standing = 'suspended' and status is null and active",
+    );
+    b.click(&format!("a[href='#/staff/settings?part=rules&rule={standing}']"))
+        .await?;
+    let form = format!("#rule-{standing}");
+    b.wait_for(&format!("{form} select[name=standing] option[value=suspended]:checked"))
+        .await?;
+    let page = b.wait_text("Change the rule standing suspended").await?;
+    if page.contains("null") {
+        return Err(format!("the standing rule's form says null:\n{page}"));
+    }
+    b.fill(&format!("{form} input[name=start_offset]"), "95 days")
+        .await?;
+    b.click(&format!("{form} button[type=submit]")).await?;
+    b.wait_text("+ 95 days").await?;
+    let saved = query_value(
+        &site.server.db.url,
+        &format!("select coalesce(standing, 'no standing') || ' / ' || coalesce(status, 'no status') || ' / ' || start_offset::text \
+                  from dues.membership_status_rule where id = {standing}"),
+    );
+    if saved != "suspended / no status / 95 days" {
+        return Err(format!("the standing rule was not saved as edited: {saved}"));
     }
     Ok(())
 }

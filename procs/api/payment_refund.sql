@@ -25,6 +25,12 @@ begin
             using errcode = 'DUB06';
     end if;
     perform dues.member_lock(v_payment.member_id);
+    if exists (select from dues.membership_dues_receipt mr where mr.payment_id = v_payment.id) then
+        raise exception 'payment % was recognised as membership dues: its money is the membership dues class''s revenue, '
+                        'not the member''s credit', v_payment.id
+            using errcode = 'DU734',
+                  hint = 'a payment recognised as membership dues is not refunded';
+    end if;
     if v_ref = '' then
         raise exception 'external_ref must not be blank'
             using errcode = 'DU017';
@@ -84,10 +90,12 @@ comment on function api.payment_refund(bigint, numeric, text, text) is
 $$Refunds a payment, in full (amount null) or in part, through the payment method it came by: a ledger transaction moves the amount from
 the member's credit back to the processor's account. When the member's unreserved credit is less than the amount, what its credit
 settled on invoices is taken back first, newest due first: those invoices reopen (paid becomes open) and count against the member's
-standing again. external_ref (the processor's refund id) makes it idempotent: the same reference again returns the first refund.
+standing again. A payment recognised as membership dues (a dues.membership_dues_receipt) is refused: its money is revenue.
+external_ref (the processor's refund id) makes it idempotent: the same reference again returns the first refund.
 Staff only. Returns the refund (id, payment_id, amount, external_ref, reason, refunded_on, ledger_transaction_id, …).
 Errors: DU014 payment_id is null, DUB06 unknown payment, DU020 amount not positive (or nothing left to refund), DU023 too many decimals,
 DUB13 more than what is left of the payment, DU017 blank external_ref, DU050 external_ref already used for another amount,
-DU030 the credit is reserved by confirmed orders, 42501 not staff.$$;
+DU030 the credit is reserved by confirmed orders, DU734 the payment was recognised as membership dues (docs/billing.md),
+42501 not staff.$$;
 
 grant execute on function api.payment_refund(bigint, numeric, text, text) to dues_staff;

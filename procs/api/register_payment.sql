@@ -85,7 +85,7 @@ method is one of dues.payment_method (manual, paypal, bank_transfer, cash; defau
 when given, a replay with the same method and reference returns the first payment unchanged and moves no money, and the same reference with
 another member, amount or currency is refused. The new credit then settles the member's open invoices in that currency, oldest due
 first (credit reserved by confirmed orders is left alone); what remains stays as credit for order_confirm and later invoices, unless
-the currency has a membership dues class (class_set_membership_dues) and the member a membership, no running recurring subscription and
+the currency has a membership dues class (class_set_membership_dues) and the member a running membership (not resigned, dues not waived), no running recurring subscription and
 no opened order: then what the payment leaves is that class's revenue, with a receipt (docs/billing.md). Returns the payment (id, member_id, amount, currency, method, external_ref, ledger_transaction_id, created_at, created_by).
 Errors: DU014 member_id, amount or method is null, DU001 unknown member, DU020 amount not positive, DU006 unknown method, DU021 unknown currency,
 DU023 too many decimals, DU017 blank external_ref, DU050 external reference already used with different content.$$;

@@ -25,18 +25,21 @@ begin
              where r.end_date is not null
             union all
             -- membership dues: a member who pays them starts when its membership status comes to count as membership, and
-            -- churns when it stops, under the membership dues class of its newest receipt
-            select pg_catalog.date_trunc('month', dues.local_date(m.effective_at)::timestamp)::date, m.class_id,
+            -- churns when it stops, under the membership dues class of its newest receipt on or before the change (a change
+            -- before its first dues is no dues class's; whether it was a member before counts all its changes)
+            select pg_catalog.date_trunc('month', m.changed_on::timestamp)::date, m.class_id,
                    case when m.is_member then 'new' else 'churned' end
-              from (select c.effective_at, d.class_id, coalesce(sr.is_membership, false) as is_member,
+              from (select dues.local_date(c.effective_at) as changed_on, d.class_id,
+                           coalesce(sr.is_membership, false) as is_member,
                            coalesce(pg_catalog.lag(coalesce(sr.is_membership, false))
                                         over (partition by c.member_id order by c.effective_at, c.id), false) as was_member
                       from dues.membership_status_change c
                       left join dues.membership_status_rule sr on sr.id = c.rule_id
-                      join lateral (select mr.class_id from dues.membership_dues_receipt mr
-                                     where mr.member_id = c.member_id
-                                     order by mr.payment_id desc limit 1) d on true) m
-             where m.is_member <> m.was_member
+                      left join lateral (select mr.class_id from dues.membership_dues_receipt mr
+                                          where mr.member_id = c.member_id
+                                            and mr.received_on <= dues.local_date(c.effective_at)
+                                          order by mr.received_on desc, mr.payment_id desc limit 1) d on true) m
+             where m.is_member <> m.was_member and m.class_id is not null
         )
         select e.first_day, c.id, c.title,
                (pg_catalog.count(*) filter (where e.what = 'new'))::int,
@@ -56,7 +59,8 @@ $$New and churned recurring subscriptions per class and month, from from_month's
 changed_in (started by a class change from another class), changed_out (ended by a class change) and churned (ended that month: a
 fixed or one-time term that ran out, or a cancellation). For a membership dues class (class_set_membership_dues), the members who
 pay membership dues: started when their membership status came to count as membership, churned when it stopped (docs/billing.md),
-under the class of their newest receipt. Classes and months without any have no row. Staff only.
+under the class of their newest receipt on or before that day (a change before their first dues is not counted). Classes and
+months without any have no row. Staff only.
 Errors: DU014 from_month or to_month is null, DU01C from_month after to_month, DU01D over 100 years, 42501 not staff.$$;
 
 grant execute on function api.report_subscriptions(date, date) to dues_staff;

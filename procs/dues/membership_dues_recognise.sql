@@ -1,5 +1,5 @@
 -- Recognises a payment as membership dues (docs/billing.md, "Membership dues as revenue"): when its currency has a
--- membership dues class and its member has a membership, no recurring subscription running (billing's invoices take its
+-- membership dues class and its member a running membership (not resigned by p_on, dues not waived), no recurring subscription running (billing's invoices take its
 -- credit) and no order waiting for the money, what the payment leaves available (the credit not reserved by confirmed
 -- orders, after the open invoices were settled; at most the payment) moves from the member's credit to the class's revenue,
 -- booked on p_on, with a receipt. Once per payment: a payment recognised before returns its receipt. Returns the receipt,
@@ -23,7 +23,9 @@ begin
     select c.* into v_class from dues.class c where c.membership_dues and c.currency = p_payment.currency;
     if v_class.id is null
        or v_credit is null
-       or not exists (select from dues.membership ms where ms.member_id = p_payment.member_id)
+       or not exists (select from dues.membership ms
+                       where ms.member_id = p_payment.member_id and not ms.waived
+                         and (ms.end_date is null or ms.end_date > p_on))
        or exists (select from dues.recurring_subscription r
                     join dues.class c on c.id = r.class_id
                    where r.member_id = p_payment.member_id and c.currency = p_payment.currency

@@ -169,17 +169,19 @@ const eventName = (e) => (events.find(([k]) => k === e) || [e, e])[1];
 const yesNo = [['true', 'yes'], ['false', 'no']];
 const zero = (o) => (!o || /^(0 days|00:00:00)$/.test(o) ? '0 days' : o);
 const keys = (s) => s.split(',').map((x) => x.trim()).filter(Boolean);
+const standings = [['good', 'good'], ['at_risk', 'at risk'], ['suspended', 'suspended']];
 
 /** The fields of a membership status rule, filled with rule r (empty for a new one). */
 function ruleFields(r, templates, groups) {
   return [
-    { name: 'status', label: 'Status (a lower-case word: active, grace, lapsed…)', required: true, value: r.status },
+    { name: 'status', label: 'Status (a lower-case word: active, grace, lapsed…; empty when the rule gives only a standing)', value: r.status },
+    { name: 'standing', label: 'Billing standing it gives (none: a membership status only; suspended: the collector suspends)', value: r.standing, options: standings, none: 'none' },
     { name: 'description', label: 'Description', value: r.description },
     { name: 'start_event', label: 'Holds from', required: true, value: r.start_event || 'last_payment_date', options: events },
     { name: 'start_offset', label: 'plus (e.g. 0 days, 1 year, -7 days)', required: true, value: zero(r.start_offset) },
     { name: 'end_event', label: 'Until (empty: open-ended)', value: r.end_event, options: events },
     { name: 'end_offset', label: 'plus', required: true, value: zero(r.end_offset) },
-    { name: 'weight', label: 'Weight (of the rules that hold, the highest gives the status)', type: 'number', step: '1', required: true, value: r.weight },
+    { name: 'weight', label: 'Weight (of the rules that hold, the highest gives the status, and the standing)', type: 'number', step: '1', required: true, value: r.weight },
     { name: 'is_membership', label: 'Counts as being a member', required: true, value: String(r.is_membership ?? true), options: yesNo },
     { name: 'reminder_template', label: 'E-mail sent on entering it', value: r.reminder_template, options: templates.map((t) => [t.name, t.name]) },
     { name: 'add_groups', label: `Groups joined on entering it (keys, comma-separated: ${groups.map((g) => g.key).filter(Boolean).join(', ')})`, value: (r.add_groups || []).join(', ') },
@@ -189,8 +191,9 @@ function ruleFields(r, templates, groups) {
   ];
 }
 
+/** A rule's form: the status may be empty when the rule gives a standing. */
 function ruleForm(r, templates, groups) {
-  return form({
+  const el = form({
     id: r.id ? `rule-${r.id}` : 'rule-new',
     fields: ruleFields(r, templates, groups),
     submit: r.id ? 'Save the rule' : 'Add the rule',
@@ -207,7 +210,20 @@ function ruleForm(r, templates, groups) {
       go('#/staff/settings?part=rules');
     },
   });
+  const status = el.querySelector('[name=status]');
+  const standing = el.querySelector('[name=standing]');
+  const optional = el.querySelector(`label[for=${status.id}] .opt`);
+  const follow = () => {
+    status.required = !standing.value;
+    if (optional) optional.hidden = status.required;
+  };
+  standing.addEventListener('change', follow);
+  follow();
+  return el;
 }
+
+/** What a rule is called: its status, else its standing, else its description. */
+const ruleName = (r) => r.status || (r.standing && `standing ${r.standing}`) || r.description || `#${r.id}`;
 
 const offset = (o) => (zero(o) === '0 days' ? '' : ` ${o.startsWith('-') ? '' : '+ '}${o}`);
 
@@ -220,12 +236,14 @@ export function rulesSection(rules, templates, groups, editing) {
   return h(
     'div',
     { id: 'membership-rules' },
-    rule ? h('div', { class: 'box' }, h('h2', null, `Change the rule ${rule.status}`), ruleForm(rule, templates, groups),
+    rule ? h('div', { class: 'box' }, h('h2', null, `Change the rule ${ruleName(rule)}`), ruleForm(rule, templates, groups),
       link('#/staff/settings?part=rules', 'Leave it as it is')) : null,
     h('h2', null, 'Membership status rules'),
-    h('p', null, h('small', null, 'Members\' statuses follow at the next run of the job expire.')),
+    h('p', null, h('small', null, 'Members\' statuses follow at the next run of the job expire, billing\'s standings at the collector\'s. '
+      + 'A rule with a standing and no status gives only the standing.')),
     table(rules, [
-      ['Status', (r) => h('span', null, h('strong', null, r.status), r.description ? [h('br'), h('small', null, r.description)] : null)],
+      ['Status', (r) => h('span', null, h('strong', null, r.status || '—'), r.description ? [h('br'), h('small', null, r.description)] : null)],
+      ['Standing', (r) => (r.standing ? badge(r.standing, r.standing) : '')],
       ['Holds', (r) => `from ${eventName(r.start_event)}${offset(r.start_offset)}${r.end_event ? ` until ${eventName(r.end_event)}${offset(r.end_offset)}` : ''}`],
       ['Weight', (r) => String(r.weight), { num: true }],
       ['Member', (r) => (r.is_membership ? 'yes' : 'no')],
@@ -234,7 +252,7 @@ export function rulesSection(rules, templates, groups, editing) {
         (r.remove_groups || []).length ? `leaves ${r.remove_groups.join(', ')}` : ''].filter(Boolean).join('; ')],
       ['Active', (r) => badge(r.active ? 'active' : 'inactive', r.active ? 'good' : '')],
       ['', (r) => h('a', { class: 'button secondary', href: `#/staff/settings?part=rules&rule=${r.id}` }, 'Change')],
-    ], 'No rule: nobody has a membership status.'),
+    ], 'No rule: nobody has a membership status, and every standing is good.'),
     details('Add a rule', ruleForm({}, templates, groups)),
   );
 }

@@ -222,7 +222,7 @@ export function form(opts) {
       input = h(
         'select',
         { id: fid, name: f.name, required: f.required },
-        f.required ? null : h('option', { value: '' }, '—'),
+        f.required ? null : h('option', { value: '' }, f.none || '—'),
         f.options.map(([v, t]) => h('option', { value: v, selected: String(f.value ?? '') === String(v) }, t)),
       );
     } else if (f.type === 'textarea') {

@@ -70,3 +70,30 @@ begin
     return next is(tests.fx_state(), v_before, 'nothing changed');
 end
 $$;
+
+create or replace function tests.test_payment_refund__refuses_a_payment_recognised_as_membership_dues()
+returns setof text
+language plpgsql
+as $$
+declare
+    v_dues    bigint := tests.fx_class('free');
+    v_member  bigint := tests.fx_joined_member('Dee Dues');
+    v_payment dues.payment;
+    v_before  jsonb;
+begin
+    -- credit paid before the site declared its membership dues class stays credit
+    perform api.register_payment(v_member, 10, 'USD', 'manual', tests.fx_ref('credit'));
+    perform api.class_set_membership_dues(v_dues, true);
+    v_payment := api.register_payment(v_member, 25, 'USD', 'manual', tests.fx_ref('dues'));
+    return next is(tests.fx_member_balance(v_member), 10.00::numeric, 'the dues are revenue, the earlier 10.00 credit');
+    v_before := tests.fx_state();
+    return next throws_ok(format('select api.payment_refund(%s, 10)', v_payment.id), 'DU734',
+                          format('payment %s was recognised as membership dues: its money is the membership dues class''s revenue, '
+                                 'not the member''s credit', v_payment.id),
+                          'a refund of a payment recognised as dues is refused, though other credit could pay it');
+    return next throws_ok(format('select api.payment_refund(%s)', v_payment.id), 'DU734', null, 'in full too');
+    return next is(tests.fx_state(), v_before, 'nothing changed');
+    return next is(tests.fx_member_balance(v_member), 10.00::numeric, 'the member keeps its credit');
+    return next is(dues.ledger_balance(dues.class_account(v_dues)), 25.00::numeric, 'and the class its revenue');
+end
+$$;

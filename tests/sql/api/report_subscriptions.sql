@@ -71,3 +71,31 @@ begin
                            'its membership status stops counting as membership: churned that month');
 end
 $$;
+
+create or replace function tests.test_report_subscriptions__membership_changes_before_the_dues_are_not_the_dues_class()
+returns setof text
+language plpgsql
+as $$
+declare
+    v_dues    bigint := tests.fx_class('free');
+    v_member  bigint := tests.fx_joined_member('Bea Before');
+    v_month   date := date_trunc('month', tests.fx_today())::date;
+    v_later   date := tests.fx_today() + 91;
+    v_payment dues.payment;
+begin
+    -- a current member, paying before the site declared its membership dues class: its payments stay credit
+    perform tests.fx_pay(v_member, 25);
+    perform jobs.expire(now());
+    v_payment := api.register_payment(v_member, 25, 'USD');
+    perform api.class_set_membership_dues(v_dues, true);
+    -- its first dues, a month later
+    perform dues.membership_dues_recognise(v_payment, tests.fx_today() + 31);
+    perform tests.fx_expire(v_later);
+    return next is_empty(format('select * from api.report_subscriptions(%L, %L) where class_id = %s', v_month, v_month, v_dues),
+                         'it became a member before it paid any dues: not a start under the dues class');
+    return next results_eq(format('select class_id, started, churned from api.report_subscriptions(%L, %L) where class_id = %s',
+                                  v_later, v_later, v_dues),
+                           format($q$values (%s::bigint, 0, 1)$q$, v_dues),
+                           'it stops being a member after paying dues: churned under the dues class');
+end
+$$;

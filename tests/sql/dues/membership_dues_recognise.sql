@@ -29,8 +29,8 @@ begin
                    tests.fx_today(), 'booked on its business day');
     return next throws_ok(format('delete from dues.membership_dues_receipt where payment_id = %s', v_payment.id), 'DU042', null,
                           'a receipt is never deleted');
-    return next throws_ok(format('select api.payment_refund(%s, 25, %L)', v_payment.id, tests.fx_ref('refund')), 'DU030', null,
-                          'a refund finds no credit: the dues are revenue');
+    return next throws_ok(format('select api.payment_refund(%s, 25, %L)', v_payment.id, tests.fx_ref('refund')), 'DU734', null,
+                          'a refund of dues is refused: the dues are revenue');
     return next is(dues.ledger_balance(dues.class_account(v_class)), 25.00::numeric, 'and the revenue stays');
 end
 $$;
@@ -72,5 +72,34 @@ begin
     return next is(tests.fx_member_balance(v_reserved) - dues.member_reserved(v_reserved, 'USD'), 0::numeric,
                    'and the reserved credit is still there');
     return next is(tests.fx_member_balance(v_reserved), 10.00::numeric, 'the order''s 10.00');
+end
+$$;
+
+create or replace function tests.test_membership_dues_recognise__only_a_running_membership()
+returns setof text
+language plpgsql
+as $$
+declare
+    v_dues     bigint := tests.fx_class('free');
+    v_resigned bigint := tests.fx_joined_member('Rex Resigned');
+    v_waived   bigint := tests.fx_joined_member('Wes Waived');
+    v_leaving  bigint := tests.fx_joined_member('Lea Leaving');
+    v_payment  dues.payment;
+begin
+    perform api.class_set_membership_dues(v_dues, true);
+    perform api.membership_resign(v_resigned, tests.fx_today());
+    v_payment := api.register_payment(v_resigned, 20, 'USD', 'manual', tests.fx_ref('resigned'));
+    return next is(dues.membership_dues_recognise(v_payment, tests.fx_today()), null::dues.membership_dues_receipt,
+                   'a member who resigned: not recognised');
+    return next is(tests.fx_member_balance(v_resigned), 20.00::numeric, 'its payment stays credit');
+    perform api.membership_waive(v_waived, true);
+    v_payment := api.register_payment(v_waived, 20, 'USD', 'manual', tests.fx_ref('waived'));
+    return next is(dues.membership_dues_recognise(v_payment, tests.fx_today()), null::dues.membership_dues_receipt,
+                   'a member whose dues are waived: not recognised');
+    return next is(tests.fx_member_balance(v_waived), 20.00::numeric, 'its payment stays credit');
+    perform api.membership_resign(v_leaving, tests.fx_today() + 1);
+    v_payment := api.register_payment(v_leaving, 20, 'USD', 'manual', tests.fx_ref('leaving'));
+    return next is((dues.membership_dues_recognise(v_payment, tests.fx_today())).amount, 20.00::numeric(14,2),
+                   'a member resigning on a later day: its membership still runs, recognised');
 end
 $$;
