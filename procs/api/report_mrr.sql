@@ -23,6 +23,8 @@ begin
               join dues.recurring_subscription r
                 on r.start_date <= mo.last_day and (r.end_date is null or r.end_date >= mo.last_day)
               join dues.class c on c.id = r.class_id
+             where not exists (select from dues.recurring_subscription_pause p
+                                where p.class_subscription_id = r.class_subscription_id and p.paused @> mo.last_day)
         )
         select x.first_day, x.currency, pg_catalog.count(*)::int,
                pg_catalog.round(pg_catalog.sum(x.amount * case x.period
@@ -40,7 +42,7 @@ $$;
 
 comment on function api.report_mrr(date, date) is
 $$Monthly recurring revenue for each month from from_month's to to_month's: the recurring subscriptions running on the last day of the
-month (started, not ended), with what each member pays per period then (its period amount override, the household_amount of a household's
+month (started, not ended, not paused that day), with what each member pays per period then (its period amount override, the household_amount of a household's
 master, or the class amount; free ones are left out; discounts are not taken off),
 brought to a month (a year / 12, a week x 52 / 12, a day x 365 / 12, divided by the period count), summed per currency and rounded to
 cents, with the number of subscriptions. Months with none have no row. Staff only.

@@ -23,3 +23,23 @@ begin
                            'January: one monthly (30.00); from February also a year of 120.00 (10.00) and weeks of 7.00 (30.33); the free member is left out');
 end
 $$;
+
+create or replace function tests.test_report_mrr__a_paused_subscription_brings_nothing_that_month()
+returns setof text
+language plpgsql
+as $$
+declare
+    v_class bigint := tests.fx_recurring_class('{"period": "month", "amount": "30.00", "renewal": "auto_renew"}',
+                                               tests.fx_provider(), 'EUR');
+    v_away  bigint;
+begin
+    perform tests.fx_subscribe(tests.fx_member(), v_class, tests.fx_day(1, 1));
+    v_away := tests.fx_subscribe(tests.fx_member(), v_class, tests.fx_day(1, 1));
+    perform api.recurring_subscription_pause(v_away, tests.fx_day(2, 10), tests.fx_day(3, 5));
+    return next results_eq(format('select month, subscriptions, mrr from api.report_mrr(%L, %L) where currency = %L',
+                                  tests.fx_day(1, 1), tests.fx_day(3, 31), 'EUR'),
+                           format($q$values (%L::date, 2, 60.00::numeric(14,2)), (%L, 1, 30.00), (%L, 2, 60.00)$q$,
+                                  tests.fx_day(1, 1), tests.fx_day(2, 1), tests.fx_day(3, 1)),
+                           'paused on the last day of February (10 February to 5 March), the second subscription brings nothing that month; it is back in March');
+end
+$$;
