@@ -43,3 +43,23 @@ begin
                            'paused on the last day of February (10 February to 5 March), the second subscription brings nothing that month; it is back in March');
 end
 $$;
+
+create or replace function tests.test_report_mrr__discounted_periods_count_at_their_discounted_price()
+returns setof text
+language plpgsql
+as $$
+declare
+    v_class bigint := tests.fx_recurring_class('{"period": "month", "amount": "30.00", "renewal": "auto_renew"}',
+                                               tests.fx_provider(), 'EUR');
+    v_two   text := (api.discount_create('MRRTWO' || nextval('tests.fx_seq'), percent => 20, periods => 2)).code;
+    v_five  text := (api.discount_create('MRRFIVE' || nextval('tests.fx_seq'), amount => 5, currency => 'EUR')).code;
+begin
+    perform tests.fx_subscribe(tests.fx_member(), v_class, tests.fx_day(1, 1), p_discount_code => v_two);
+    perform tests.fx_subscribe(tests.fx_member(), v_class, tests.fx_day(1, 1), p_discount_code => v_five);
+    return next results_eq(format('select month, subscriptions, mrr from api.report_mrr(%L, %L) where currency = %L',
+                                  tests.fx_day(1, 1), tests.fx_day(3, 31), 'EUR'),
+                           format($q$values (%L::date, 2, 49.00::numeric(14,2)), (%L, 2, 49.00), (%L, 2, 55.00)$q$,
+                                  tests.fx_day(1, 1), tests.fx_day(2, 1), tests.fx_day(3, 1)),
+                           'January and February: 30.00 less 20% (24.00) and 30.00 less 5.00 (25.00); March: the 20% was for two periods only');
+end
+$$;
