@@ -741,6 +741,7 @@ async fn scenarios(b: &mut Browser, site: &Site) -> Result {
     others_are_refused(b, site, &tess, &ann).await?;
     staff_bills_a_recurring_class(b, site, &ann).await?;
     staff_makes_a_token_and_changes_a_rule(b, site, &ann).await?;
+    staff_creates_and_ends_a_discount(b, site).await?;
     a_storage_renewal_asked_and_decided(b, site, &ann).await
 }
 
@@ -919,6 +920,39 @@ async fn staff_bills_a_recurring_class(b: &mut Browser, site: &Site, ann: &str) 
     ] {
         b.goto(&format!("{}/{page}", site.base)).await?;
         b.wait_text(says).await?;
+    }
+    Ok(())
+}
+
+/// Staff (signed in) creates a 10% discount in the console and sees it listed, running; ends it with a reason and sees
+/// it ended (and so in the database).
+async fn staff_creates_and_ends_a_discount(b: &mut Browser, site: &Site) -> Result {
+    b.goto(&format!("{}/#/staff/discounts", site.base)).await?;
+    b.click_text("Create a discount").await?;
+    b.fill("#discount-create input[name=code]", "SPRING10").await?;
+    b.select("#discount-create select[name=kind]", "percent").await?;
+    b.fill("#discount-create input[name=percent]", "10").await?;
+    b.fill("#discount-create input[name=max_uses]", "20").await?;
+    b.click("#discount-create button[type=submit]").await?;
+    let list = b.wait_text("SPRING10").await?;
+    if !list.contains("10.00%") || !list.contains("0 / 20") || !list.contains("running") {
+        return Err(format!("the new discount is not listed as made:\n{list}"));
+    }
+    let id = query_value(&site.server.db.url, "select id from dues.discount where code = 'SPRING10'");
+    b.click_text("End").await?;
+    b.fill(&format!("#discount-end-{id} input[name=why]"), "spring is over").await?;
+    b.click(&format!("#discount-end-{id} button[type=submit]")).await?;
+    b.gone(&format!("#discount-end-{id}")).await?;
+    let list = b.wait_text("ended").await?;
+    if list.contains("running") {
+        return Err(format!("the ended discount is still listed as running:\n{list}"));
+    }
+    let ended = query_value(
+        &site.server.db.url,
+        &format!("select ended_at is not null from dues.discount where id = {id}"),
+    );
+    if ended != "t" {
+        return Err(format!("the discount was not ended: {ended}"));
     }
     Ok(())
 }

@@ -2,7 +2,7 @@
 // slots in use and their renewal requests, and the membership status rules
 // (add and change). Every action is an api call with the staff session's rights.
 
-import { ctx, call, h, day, when, today, table, form, action, details, badge, go, link } from './lib.js';
+import { ctx, call, h, day, when, today, table, form, action, details, badge, go, link, money, step, errorBox } from './lib.js';
 import { renewalDecideForm } from './account.js';
 
 const reload = () => go(location.hash);
@@ -254,5 +254,147 @@ export function rulesSection(rules, templates, groups, editing) {
       ['', (r) => h('a', { class: 'button secondary', href: `#/staff/settings?part=rules&rule=${r.id}` }, 'Change')],
     ], 'No rule: nobody has a membership status, and every standing is good.'),
     details('Add a rule', ruleForm({}, templates, groups)),
+  );
+}
+
+/** What a discount takes off: "10.00%" or "USD 5.00". */
+const discountOff = (d) => (d.percent !== null && d.percent !== undefined ? `${Number(d.percent).toFixed(2)}%` : money(d.amount, d.currency));
+
+/** The days a discount may be taken: "from 1 Dec 2026", "1 Dec 2026 – 31 Dec 2026". */
+const discountDays = (d) => (d.valid_until ? `${day(d.valid_from)} – ${day(d.valid_until)}` : `from ${day(d.valid_from)}`);
+
+/**
+ * The form that creates a discount: a percent, or an amount in a currency (the
+ * currency chosen only then), for some classes (none chosen: every class).
+ */
+function discountForm(classes, onCreated) {
+  const currencies = [...new Set([ctx.site.currency, ...classes.map((c) => c.currency)].filter(Boolean))];
+  const classSelect = h('select', { id: 'discount-classes', name: 'class_ids', multiple: true, size: Math.min(6, Math.max(2, classes.length)) },
+    classes.map((c) => h('option', { value: c.id }, `${c.title} (${c.currency})`)));
+  const classField = h('div', { class: 'field' },
+    h('label', { for: 'discount-classes' }, 'For the classes', h('span', { class: 'opt' }, ' (none chosen: every class)')),
+    classSelect);
+  const el = form({
+    id: 'discount-create',
+    fields: [
+      { name: 'code', label: 'Code (letters, digits, - or _; members type it in any case)', required: true, autocomplete: 'off' },
+      { name: 'kind', label: 'Takes off', required: true, value: 'percent', options: [['percent', 'a percent'], ['amount', 'an amount']] },
+      { name: 'percent', label: 'Percent (above 0, at most 100)', type: 'number', step: '0.01', min: '0.01' },
+      { name: 'amount', label: 'Amount', type: 'number', step: step(), min: step() },
+      { name: 'currency', label: 'Currency', required: true, value: ctx.site.currency, options: currencies.map((c) => [c, c]) },
+      { name: 'valid_from', label: 'Valid from', type: 'date', required: true, value: today() },
+      { name: 'valid_until', label: 'Valid until (inclusive; empty: no end)', type: 'date' },
+      { name: 'max_uses', label: 'Uses at most (empty: no limit)', type: 'number', step: '1', min: '1' },
+      { name: 'periods', label: 'Periods of a recurring subscription discounted (empty: every period)', type: 'number', step: '1', min: '1' },
+    ],
+    extra: [classField],
+    submit: 'Create the discount',
+    onSubmit: async (v, f) => {
+      const percent = v.kind === 'percent';
+      await call('discount_create', {
+        code: v.code,
+        percent: percent && v.percent ? Number(v.percent) : undefined,
+        amount: !percent && v.amount ? Number(v.amount) : undefined,
+        currency: percent ? undefined : v.currency,
+        valid_from: v.valid_from,
+        valid_until: v.valid_until,
+        max_uses: v.max_uses ? Number(v.max_uses) : undefined,
+        periods: v.periods ? Number(v.periods) : undefined,
+        class_ids: [...classSelect.selectedOptions].map((o) => Number(o.value)),
+      });
+      f.reset();
+      follow();
+      await onCreated();
+    },
+  });
+  // the percent, or the amount and its currency: only the fields of the kind chosen show
+  const kind = el.querySelector('[name=kind]');
+  const field = (name) => el.querySelector(`[name=${name}]`);
+  const follow = () => {
+    const percent = kind.value === 'percent';
+    for (const [name, shown] of [['percent', percent], ['amount', !percent], ['currency', !percent]]) {
+      const input = field(name);
+      input.closest('.field').hidden = !shown;
+      input.required = shown;
+      input.disabled = !shown;
+    }
+    field('amount').step = step(field('currency').value);
+    field('amount').min = step(field('currency').value);
+  };
+  kind.addEventListener('change', follow);
+  field('currency').addEventListener('change', follow);
+  follow();
+  return el;
+}
+
+/** Who took a discount: its claims (api.discount_claim_list), newest first. */
+async function discountClaims(d, classes) {
+  const currency = (id) => d.currency || (classes.find((c) => String(c.id) === String(id)) || {}).currency;
+  const rows = await call('discount_claim_list', { discount_id: d.id, limit: 500 });
+  return table(rows, [
+    ['Member', (r) => link(`#/members/${r.member_id}`, r.name)],
+    ['Class', (r) => link(`#/classes/${r.class_id}`, `class ${r.class_id}`)],
+    ['Order', (r) => link(`#/orders/${r.order_id}`, `order ${r.order_id}`)],
+    ['How', (r) => (r.how === 'grant' ? 'granted by staff' : 'by its code')],
+    ['On', (r) => day(r.claimed_on)],
+    ['Counts', (r) => (r.counted ? 'yes' : 'no (cancelled)')],
+    ['Periods', (r) => String(r.lines), { num: true }],
+    ['Taken off', (r) => money(r.discounted, currency(r.class_id)), { num: true }],
+  ], 'Nobody took it yet.');
+}
+
+/** The claims of a discount, fetched when opened. */
+function claimsDetails(d, classes) {
+  const box = h('div', null, h('p', null, 'Loading…'));
+  const el = details('Who took it', box);
+  el.addEventListener('toggle', async () => {
+    if (!el.open) return;
+    try {
+      box.replaceChildren(await discountClaims(d, classes));
+    } catch (e) {
+      box.replaceChildren(errorBox(e));
+    }
+  });
+  return el;
+}
+
+/** Discounts as a table, each with who took it and, while running, a form that ends it. */
+function discountTable(rows, classes, onChange) {
+  const className = (id) => (classes.find((c) => String(c.id) === String(id)) || { title: `class ${id}` }).title;
+  return table(rows, [
+    ['Code', (r) => h('strong', null, r.code)],
+    ['Off', (r) => discountOff(r)],
+    ['Valid', (r) => discountDays(r)],
+    ['Classes', (r) => (r.class_ids && r.class_ids.length ? r.class_ids.map(className).join(', ') : 'every class')],
+    ['Uses', (r) => `${r.uses} / ${r.max_uses ?? '∞'}`, { num: true }],
+    ['Periods', (r) => (r.periods ? String(r.periods) : 'every'), { num: true }],
+    ['Taken off', (r) => (r.currency ? money(r.discounted, r.currency) : Number(r.discounted).toFixed(2)), { num: true }],
+    ['Ended', (r) => (r.ended_at ? h('span', null, badge('ended', 'ended'), ' ', when(r.ended_at)) : badge('running', 'good'))],
+    ['', (r) => h('div', null, claimsDetails(r, classes), r.ended_at ? null : details('End', form({
+      id: `discount-end-${r.id}`,
+      fields: [{ name: 'why', label: 'Why (kept in the audit log)', required: true }],
+      submit: `End ${r.code}`,
+      onSubmit: async (v) => {
+        await call('discount_end', { discount_id: r.id, why: v.why });
+        await onChange();
+      },
+    })))],
+  ], 'No discount.');
+}
+
+/** Every discount, newest first, and a form to create one. */
+export async function discountsPage() {
+  const classes = await call('class_list', { limit: 500 });
+  const list = h('div', { id: 'discount-list' });
+  const draw = async () => list.replaceChildren(discountTable(await call('discount_list', { limit: 500 }), classes, draw));
+  await draw();
+  return h(
+    'section',
+    null,
+    h('h1', null, 'Discounts'),
+    h('p', null, 'A discount is a code members give when they subscribe, or staff grant to a member’s recurring subscription: ',
+      'a percent or an amount off an order, or off each period billed. Ending one stops it at once; issued invoices keep their discount lines.'),
+    details('Create a discount', discountForm(classes, draw)),
+    list,
   );
 }

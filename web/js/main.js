@@ -28,6 +28,7 @@ const routes = [
   [/^\/staff\/runs\/(\d+)$/, (m) => staff.runPage(Number(m[1]))],
   [/^\/staff\/settings$/, (m, q) => staff.settingsPage(q)],
   [/^\/staff\/tokens$/, () => consolePages.tokensPage()],
+  [/^\/staff\/discounts$/, () => consolePages.discountsPage()],
   [/^\/staff\/storage$/, (m, q) => consolePages.storagePage(q)],
   [/^\/staff\/reports$/, (m, q) => reports.reportsPage(q)],
   [/^\/staff\/access$/, () => reports.accessPage()],
@@ -47,7 +48,7 @@ function nav() {
   } else if (ctx.session.role === 'staff') {
     items.push(a('#/staff', 'Members'), a('#/classes', 'Classes'), a('#/staff/notifications', 'Notifications'),
       a('#/staff/outbox', 'Outbox'), a('#/staff/runs', 'Collector'), a('#/staff/reports', 'Reports'),
-      a('#/staff/storage', 'Storage'), a('#/staff/access', 'Doors'), a('#/staff/tokens', 'Tokens'), a('#/staff/settings', 'Settings'));
+      a('#/staff/discounts', 'Discounts'), a('#/staff/storage', 'Storage'), a('#/staff/access', 'Doors'), a('#/staff/tokens', 'Tokens'), a('#/staff/settings', 'Settings'));
   } else {
     items.push(a('#/classes', 'Classes'), a('#/signin', 'Sign in'), a('#/apply', 'Apply'));
   }
