@@ -269,7 +269,7 @@ const discountDays = (d) => (d.valid_until ? `${day(d.valid_from)} – ${day(d.v
  */
 function discountForm(classes, onCreated) {
   const currencies = [...new Set([ctx.site.currency, ...classes.map((c) => c.currency)].filter(Boolean))];
-  const classSelect = h('select', { id: 'discount-classes', name: 'class_ids', multiple: true, size: Math.min(6, Math.max(2, classes.length)) },
+  const classSelect = h('select', { id: 'discount-classes', name: 'class_ids', multiple: true, size: Math.min(6, Math.max(3, classes.length + 1)) },
     classes.map((c) => h('option', { value: c.id }, `${c.title} (${c.currency})`)));
   const classField = h('div', { class: 'field' },
     h('label', { for: 'discount-classes' }, 'For the classes', h('span', { class: 'opt' }, ' (none chosen: every class)')),
@@ -314,7 +314,10 @@ function discountForm(classes, onCreated) {
     const percent = kind.value === 'percent';
     for (const [name, shown] of [['percent', percent], ['amount', !percent], ['currency', !percent]]) {
       const input = field(name);
-      input.closest('.field').hidden = !shown;
+      // a .field is a grid (app.css): hidden by its style; a field shown is required, not "(optional)"
+      input.closest('.field').style.display = shown ? '' : 'none';
+      const optional = el.querySelector(`label[for=${input.id}] .opt`);
+      if (optional) optional.hidden = shown;
       input.required = shown;
       input.disabled = !shown;
     }
