@@ -924,8 +924,8 @@ async fn staff_bills_a_recurring_class(b: &mut Browser, site: &Site, ann: &str) 
     Ok(())
 }
 
-/// Staff (signed in) creates a 10% discount in the console and sees it listed, running; ends it with a reason and sees
-/// it ended (and so in the database).
+/// Staff (signed in) creates a 10% discount in the console and sees it listed, running (the same code again is refused
+/// with the refusal's message); ends it with a reason and sees it ended (and so in the database).
 async fn staff_creates_and_ends_a_discount(b: &mut Browser, site: &Site) -> Result {
     b.goto(&format!("{}/#/staff/discounts", site.base)).await?;
     b.click_text("Create a discount").await?;
@@ -938,6 +938,11 @@ async fn staff_creates_and_ends_a_discount(b: &mut Browser, site: &Site) -> Resu
     if !list.contains("10.00%") || !list.contains("0 / 20") || !list.contains("running") {
         return Err(format!("the new discount is not listed as made:\n{list}"));
     }
+    // the same code in another case is refused, with the refusal's message in the form
+    b.fill("#discount-create input[name=code]", "spring10").await?;
+    b.fill("#discount-create input[name=percent]", "15").await?;
+    b.click("#discount-create button[type=submit]").await?;
+    b.wait_text("discount code spring10 is taken").await?;
     let id = query_value(&site.server.db.url, "select id from dues.discount where code = 'SPRING10'");
     b.click_text("End").await?;
     b.fill(&format!("#discount-end-{id} input[name=why]"), "spring is over").await?;
