@@ -492,27 +492,7 @@ async fn no_seat_is_taken_twice() {
         );
     }
 
-    let mut racers = Vec::new();
-    for order in orders {
-        let name = db.name.clone();
-        racers.push(tokio::spawn(async move {
-            let client = connect(&name).await;
-            match client
-                .query_one("select 1 from api.order_confirm($1)", &[&order])
-                .await
-            {
-                Ok(_) => "confirmed".to_string(),
-                Err(e) => e
-                    .code()
-                    .map(|c| c.code().to_string())
-                    .unwrap_or_else(|| e.to_string()),
-            }
-        }));
-    }
-    let mut outcomes: HashMap<String, i64> = HashMap::new();
-    for r in racers {
-        *outcomes.entry(r.await.unwrap()).or_insert(0) += 1;
-    }
+    let outcomes = confirm_side_by_side(&db.name, orders).await;
     assert_eq!(
         outcomes,
         HashMap::from([
@@ -585,27 +565,7 @@ async fn no_discount_use_is_taken_twice() {
         orders.push(row.get(0));
     }
 
-    let mut racers = Vec::new();
-    for order in orders {
-        let name = db.name.clone();
-        racers.push(tokio::spawn(async move {
-            let client = connect(&name).await;
-            match client
-                .query_one("select 1 from api.order_confirm($1)", &[&order])
-                .await
-            {
-                Ok(_) => "confirmed".to_string(),
-                Err(e) => e
-                    .code()
-                    .map(|c| c.code().to_string())
-                    .unwrap_or_else(|| e.to_string()),
-            }
-        }));
-    }
-    let mut outcomes: HashMap<String, i64> = HashMap::new();
-    for r in racers {
-        *outcomes.entry(r.await.unwrap()).or_insert(0) += 1;
-    }
+    let outcomes = confirm_side_by_side(&db.name, orders).await;
     assert_eq!(
         outcomes,
         HashMap::from([
@@ -624,4 +584,31 @@ async fn no_discount_use_is_taken_twice() {
         .get::<_, i32>(0)
         .into();
     assert_eq!(uses, USES, "the database agrees");
+}
+
+/// Confirms every order at once, each over a connection of its own; counts the outcomes: "confirmed" or the SQLSTATE
+/// of the refusal.
+async fn confirm_side_by_side(name: &str, orders: Vec<i64>) -> HashMap<String, i64> {
+    let mut racers = Vec::new();
+    for order in orders {
+        let name = name.to_string();
+        racers.push(tokio::spawn(async move {
+            let client = connect(&name).await;
+            match client
+                .query_one("select 1 from api.order_confirm($1)", &[&order])
+                .await
+            {
+                Ok(_) => "confirmed".to_string(),
+                Err(e) => e
+                    .code()
+                    .map(|c| c.code().to_string())
+                    .unwrap_or_else(|| e.to_string()),
+            }
+        }));
+    }
+    let mut outcomes: HashMap<String, i64> = HashMap::new();
+    for r in racers {
+        *outcomes.entry(r.await.unwrap()).or_insert(0) += 1;
+    }
+    outcomes
 }
