@@ -550,7 +550,10 @@ impl Browser {
                 return Ok(());
             }
             if started.elapsed() > Duration::from_secs(15) {
-                return Err(format!("{css} stayed; the page says:\n{}", self.main_text().await?));
+                return Err(format!(
+                    "{css} stayed; the page says:\n{}",
+                    self.main_text().await?
+                ));
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
@@ -929,28 +932,42 @@ async fn staff_bills_a_recurring_class(b: &mut Browser, site: &Site, ann: &str) 
 async fn staff_creates_and_ends_a_discount(b: &mut Browser, site: &Site) -> Result {
     b.goto(&format!("{}/#/staff/discounts", site.base)).await?;
     b.click_text("Create a discount").await?;
-    b.fill("#discount-create input[name=code]", "SPRING10").await?;
-    b.select("#discount-create select[name=kind]", "percent").await?;
+    b.fill("#discount-create input[name=code]", "SPRING10")
+        .await?;
+    b.select("#discount-create select[name=kind]", "percent")
+        .await?;
     b.fill("#discount-create input[name=percent]", "10").await?;
-    b.fill("#discount-create input[name=max_uses]", "20").await?;
+    b.fill("#discount-create input[name=max_uses]", "20")
+        .await?;
     b.click("#discount-create button[type=submit]").await?;
     let list = b.wait_text("SPRING10").await?;
     if !list.contains("10.00%") || !list.contains("0 / 20") || !list.contains("running") {
         return Err(format!("the new discount is not listed as made:\n{list}"));
     }
     // the same code in another case is refused, with the refusal's message in the form
-    b.fill("#discount-create input[name=code]", "spring10").await?;
+    b.fill("#discount-create input[name=code]", "spring10")
+        .await?;
     b.fill("#discount-create input[name=percent]", "15").await?;
     b.click("#discount-create button[type=submit]").await?;
     b.wait_text("discount code spring10 is taken").await?;
-    let id = query_value(&site.server.db.url, "select id from dues.discount where code = 'SPRING10'");
+    let id = query_value(
+        &site.server.db.url,
+        "select id from dues.discount where code = 'SPRING10'",
+    );
     b.click_text("End").await?;
-    b.fill(&format!("#discount-end-{id} input[name=why]"), "spring is over").await?;
-    b.click(&format!("#discount-end-{id} button[type=submit]")).await?;
+    b.fill(
+        &format!("#discount-end-{id} input[name=why]"),
+        "spring is over",
+    )
+    .await?;
+    b.click(&format!("#discount-end-{id} button[type=submit]"))
+        .await?;
     b.gone(&format!("#discount-end-{id}")).await?;
     let list = b.wait_text("ended").await?;
     if list.contains("running") {
-        return Err(format!("the ended discount is still listed as running:\n{list}"));
+        return Err(format!(
+            "the ended discount is still listed as running:\n{list}"
+        ));
     }
     let ended = query_value(
         &site.server.db.url,
@@ -968,15 +985,19 @@ async fn staff_creates_and_ends_a_discount(b: &mut Browser, site: &Site) -> Resu
 async fn staff_makes_a_token_and_changes_a_rule(b: &mut Browser, site: &Site, ann: &str) -> Result {
     b.goto(&format!("{}/#/staff/tokens", site.base)).await?;
     b.click_text("Create a token").await?;
-    b.select("#token-create select[name=kind]", "member").await?;
+    b.select("#token-create select[name=kind]", "member")
+        .await?;
     b.fill("#token-create input[name=member_id]", ann).await?;
-    b.fill("#token-create input[name=label]", "door reader").await?;
+    b.fill("#token-create input[name=label]", "door reader")
+        .await?;
     b.click("#token-create button[type=submit]").await?;
     let token = b.wait_for("#new-token-value").await?;
     let token = token.text().await.map_err(err("the token"))?;
     let list = b.wait_text("door reader").await?;
     if !list.contains(&format!("member {ann}")) {
-        return Err(format!("the new token is not listed for the member:\n{list}"));
+        return Err(format!(
+            "the new token is not listed for the member:\n{list}"
+        ));
     }
     let mine = post(
         &site.server.addr,
@@ -995,11 +1016,16 @@ async fn staff_makes_a_token_and_changes_a_rule(b: &mut Browser, site: &Site, an
     );
     b.goto(&format!("{}/#/staff/settings?part=rules", site.base))
         .await?;
-    b.click(&format!("a[href='#/staff/settings?part=rules&rule={rule}']"))
-        .await?;
+    b.click(&format!(
+        "a[href='#/staff/settings?part=rules&rule={rule}']"
+    ))
+    .await?;
     let form = format!("#rule-{rule}");
-    b.fill(&format!("{form} input[name=description]"), "paid within the last 45 days")
-        .await?;
+    b.fill(
+        &format!("{form} input[name=description]"),
+        "paid within the last 45 days",
+    )
+    .await?;
     b.fill(&format!("{form} input[name=end_offset]"), "45 days")
         .await?;
     b.fill(&format!("{form} input[name=weight]"), "10").await?;
@@ -1024,11 +1050,15 @@ async fn staff_makes_a_token_and_changes_a_rule(b: &mut Browser, site: &Site, an
         &site.server.db.url,
         "select id from dues.membership_status_rule where standing = 'suspended' and status is null and active",
     );
-    b.click(&format!("a[href='#/staff/settings?part=rules&rule={standing}']"))
-        .await?;
+    b.click(&format!(
+        "a[href='#/staff/settings?part=rules&rule={standing}']"
+    ))
+    .await?;
     let form = format!("#rule-{standing}");
-    b.wait_for(&format!("{form} select[name=standing] option[value=suspended]:checked"))
-        .await?;
+    b.wait_for(&format!(
+        "{form} select[name=standing] option[value=suspended]:checked"
+    ))
+    .await?;
     let page = b.wait_text("Change the rule standing suspended").await?;
     if page.contains("null") {
         return Err(format!("the standing rule's form says null:\n{page}"));
@@ -1043,7 +1073,9 @@ async fn staff_makes_a_token_and_changes_a_rule(b: &mut Browser, site: &Site, an
                   from dues.membership_status_rule where id = {standing}"),
     );
     if saved != "suspended / no status / 95 days" {
-        return Err(format!("the standing rule was not saved as edited: {saved}"));
+        return Err(format!(
+            "the standing rule was not saved as edited: {saved}"
+        ));
     }
     Ok(())
 }
@@ -1075,7 +1107,8 @@ async fn a_storage_renewal_asked_and_decided(b: &mut Browser, site: &Site, ann: 
     .await?;
     b.select("#storage-slot-create select[name=type_id]", &kind)
         .await?;
-    b.fill("#storage-slot-create input[name=label]", "L-7").await?;
+    b.fill("#storage-slot-create input[name=label]", "L-7")
+        .await?;
     b.fill("#storage-slot-create input[name=location]", "basement")
         .await?;
     b.click("#storage-slot-create button[type=submit]").await?;
@@ -1086,7 +1119,8 @@ async fn a_storage_renewal_asked_and_decided(b: &mut Browser, site: &Site, ann: 
     );
     let form = format!("#storage-assign-{slot}");
     b.open_details(&form).await?;
-    b.fill(&format!("{form} input[name=member_id]"), ann).await?;
+    b.fill(&format!("{form} input[name=member_id]"), ann)
+        .await?;
     b.set_value(&format!("{form} input[name=starts_on]"), "2026-01-01")
         .await?;
     b.click(&format!("{form} button[type=submit]")).await?;
@@ -1122,7 +1156,8 @@ async fn a_storage_renewal_asked_and_decided(b: &mut Browser, site: &Site, ann: 
     );
     let form = format!("#renewal-decide-{renewal}");
     b.open_details(&form).await?;
-    b.select(&format!("{form} select[name=accept]"), "true").await?;
+    b.select(&format!("{form} select[name=accept]"), "true")
+        .await?;
     b.fill(&format!("{form} textarea[name=note]"), "granted till June")
         .await?;
     b.click(&format!("{form} button[type=submit]")).await?;
@@ -1130,7 +1165,9 @@ async fn a_storage_renewal_asked_and_decided(b: &mut Browser, site: &Site, ann: 
     b.goto(&format!("{}/#/members/{ann}", site.base)).await?;
     let page = b.wait_text("granted till June").await?;
     if !page.contains("30 Jun 2026") || !page.contains("accepted") {
-        return Err(format!("the member page does not show the renewal accepted:\n{page}"));
+        return Err(format!(
+            "the member page does not show the renewal accepted:\n{page}"
+        ));
     }
     let decision = query_value(
         &site.server.db.url,
