@@ -17,12 +17,14 @@ begin
             union
             select o.currency from dues.subscription_order o where o.member_id = v_member.id and o.state = 'confirmed') x;
 
+    -- what is reserved, once per currency (offset 0 keeps the subquery from being pulled up into two calls)
     return query
         select c.code,
                pg_catalog.round(coalesce(a.balance, 0), 2),
-               pg_catalog.round(dues.member_reserved(v_member.id, c.code), 2),
-               pg_catalog.round(coalesce(a.balance, 0) - dues.member_reserved(v_member.id, c.code), 2)
+               pg_catalog.round(r.reserved, 2),
+               pg_catalog.round(coalesce(a.balance, 0) - r.reserved, 2)
           from pg_catalog.unnest(coalesce(v_currencies, array[dues.default_currency()])) as c(code)
+          cross join lateral (select dues.member_reserved(v_member.id, c.code) as reserved offset 0) r
           left join dues.ledger_account a on a.member_id = v_member.id and a.currency = c.code
          order by c.code;
 end
