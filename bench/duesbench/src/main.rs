@@ -778,16 +778,26 @@ fn render(rows: &[Value]) -> String {
         }
     };
     for (w, n, sys, r_pg, r_peer, r_p99) in &ratios {
-        if *n == 32 {
-            count(r_pg, r_pg.is_some_and(|x| x >= 0.8));
-            out.push_str(&format!("| {w} | 32 | {sys} | throughput ≥ 0.8 × pgbench | {} | {} |\n", num(*r_pg, 2), verdict(*r_pg, &|x| x >= 0.8)));
+        // a read (member_balance) is held to pgbench at every client count: ≥ 0.9 × at 32, ≥ 0.8 × elsewhere, p99 ≤ 1.5 ×;
+        // a write to ≥ 0.8 × at 32 clients and p99 ≤ 2 ×
+        let read = w == "member_balance";
+        let min = match (read, *n == 32) {
+            (true, true) => Some(0.9),
+            (true, false) => Some(0.8),
+            (false, true) => Some(0.8),
+            (false, false) => None,
+        };
+        if let Some(min) = min {
+            count(r_pg, r_pg.is_some_and(|x| x >= min));
+            out.push_str(&format!("| {w} | {n} | {sys} | throughput ≥ {min} × pgbench | {} | {} |\n", num(*r_pg, 2), verdict(*r_pg, &|x| x >= min)));
         }
+        let p99_max = if read { 1.5 } else { 2.0 };
         if r_peer.is_some() {
             count(r_peer, r_peer.is_some_and(|x| x >= 3.0));
             out.push_str(&format!("| {w} | {n} | {sys} | throughput ≥ 3 × PostGraphile | {} | {} |\n", num(*r_peer, 2), verdict(*r_peer, &|x| x >= 3.0)));
         }
-        count(r_p99, r_p99.is_some_and(|x| x <= 2.0));
-        out.push_str(&format!("| {w} | {n} | {sys} | p99 ≤ 2 × pgbench | {} | {} |\n", num(*r_p99, 2), verdict(*r_p99, &|x| x <= 2.0)));
+        count(r_p99, r_p99.is_some_and(|x| x <= p99_max));
+        out.push_str(&format!("| {w} | {n} | {sys} | p99 ≤ {p99_max} × pgbench | {} | {} |\n", num(*r_p99, 2), verdict(*r_p99, &|x| x <= p99_max)));
     }
     // against the limit of a write: plain_write (pgbench -M prepared, one posting-sized insert and one per-member
     // update in a PL/pgSQL function) at the same number of clients, in calls per second (a flow iteration is five)
