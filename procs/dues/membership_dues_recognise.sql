@@ -12,7 +12,7 @@ as $$
 declare
     v_receipt   dues.membership_dues_receipt;
     v_class     dues.class;
-    v_credit    bigint := dues.member_account_find(p_payment.member_id, p_payment.currency);
+    v_credit    bigint;
     v_available numeric;
     v_tx        bigint;
 begin
@@ -21,8 +21,11 @@ begin
         return v_receipt;
     end if;
     select c.* into v_class from dues.class c where c.membership_dues and c.currency = p_payment.currency;
-    if v_class.id is null
-       or v_credit is null
+    if v_class.id is null then
+        return null;  -- most sites: no membership dues class, nothing more to read
+    end if;
+    v_credit := dues.member_account_find(p_payment.member_id, p_payment.currency);
+    if v_credit is null
        or not exists (select from dues.membership ms
                        where ms.member_id = p_payment.member_id and not ms.waived
                          and (ms.end_date is null or ms.end_date > p_on))

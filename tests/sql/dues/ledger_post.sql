@@ -136,3 +136,50 @@ begin
                          'and back to zero');
 end
 $$;
+
+create or replace function tests.test_ledger_post__names_the_first_unknown_account_and_the_first_unfit_amount()
+returns setof text
+language plpgsql
+as $$
+declare
+    v_a      bigint := tests.fx_account('USD', true);
+    v_b      bigint := tests.fx_account('USD');
+    v_yen    bigint := tests.fx_account('JPY');
+    v_before jsonb  := tests.fx_state();
+begin
+    return next throws_ok(format('select dues.ledger_post(%L, null, array[%s, -1, -2], array[-2, 1, 1]::numeric[])', 'test', v_a),
+                          'DU005', 'ledger account -1 not found',
+                          'an unknown account is refused, the first of them named');
+    return next throws_ok(format('select dues.ledger_post(%L, null, array[%s, %s], array[-1.001, 1.001]::numeric[])', 'test', v_a, v_b),
+                          'DU023', 'amount -1.001 is not representable in USD',
+                          'an amount with more decimals than its currency is refused, the first such posting named');
+    return next throws_ok(format('select dues.ledger_post(%L, null, array[%s, %s, %s], array[-1, 1, 0.5]::numeric[])', 'test', v_a, v_b, v_yen),
+                          'DU023', 'amount 0.5 is not representable in JPY',
+                          'each posting is checked against its own account''s currency');
+    return next is(tests.fx_state(), v_before, 'the refused transactions changed nothing');
+end
+$$;
+
+create or replace function tests.test_ledger_post__leaves_its_own_postings_to_the_transactions_check_at_commit()
+returns setof text
+language plpgsql
+as $$
+declare
+    v_a  bigint := tests.fx_account('USD', true);
+    v_b  bigint := tests.fx_account('USD');
+    v_tx bigint;
+begin
+    v_tx := dues.ledger_post('test', null, array[v_a, v_b], array[-4, 4]::numeric[]);
+    return next is(pg_catalog.current_setting('dues.ledger_post', true), '',
+                   'after ledger_post no transaction is left out of the per-posting check');
+    return next lives_ok('set constraints all immediate', 'its transaction balances at the (now immediate) check');
+    set constraints dues.ledger_posting_balanced, dues.ledger_transaction_balanced deferred;
+    -- a posting written into that transaction afterwards, bypassing ledger_post, is queued for the check again
+    return next throws_ok(
+        format('insert into dues.ledger_posting (transaction_id, account_id, amount, currency) values (%s, %s, 1, %L); '
+               'set constraints all immediate', v_tx, v_b, 'USD'),
+        'DU040', format('ledger transaction %s does not balance: its USD postings sum to 1.00', v_tx),
+        'a posting added later to a transaction ledger_post made is still checked at commit');
+    set constraints dues.ledger_posting_balanced, dues.ledger_transaction_balanced deferred;
+end
+$$;
