@@ -119,13 +119,14 @@ begin
             using errcode = 'DU043';
     end if;
 
+    -- checked above, so neither deferred balance trigger is queued for what this function writes: while setting
+    -- dues.ledger_post is 'on', the WHEN of ledger_transaction_balanced and ledger_posting_balanced (evaluated at the
+    -- insert, not at commit) leaves these rows out; a posting written any other way, into any transaction, is still
+    -- checked at commit (see dues.ledger_posting_balanced)
+    perform pg_catalog.set_config('dues.ledger_post', 'on', true);
     insert into dues.ledger_transaction (kind, memo)
     values (p_kind, p_memo)
     returning id into v_transaction_id;
-
-    -- checked above: the per-posting balance trigger leaves these postings out (see dues.ledger_posting_balanced);
-    -- the transaction's own deferred trigger checks it once at commit
-    perform pg_catalog.set_config('dues.ledger_post', v_transaction_id::text, true);
     insert into dues.ledger_posting (transaction_id, account_id, amount, currency)
     select v_transaction_id, p.account_id, p.amount, p.currency
       from unnest(p_account_ids, p_amounts, v_currencies) with ordinality as p(account_id, amount, currency, n)

@@ -1,8 +1,8 @@
 -- Deferred constraint trigger on ledger_posting: the posting's transaction must balance at commit.
--- A posting that dues.ledger_post writes into the transaction it has just made (and checked) is not queued: while it
--- inserts them, setting dues.ledger_post holds that transaction's id, and the trigger's WHEN (evaluated at the insert,
--- not at commit) leaves them out. That transaction is still checked once at commit, by ledger_transaction_balanced;
--- a posting written any other way (into any transaction) is checked here, once per posting.
+-- The postings dues.ledger_post writes are not queued: it has checked them before writing them, and while it writes its
+-- transaction and their postings the setting dues.ledger_post is 'on', which the trigger's WHEN (evaluated at the
+-- insert, not at commit) reads. A posting written any other way, into any transaction (one ledger_post made included),
+-- is queued and checked at commit, once per posting.
 create or replace function dues.ledger_posting_balanced()
 returns trigger
 language plpgsql
@@ -20,5 +20,5 @@ create constraint trigger ledger_posting_balanced
     after insert on dues.ledger_posting
     deferrable initially deferred
     for each row
-    when (new.transaction_id::text is distinct from pg_catalog.current_setting('dues.ledger_post', true))
+    when (pg_catalog.current_setting('dues.ledger_post', true) is distinct from 'on')
     execute function dues.ledger_posting_balanced();

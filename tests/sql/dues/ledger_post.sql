@@ -160,7 +160,7 @@ begin
 end
 $$;
 
-create or replace function tests.test_ledger_post__leaves_its_own_postings_to_the_transactions_check_at_commit()
+create or replace function tests.test_ledger_post__checks_before_writing_and_a_posting_added_later_at_commit()
 returns setof text
 language plpgsql
 as $$
@@ -171,8 +171,8 @@ declare
 begin
     v_tx := dues.ledger_post('test', null, array[v_a, v_b], array[-4, 4]::numeric[]);
     return next is(pg_catalog.current_setting('dues.ledger_post', true), '',
-                   'after ledger_post no transaction is left out of the per-posting check');
-    return next lives_ok('set constraints all immediate', 'its transaction balances at the (now immediate) check');
+                   'after ledger_post, the rows written are queued for the deferred balance checks again');
+    return next lives_ok('set constraints all immediate', 'nothing ledger_post wrote fails the (now immediate) checks');
     set constraints dues.ledger_posting_balanced, dues.ledger_transaction_balanced deferred;
     -- a posting written into that transaction afterwards, bypassing ledger_post, is queued for the check again
     return next throws_ok(
