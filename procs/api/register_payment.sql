@@ -5,6 +5,9 @@ returns dues.payment
 language plpgsql
 security definer
 set search_path = ''
+-- generic plans for every statement of the call (and of what it calls): with custom plans, the statements that take
+-- arrays (dues.ledger_post's) were planned again on every call, the largest CPU cost of a payment
+set plan_cache_mode = force_generic_plan
 as $$
 declare
     -- the member's billing lock first (then the ledger's account locks), as every billing change takes them

@@ -7,6 +7,9 @@ create or replace function dues.ledger_post(p_kind text, p_memo text, p_account_
 returns bigint
 language plpgsql
 set search_path = ''
+-- generic plans: its statements take arrays, and PostgreSQL's custom plans for them cost less in its estimates than a
+-- generic one, so it planned them again on every call (the largest CPU cost of a payment)
+set plan_cache_mode = force_generic_plan
 as $$
 declare
     v_transaction_id bigint;
