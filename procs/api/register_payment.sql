@@ -5,6 +5,9 @@ returns dues.payment
 language plpgsql
 security definer
 set search_path = ''
+-- generic plans for every statement of the call (and of what it calls): with custom plans, the statements that take
+-- arrays (dues.ledger_post's) were planned again on every call, the largest CPU cost of a payment
+set plan_cache_mode = force_generic_plan
 as $$
 declare
     -- the member's billing lock first (then the ledger's account locks), as every billing change takes them
@@ -13,6 +16,7 @@ declare
     v_ref         text := pg_catalog.btrim(register_payment.external_ref);
     v_payment     dues.payment;
     v_transaction bigint;
+    v_today       date;
 begin
     perform dues.require_argument('amount', register_payment.amount is null);
     perform dues.require_argument('method', register_payment.method is null);
@@ -58,21 +62,23 @@ begin
         end if;
     end if;
 
-    v_transaction := dues.ledger_transfer(
-        dues.processor_account(register_payment.method, v_currency),
-        dues.member_account(v_member.id, v_currency),
-        register_payment.amount,
+    -- the processor's account to the member's: both in v_currency and distinct, the amount positive (checked above),
+    -- so dues.ledger_post is called directly (dues.ledger_transfer would look both accounts up again to check that)
+    v_transaction := dues.ledger_post(
         'payment',
-        pg_catalog.format('payment from member %s via %s%s', v_member.id, register_payment.method, ' ' || v_ref));
+        pg_catalog.format('payment from member %s via %s%s', v_member.id, register_payment.method, ' ' || v_ref),
+        array[dues.processor_account(register_payment.method, v_currency), dues.member_account(v_member.id, v_currency)],
+        array[-register_payment.amount, register_payment.amount]);
 
     insert into dues.payment as p (member_id, amount, currency, method, external_ref, ledger_transaction_id)
     values (v_member.id, register_payment.amount, v_currency, register_payment.method, v_ref, v_transaction)
     returning p.* into v_payment;
 
+    v_today := dues.local_date(pg_catalog.now());
     -- debts first: the new credit (beyond what confirmed orders reserve) settles open invoices, oldest due first
-    perform dues.member_settle(v_member.id, v_currency, dues.local_date(pg_catalog.now()));
+    perform dues.member_settle(v_member.id, v_currency, v_today);
     -- a site that takes its dues as payments: what is left is the membership dues class's revenue (when it has one)
-    perform dues.membership_dues_recognise(v_payment, dues.local_date(pg_catalog.now()));
+    perform dues.membership_dues_recognise(v_payment, v_today);
     return v_payment;
 end
 $$;

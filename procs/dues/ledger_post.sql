@@ -7,10 +7,18 @@ create or replace function dues.ledger_post(p_kind text, p_memo text, p_account_
 returns bigint
 language plpgsql
 set search_path = ''
+-- generic plans: its statements take arrays, and PostgreSQL's custom plans for them cost less in its estimates than a
+-- generic one, so it planned them again on every call (the largest CPU cost of a payment)
+set plan_cache_mode = force_generic_plan
 as $$
 declare
     v_transaction_id bigint;
-    v_missing        bigint;
+    v_missing_ids    bigint[];     -- accounts not found, in posting order
+    v_currencies     char(3)[];    -- each posting's currency (its account's)
+    v_unfit          int[];        -- postings whose amount the currency cannot hold
+    v_unbalanced     char(3)[];    -- currencies whose postings do not sum to zero, and their sums
+    v_unbalanced_sum numeric[];
+    v_lock           bigint[];     -- accounts to lock, in id order
     v_bad            record;
 begin
     if p_kind is null or p_kind !~ '^[a-z][a-z0-9_]*$' then
@@ -36,69 +44,74 @@ begin
             using errcode = 'DU020';
     end if;
 
-    -- lock, in id order, every account that keeps a balance, and a shared one only when this transaction moves it
-    -- towards a sign it may not hold (a credit moving a shared account away from it cannot break its rule)
-    perform from dues.ledger_lock(array(
-        select d.account_id
-          from (select p.account_id, pg_catalog.sum(p.amount) as delta
-                  from unnest(p_account_ids, p_amounts) as p(account_id, amount)
-                 group by p.account_id) d
-          join dues.ledger_account a on a.id = d.account_id
-         where a.balance is not null
-            or (not a.allow_negative and d.delta < 0)
-            or (not a.allow_positive and d.delta > 0)));
+    -- one read of the accounts (not locked yet: an account's currency, flags and kind never change) for the checks
+    -- that need no lock, and the accounts to lock: every account that keeps a balance, and a shared one only when this
+    -- transaction moves it towards a sign it may not hold (a credit moving a shared account away from it cannot break
+    -- its rule)
+    with posting as materialized (
+        select p.account_id, p.amount, p.n, a.currency, a.balance is not null as keeps_balance,
+               a.allow_negative, a.allow_positive
+          from unnest(p_account_ids, p_amounts) with ordinality as p(account_id, amount, n)
+          left join dues.ledger_account a on a.id = p.account_id)
+    select r.missing, r.currencies, r.unfit, u.currencies, u.totals, k.ids
+      into v_missing_ids, v_currencies, v_unfit, v_unbalanced, v_unbalanced_sum, v_lock
+      from (select pg_catalog.array_agg(p.account_id order by p.n) filter (where p.currency is null) as missing,
+                   pg_catalog.array_agg(p.currency order by p.n) as currencies,
+                   pg_catalog.array_agg(p.n::int order by p.n)
+                       filter (where p.currency is not null and not coalesce(dues.money_fits(p.amount, p.currency), false)) as unfit
+              from posting p) r,
+           (select pg_catalog.array_agg(g.currency order by g.currency) as currencies,
+                   pg_catalog.array_agg(g.total order by g.currency) as totals
+              from (select p.currency, pg_catalog.sum(p.amount) as total
+                      from posting p
+                     where p.currency is not null
+                     group by p.currency
+                    having pg_catalog.sum(p.amount) <> 0) g) u,
+           (select pg_catalog.array_agg(d.account_id order by d.account_id) as ids
+              from (select p.account_id, pg_catalog.sum(p.amount) as delta,
+                           pg_catalog.bool_or(p.keeps_balance) as keeps_balance,
+                           pg_catalog.bool_and(p.allow_negative) as allow_negative,
+                           pg_catalog.bool_and(p.allow_positive) as allow_positive
+                      from posting p
+                     where p.currency is not null
+                     group by p.account_id) d
+             where d.keeps_balance or (not d.allow_negative and d.delta < 0) or (not d.allow_positive and d.delta > 0)) k;
 
-    select i.id into v_missing
-      from pg_catalog.unnest(p_account_ids) as i(id)
-     where not exists (select from dues.ledger_account a where a.id = i.id)
-     limit 1;
-    if found then
-        raise exception 'ledger account % not found', v_missing
+    if v_missing_ids is not null then
+        raise exception 'ledger account % not found', v_missing_ids[1]
             using errcode = 'DU005';
     end if;
-
     -- the same checks the table constraints make, raised readably
-    for v_bad in
-        select a.currency, p.amount
-          from unnest(p_account_ids, p_amounts) as p(account_id, amount)
-          join dues.ledger_account a on a.id = p.account_id
-         where not coalesce(dues.money_fits(p.amount, a.currency), false)
-         limit 1
-    loop
-        raise exception 'amount % is not representable in %', v_bad.amount, v_bad.currency
+    if v_unfit is not null then
+        raise exception 'amount % is not representable in %', p_amounts[v_unfit[1]], v_currencies[v_unfit[1]]
             using errcode = 'DU023';
-    end loop;
-
-    for v_bad in
-        select a.currency, pg_catalog.sum(p.amount) as total
-          from unnest(p_account_ids, p_amounts) as p(account_id, amount)
-          join dues.ledger_account a on a.id = p.account_id
-         group by a.currency
-        having pg_catalog.sum(p.amount) <> 0
-         order by a.currency
-         limit 1
-    loop
-        raise exception 'ledger transaction does not balance: its % postings sum to %', v_bad.currency, v_bad.total
+    end if;
+    if v_unbalanced is not null then
+        raise exception 'ledger transaction does not balance: its % postings sum to %',
+                        v_unbalanced[1], v_unbalanced_sum[1]
             using errcode = 'DU040';
-    end loop;
+    end if;
 
-    -- a shared account's sum of postings is read only when it is locked above (a posting towards its forbidden sign)
-    for v_bad in
-        select x.id, x.name, x.currency, x.balance, x.balance + x.delta as new_balance
-          from (select a.id, a.name, a.currency, a.allow_negative, a.allow_positive, d.delta,
-                       case when a.balance is not null then a.balance
-                            when (not a.allow_negative and d.delta < 0) or (not a.allow_positive and d.delta > 0)
-                                then dues.ledger_balance(a.id)
-                       end as balance
-                  from (select p.account_id, pg_catalog.sum(p.amount) as delta
-                          from unnest(p_account_ids, p_amounts) as p(account_id, amount)
-                         group by p.account_id) d
-                  join dues.ledger_account a on a.id = d.account_id) x
-         where (not x.allow_negative and x.balance + x.delta < 0)
-            or (not x.allow_positive and x.balance + x.delta > 0)
-         order by x.id
-         limit 1
-    loop
+    -- lock those accounts in id order (one statement: the locking subquery yields them sorted by id) and check their
+    -- signs on the balance read under the lock; a shared account's sum of postings is read only when it is locked here
+    -- (a posting towards its forbidden sign)
+    select x.id, x.name, x.currency, x.balance, x.balance + d.delta as new_balance
+      into v_bad
+      from (select l.id, l.name, l.currency, l.allow_negative, l.allow_positive,
+                   coalesce(l.balance, dues.ledger_balance(l.id)) as balance
+              from (select a.id, a.name, a.currency, a.allow_negative, a.allow_positive, a.balance
+                      from dues.ledger_account a
+                     where a.id = any (v_lock)
+                     order by a.id
+                       for update) l) x
+      join (select p.account_id, pg_catalog.sum(p.amount) as delta
+              from unnest(p_account_ids, p_amounts) as p(account_id, amount)
+             group by p.account_id) d on d.account_id = x.id
+     where (not x.allow_negative and x.balance + d.delta < 0)
+        or (not x.allow_positive and x.balance + d.delta > 0)
+     order by x.id
+     limit 1;
+    if found then
         if v_bad.new_balance < 0 then
             raise exception 'account % (%) holds % %, not enough to pay %',
                             v_bad.id, v_bad.name, v_bad.balance, v_bad.currency, v_bad.balance - v_bad.new_balance
@@ -107,17 +120,21 @@ begin
         raise exception 'account % (%) may not hold a positive balance (would be % %)',
                         v_bad.id, v_bad.name, v_bad.new_balance, v_bad.currency
             using errcode = 'DU043';
-    end loop;
+    end if;
 
+    -- checked above, so neither deferred balance trigger is queued for what this function writes: while setting
+    -- dues.ledger_post is 'on', the WHEN of ledger_transaction_balanced and ledger_posting_balanced (evaluated at the
+    -- insert, not at commit) leaves these rows out; a posting written any other way, into any transaction, is still
+    -- checked at commit (see dues.ledger_posting_balanced)
+    perform pg_catalog.set_config('dues.ledger_post', 'on', true);
     insert into dues.ledger_transaction (kind, memo)
     values (p_kind, p_memo)
     returning id into v_transaction_id;
-
     insert into dues.ledger_posting (transaction_id, account_id, amount, currency)
-    select v_transaction_id, p.account_id, p.amount, a.currency
-      from unnest(p_account_ids, p_amounts) with ordinality as p(account_id, amount, n)
-      join dues.ledger_account a on a.id = p.account_id
+    select v_transaction_id, p.account_id, p.amount, p.currency
+      from unnest(p_account_ids, p_amounts, v_currencies) with ordinality as p(account_id, amount, currency, n)
      order by p.n;
+    perform pg_catalog.set_config('dues.ledger_post', '', true);
 
     update dues.ledger_account a
        set balance = a.balance + d.delta

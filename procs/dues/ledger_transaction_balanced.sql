@@ -1,4 +1,6 @@
 -- Deferred constraint trigger on ledger_transaction: a transaction without postings is refused at commit.
+-- Not queued for a transaction dues.ledger_post writes (it checks its postings before writing them; setting
+-- dues.ledger_post is 'on' meanwhile, see dues.ledger_posting_balanced).
 create or replace function dues.ledger_transaction_balanced()
 returns trigger
 language plpgsql
@@ -15,4 +17,6 @@ drop trigger if exists ledger_transaction_balanced on dues.ledger_transaction;
 create constraint trigger ledger_transaction_balanced
     after insert on dues.ledger_transaction
     deferrable initially deferred
-    for each row execute function dues.ledger_transaction_balanced();
+    for each row
+    when (pg_catalog.current_setting('dues.ledger_post', true) is distinct from 'on')
+    execute function dues.ledger_transaction_balanced();

@@ -16,12 +16,15 @@ begin
         raise exception 'cannot transfer from ledger account % to itself', p_from
             using errcode = 'DU01H';
     end if;
-    select a.currency into v_from_currency from dues.ledger_account a where a.id = p_from;
+    -- both accounts in one look-up
+    select pg_catalog.min(a.currency) filter (where a.id = p_from), pg_catalog.min(a.currency) filter (where a.id = p_to)
+      into v_from_currency, v_to_currency
+      from dues.ledger_account a
+     where a.id in (p_from, p_to);
     if v_from_currency is null then
         raise exception 'ledger account % not found', coalesce(p_from::text, 'null')
             using errcode = 'DU005';
     end if;
-    select a.currency into v_to_currency from dues.ledger_account a where a.id = p_to;
     if v_to_currency is null then
         raise exception 'ledger account % not found', coalesce(p_to::text, 'null')
             using errcode = 'DU005';

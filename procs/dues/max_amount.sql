@@ -2,9 +2,11 @@
 -- else 1 000 000.
 create or replace function dues.max_amount(p_currency char(3))
 returns numeric
-language sql
+language plpgsql
 stable
 set search_path = ''
 as $$
-    select dues.setting_number('max_amount_' || pg_catalog.lower(p_currency), dues.setting_number('max_amount', 1000000.00))
+begin
+    return dues.setting_number('max_amount_' || pg_catalog.lower(p_currency), dues.setting_number('max_amount', 1000000.00));
+end
 $$;

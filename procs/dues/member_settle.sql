@@ -6,7 +6,7 @@ language plpgsql
 set search_path = ''
 as $$
 declare
-    v_credit    bigint := dues.member_account_find(p_member_id, p_currency);
+    v_credit    bigint;
     v_available numeric;
     v_invoice   record;
     v_take      numeric;
@@ -15,6 +15,12 @@ declare
     v_total     numeric := 0;
     v_tx        bigint;
 begin
+    -- most calls (a payment of a member who owes nothing) end here, on one look-up of the index of open invoices
+    if not exists (select from dues.invoice i
+                    where i.member_id = p_member_id and i.currency = p_currency and i.status = 'open') then
+        return 0;
+    end if;
+    v_credit := dues.member_account_find(p_member_id, p_currency);
     if v_credit is null then
         return 0;
     end if;

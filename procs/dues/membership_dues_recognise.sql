@@ -2,8 +2,9 @@
 -- membership dues class and its member a running membership (not resigned by p_on, dues not waived), no recurring subscription running (billing's invoices take its
 -- credit) and no order waiting for the money, what the payment leaves available (the credit not reserved by confirmed
 -- orders, after the open invoices were settled; at most the payment) moves from the member's credit to the class's revenue,
--- booked on p_on, with a receipt. Once per payment: a payment recognised before returns its receipt. Returns the receipt,
--- or null when nothing is recognised. The caller holds the member's billing lock.
+-- booked on p_on, with a receipt. Once per payment: a payment recognised before returns its receipt (while its currency
+-- has a membership dues class; without one nothing is read or recognised). Returns the receipt, or null when nothing is
+-- recognised. The caller holds the member's billing lock.
 create or replace function dues.membership_dues_recognise(p_payment dues.payment, p_on date)
 returns dues.membership_dues_receipt
 language plpgsql
@@ -12,17 +13,21 @@ as $$
 declare
     v_receipt   dues.membership_dues_receipt;
     v_class     dues.class;
-    v_credit    bigint := dues.member_account_find(p_payment.member_id, p_payment.currency);
+    v_credit    bigint;
     v_available numeric;
     v_tx        bigint;
 begin
+    -- most sites have no membership dues class: then nothing is recognised, and nothing more is read
+    select c.* into v_class from dues.class c where c.membership_dues and c.currency = p_payment.currency;
+    if v_class.id is null then
+        return null;
+    end if;
     select r.* into v_receipt from dues.membership_dues_receipt r where r.payment_id = p_payment.id;
     if found then
         return v_receipt;
     end if;
-    select c.* into v_class from dues.class c where c.membership_dues and c.currency = p_payment.currency;
-    if v_class.id is null
-       or v_credit is null
+    v_credit := dues.member_account_find(p_payment.member_id, p_payment.currency);
+    if v_credit is null
        or not exists (select from dues.membership ms
                        where ms.member_id = p_payment.member_id and not ms.waived
                          and (ms.end_date is null or ms.end_date > p_on))

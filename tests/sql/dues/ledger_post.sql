@@ -136,3 +136,60 @@ begin
                          'and back to zero');
 end
 $$;
+
+create or replace function tests.test_ledger_post__names_the_first_unknown_account_and_the_first_unfit_amount()
+returns setof text
+language plpgsql
+as $$
+declare
+    v_a      bigint := tests.fx_account('USD', true);
+    v_b      bigint := tests.fx_account('USD');
+    v_yen    bigint := tests.fx_account('JPY');
+    v_before jsonb  := tests.fx_state();
+    v_error  text;
+begin
+    return next throws_ok(format('select dues.ledger_post(%L, null, array[%s, -1, -2], array[-2, 1, 1]::numeric[])', 'test', v_a),
+                          'DU005', null, 'an unknown account is refused');
+    begin
+        perform dues.ledger_post('test', null, array[v_a, -1, -2], array[-2, 1, 1]::numeric[]);
+    exception when sqlstate 'DU005' then
+        v_error := sqlerrm;
+    end;
+    return next ok(v_error ~ '\s-1\M' and v_error !~ '-2', 'the first unknown account (in posting order) is the one named');
+    return next throws_ok(format('select dues.ledger_post(%L, null, array[%s, %s], array[-1.001, 1.001]::numeric[])', 'test', v_a, v_b),
+                          'DU023', null, 'an amount with more decimals than its currency is refused');
+    begin
+        perform dues.ledger_post('test', null, array[v_a, v_b], array[-1.001, 1.001]::numeric[]);
+    exception when sqlstate 'DU023' then
+        v_error := sqlerrm;
+    end;
+    return next ok(v_error ~ '-1\.001' and v_error ~ 'USD', 'the first such posting is the one named, with its currency');
+    return next throws_ok(format('select dues.ledger_post(%L, null, array[%s, %s, %s], array[-1, 1, 0.5]::numeric[])', 'test', v_a, v_b, v_yen),
+                          'DU023', null, 'each posting is checked against its own account''s currency (half a yen)');
+    return next is(tests.fx_state(), v_before, 'the refused transactions changed nothing');
+end
+$$;
+
+create or replace function tests.test_ledger_post__checks_before_writing_and_a_posting_added_later_at_commit()
+returns setof text
+language plpgsql
+as $$
+declare
+    v_a  bigint := tests.fx_account('USD', true);
+    v_b  bigint := tests.fx_account('USD');
+    v_tx bigint;
+begin
+    v_tx := dues.ledger_post('test', null, array[v_a, v_b], array[-4, 4]::numeric[]);
+    return next is(pg_catalog.current_setting('dues.ledger_post', true), '',
+                   'after ledger_post, the rows written are queued for the deferred balance checks again');
+    return next lives_ok('set constraints all immediate', 'nothing ledger_post wrote fails the (now immediate) checks');
+    set constraints dues.ledger_posting_balanced, dues.ledger_transaction_balanced deferred;
+    -- a posting written into that transaction afterwards, bypassing ledger_post, is queued for the check again
+    return next throws_ok(
+        format('insert into dues.ledger_posting (transaction_id, account_id, amount, currency) values (%s, %s, 1, %L); '
+               'set constraints all immediate', v_tx, v_b, 'USD'),
+        'DU040', null,
+        'a posting added later to a transaction ledger_post made is still checked at commit');
+    set constraints dues.ledger_posting_balanced, dues.ledger_transaction_balanced deferred;
+end
+$$;
