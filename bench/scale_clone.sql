@@ -52,7 +52,9 @@ create table bench.mark (
     tbl      regclass primary key,
     id_col   name,    -- the identity column, if any
     max_id   bigint,  -- its highest value before the seed (0: none)
-    n_rows   bigint not null
+    n_rows   bigint not null,
+    n_upd    bigint,  -- pg_stat_user_tables' updates so far, and how many of them were HOT
+    n_hot    bigint
 );
 create table bench.xid (xid bigint not null);
 insert into bench.xid select pg_current_xact_id()::text::bigint;
@@ -62,6 +64,7 @@ declare
     v_max bigint;
     v_n bigint;
 begin
+    perform pg_stat_clear_snapshot();
     for r in
         select c.oid::regclass as tbl,
                (select a.attname from pg_attribute a
@@ -74,7 +77,9 @@ begin
         else
             execute format('select coalesce(max(%I), 0), count(*) from %s', r.id_col, r.tbl) into v_max, v_n;
         end if;
-        insert into bench.mark values (r.tbl, r.id_col, v_max, v_n);
+        insert into bench.mark
+        select r.tbl, r.id_col, v_max, v_n, s.n_tup_upd, s.n_tup_hot_upd
+          from pg_stat_user_tables s where s.relid = r.tbl;
     end loop;
 end
 $$;
@@ -137,7 +142,14 @@ begin
         hi     bigint,
         seed_where text, -- which rows are the seed's
         n_seed bigint,
-        copy_sql text    -- insert of copy bench_k (a placeholder)
+        copy_sql text,   -- insert of copy bench_k (a placeholder)
+        key_col name,    -- the seed's rows are key_lo+1 .. key_hi of key_col; copy k's, those plus k*(key_hi - key_lo)
+        key_lo  bigint,
+        key_hi  bigint,
+        upd     int,     -- updates the api made to each seed row (pg_stat_user_tables), replayed on each copy
+        hot     boolean, -- were they HOT (heap only), or did they add index entries
+        upd_col name,    -- the column a replayed update sets to itself (HOT)
+        flip_col name    -- the indexed column a replayed non-HOT update negates (twice, to restore it)
     );
     -- moved columns: (tbl, col) takes the offset of the range (rtbl's lo, hi)
     create table bench.moved (
@@ -156,8 +168,9 @@ begin
     for r in select * from bench.mark where id_col is not null loop
         execute format('select coalesce(max(%I), 0) from %s', r.id_col, r.tbl) into v_hi;
         if v_hi > r.max_id then
-            insert into bench.seed (tbl, lo, hi, seed_where)
-            values (r.tbl, r.max_id, v_hi, format('%I > %s and %I <= %s', r.id_col, r.max_id, r.id_col, v_hi));
+            insert into bench.seed (tbl, lo, hi, seed_where, key_col, key_lo, key_hi)
+            values (r.tbl, r.max_id, v_hi, format('%I > %s and %I <= %s', r.id_col, r.max_id, r.id_col, v_hi),
+                    r.id_col, r.max_id, v_hi);
             insert into bench.moved values (r.tbl, r.id_col, r.tbl);
         end if;
     end loop;
@@ -191,7 +204,7 @@ begin
         v_where := format('%I > %s and %I <= %s', r.col, r.lo, r.col, r.hi);
         execute format('select count(*) from %s where %s', r.tbl, v_where) into v_n;
         if v_n > 0 then
-            insert into bench.seed (tbl, seed_where) values (r.tbl, v_where)
+            insert into bench.seed (tbl, seed_where, key_col, key_lo, key_hi) values (r.tbl, v_where, r.col, r.lo, r.hi)
             on conflict (tbl) do update set seed_where = bench.seed.seed_where || ' or ' || excluded.seed_where;
         end if;
     end loop;
@@ -334,17 +347,47 @@ begin
         execute format('select count(*) from %s where %s', r.tbl, r.seed_where) into v_n;
         update bench.seed set n_seed = v_n where tbl = r.tbl;
     end loop;
+
+    -- the updates the api made to the seed's rows (a subscription order opened, confirmed, closed; a credit
+    -- account's balance): as many per copied row, HOT or not as the api's were, so that the copies leave the same
+    -- dead row versions and index entries behind as the seed did (vacuum frees them, the files keep their size)
+    perform pg_stat_clear_snapshot();
+    update bench.seed s
+       set upd = round((st.n_tup_upd - m.n_upd)::numeric / s.n_seed),
+           hot = (st.n_tup_hot_upd - m.n_hot) * 2 >= (st.n_tup_upd - m.n_upd),
+           upd_col = (select a.attname from pg_attribute a
+                       where a.attrelid = s.tbl and a.attnum > 0 and not a.attisdropped
+                         and a.attidentity = '' and a.attgenerated = ''
+                       order by a.attnum limit 1),
+           flip_col = (select a.attname from pg_attribute a
+                        join bench.moved mv on mv.tbl = s.tbl and mv.col = a.attname
+                       where a.attrelid = s.tbl and a.attidentity = '' and a.attgenerated = ''
+                         and a.atttypid = 'int8'::regtype and a.attname <> s.key_col
+                         and exists (select from pg_index i where i.indrelid = s.tbl and a.attnum = any (i.indkey))
+                       order by a.attnum limit 1)
+      from bench.mark m, pg_stat_user_tables st
+     where m.tbl = s.tbl and st.relid = s.tbl;
+    raise notice 'clone: the seed''s rows: %', (
+        select string_agg(format('%s %s%s', s.tbl, s.n_seed,
+                                 case when s.upd > 0 then format(' (%s %s update(s) each)', s.upd,
+                                                                 case when s.hot or s.flip_col is null then 'HOT' else 'non-HOT' end) else '' end),
+                          ', ' order by s.tbl::text)
+          from bench.seed s);
+    raise notice 'clone: made distinct per copy: %', (
+        select string_agg(format('%s.%s', d.tbl, d.col), ', ' order by d.tbl::text, d.col) from bench.distinct_col d);
 end
 $$;
 
 \if :{?show_plan}
-select tbl, lo, hi, n_seed, seed_where from bench.seed order by tbl::text;
+select tbl, lo, hi, n_seed, seed_where, key_col, upd, hot, upd_col, flip_col from bench.seed order by tbl::text;
 select tbl, col, rtbl from bench.moved order by 1, 2;
 select tbl, col from bench.distinct_col order by 1, 2;
 select copy_sql from bench.seed order by tbl::text;
 \endif
 
--- The copies, one transaction each, ids ascending as the api makes them.
+-- The copies, one transaction each, ids ascending as the api makes them. A table whose rows the api updated is
+-- filled to 1/(1 + updates) of each page (fillfactor) and each copied row updated as often (HOT: set to itself;
+-- not HOT: an indexed column negated and restored, in pairs), as the api left the seed's pages and indexes.
 set session_replication_role = replica;
 do $$
 declare
@@ -352,16 +395,40 @@ declare
     v_to   int := current_setting('bench.copy_to')::int;
     r      record;
     v_at   timestamptz := clock_timestamp();
+    v_a    bigint;
+    v_b    bigint;
+    v_done int;
 begin
+    for r in select * from bench.seed where upd > 0 loop
+        execute format('alter table %s set (fillfactor = %s)', r.tbl, greatest(10, 100 / (1 + r.upd)));
+    end loop;
+    commit;
     for k in v_from .. v_to loop
-        for r in select tbl, copy_sql from bench.seed order by tbl::text loop
+        for r in select * from bench.seed order by tbl::text loop
             execute replace(r.copy_sql, 'bench_k', k::text);
+            v_a := r.key_lo + 1 + k * (r.key_hi - r.key_lo);
+            v_b := r.key_hi + k * (r.key_hi - r.key_lo);
+            v_done := 0;
+            if not r.hot and r.flip_col is not null then
+                while v_done + 2 <= r.upd loop
+                    execute format('update %s set %I = -%I where %I between %s and %s', r.tbl, r.flip_col, r.flip_col, r.key_col, v_a, v_b);
+                    execute format('update %s set %I = -%I where %I between %s and %s', r.tbl, r.flip_col, r.flip_col, r.key_col, v_a, v_b);
+                    v_done := v_done + 2;
+                end loop;
+            end if;
+            while v_done < coalesce(r.upd, 0) loop
+                execute format('update %s set %I = %I where %I between %s and %s', r.tbl, r.upd_col, r.upd_col, r.key_col, v_a, v_b);
+                v_done := v_done + 1;
+            end loop;
         end loop;
         commit;
         if k = v_to or (k - v_from + 1) % 10 = 0 then
             raise notice 'clone: copy % of %..% made (% s)', k, v_from, v_to,
                 round(extract(epoch from clock_timestamp() - v_at)::numeric, 1);
         end if;
+    end loop;
+    for r in select * from bench.seed where upd > 0 loop
+        execute format('alter table %s reset (fillfactor)', r.tbl);
     end loop;
 end
 $$;
