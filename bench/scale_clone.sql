@@ -8,6 +8,7 @@
 --   clone   after the seed load: copies copy_from .. copy_to (psql variables; copy k of a seed row is that row
 --           with its ids moved by k times the seed's id span) of every row the seed load wrote, in every table
 --           of schemas dues and jobs; then every identity sequence of a copied table past the ids made.
+--           replay=on (psql variable; default off) also replays the api's updates of each row (see below).
 --   check   after the clones (psql variable copies: how many): every foreign key of a cloned table holds,
 --           api.ledger_check() is empty, every table holds its seed rows times (1 + copies), and a cloned member's
 --           balance (api.member_balance) equals its seed's; raises if not.
@@ -86,7 +87,12 @@ $$;
 
 \elif :is_clone
 
-select set_config('bench.copy_from', :'copy_from', false), set_config('bench.copy_to', :'copy_to', false) \gset
+\if :{?replay}
+\else
+\set replay off
+\endif
+select set_config('bench.copy_from', :'copy_from', false), set_config('bench.copy_to', :'copy_to', false),
+       set_config('bench.replay', :'replay', false) \gset
 
 -- copy k of a value in lo+1 .. hi is that value plus k*span; other values (shared rows) stay
 create or replace function bench.shift(v bigint, lo bigint, hi bigint, k int)
@@ -385,9 +391,12 @@ select tbl, col from bench.distinct_col order by 1, 2;
 select copy_sql from bench.seed order by tbl::text;
 \endif
 
--- The copies, one transaction each, ids ascending as the api makes them. A table whose rows the api updated is
--- filled to 1/(1 + updates) of each page (fillfactor) and each copied row updated as often (HOT: set to itself;
--- not HOT: an indexed column negated and restored, in pairs), as the api left the seed's pages and indexes.
+-- The copies, one transaction each, ids ascending as the api makes them. With replay=on, a table whose rows the
+-- api updated is filled to 1/(1 + updates) of each page (fillfactor) and each copied row updated as often (HOT:
+-- set to itself; not HOT: an indexed column negated and restored, in pairs), to leave dead row versions and index
+-- entries behind as the api's statements of 10 000 members do (an upper bound: the api's next statement reuses
+-- the space autovacuum frees, these copies' fillfactor keeps it). With replay=off (the default) the copies
+-- hold their rows' last versions only, as a table does once that space is reused.
 set session_replication_role = replica;
 do $$
 declare
@@ -398,17 +407,20 @@ declare
     v_a    bigint;
     v_b    bigint;
     v_done int;
+    v_replay boolean := current_setting('bench.replay') = 'on';
 begin
-    for r in select * from bench.seed where upd > 0 loop
-        execute format('alter table %s set (fillfactor = %s)', r.tbl, greatest(10, 100 / (1 + r.upd)));
-    end loop;
-    commit;
+    if v_replay then
+        for r in select * from bench.seed where upd > 0 loop
+            execute format('alter table %s set (fillfactor = %s)', r.tbl, greatest(10, 100 / (1 + r.upd)));
+        end loop;
+        commit;
+    end if;
     for k in v_from .. v_to loop
         for r in select * from bench.seed order by tbl::text loop
             execute replace(r.copy_sql, 'bench_k', k::text);
             v_a := r.key_lo + 1 + k * (r.key_hi - r.key_lo);
             v_b := r.key_hi + k * (r.key_hi - r.key_lo);
-            v_done := 0;
+            v_done := case when v_replay then 0 else r.upd end;
             if not r.hot and r.flip_col is not null then
                 while v_done + 2 <= r.upd loop
                     execute format('update %s set %I = -%I where %I between %s and %s', r.tbl, r.flip_col, r.flip_col, r.key_col, v_a, v_b);
@@ -427,9 +439,11 @@ begin
                 round(extract(epoch from clock_timestamp() - v_at)::numeric, 1);
         end if;
     end loop;
-    for r in select * from bench.seed where upd > 0 loop
-        execute format('alter table %s reset (fillfactor)', r.tbl);
-    end loop;
+    if v_replay then
+        for r in select * from bench.seed where upd > 0 loop
+            execute format('alter table %s reset (fillfactor)', r.tbl);
+        end loop;
+    end if;
 end
 $$;
 reset session_replication_role;
