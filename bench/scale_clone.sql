@@ -1,7 +1,7 @@
 -- bench/scale's clone mode: multiply members loaded through the api, set-based, so that a database of 1 000 000
 -- members is made in minutes rather than the hours the api takes (bench/scale runs it; nothing else should).
 --
--- Three phases, chosen by the psql variable phase, all in the private benchmark cluster bench/scale starts:
+-- Four phases, chosen by the psql variable phase, all in the private benchmark cluster bench/scale starts:
 --
 --   mark    before the seed members are loaded through the api: record every table's highest identity value,
 --           its row count and the current transaction id (schema bench, dropped by phase done).
@@ -37,7 +37,10 @@
 --     and check constraints hold as usual.
 --   * the clone refuses to run if the seed load changed or removed a row it did not make (a shared row, such
 --     as a balance or a counter, which copying cannot reproduce): every row whose xmin is the seed load's must
---     be a seed row, and every table must still hold its marked rows.
+--     be a seed row, and every table must still hold its marked rows (xids compared as numbers: the cluster is
+--     new, far from wraparound).
+--   * what is not mapped: ids written inside text (a ledger transaction's memo "payment from member 12 ...",
+--     a ledger account's name) keep the seed's; timestamps are the seed's.
 
 \set ON_ERROR_STOP on
 \set QUIET on
