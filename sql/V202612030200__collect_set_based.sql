@@ -20,3 +20,10 @@ create type dues.collect_line as (
 );
 comment on type dues.collect_line is
     'An invoice line the collector is about to write for a member of a batch (dues.collect_batch).';
+
+-- The collector issues a batch's invoices in one ledger transaction (one posting per member's receivable, one revenue
+-- posting per class): that transaction is the issue_transaction_id of each of them.
+alter table dues.invoice drop constraint invoice_issue_transaction_id_key;
+create index invoice_issue_transaction_idx on dues.invoice (issue_transaction_id) where issue_transaction_id is not null;
+comment on column dues.invoice.issue_transaction_id is
+    'The ledger transaction that issued it: its own, or the one the collector posted for the invoices of a batch (shared by them).';

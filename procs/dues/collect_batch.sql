@@ -18,6 +18,8 @@ declare
     v_periods     int;
     v_charges     dues.collect_line[];
     v_invoices    bigint[];
+    v_discounted  bigint[];
+    v_line        dues.collect_line;
     v_row         record;
     v_settlements int := 0;
     v_reminders   int := 0;
@@ -136,6 +138,14 @@ begin
      where r.id = p_run_id
      order by m.id;
 
+    -- the lines: set-based, but for members with a discount, whose period lines are each followed by their discount
+    -- line (dues.discount_line), one by one in order, as member by member
+    v_discounted := array(select distinct l.member_id
+                            from pg_catalog.unnest(v_lines) l
+                           where l.kind = 'period'
+                             and exists (select from dues.class_subscription s
+                                           join dues.discount_claim c on c.order_id = s.order_id
+                                          where s.id = l.class_subscription_id));
     insert into dues.invoice_line (invoice_id, kind, class_id, class_subscription_id, charge_id, description,
                                    period_of, period_start, period_end, due_date, amount, period_amount)
     select i.id, l.kind, l.class_id, l.class_subscription_id, l.charge_id, l.description,
@@ -143,19 +153,21 @@ begin
       from pg_catalog.unnest(v_lines) l
       join dues.invoice i on i.member_id = l.member_id and i.provider_id = l.provider_id and i.currency = l.currency
                          and i.status = 'draft' and i.collect_run_id = p_run_id
+     where l.member_id <> all (v_discounted)
      order by l.seq, l.ord;
-
-    -- discounts, for the period lines of subscriptions that hold one (dues.discount_line), in order
-    for v_row in
-        select l.class_subscription_id, l.period_of
-          from pg_catalog.unnest(v_lines) l
-         where l.kind = 'period'
-           and exists (select from dues.class_subscription s
-                         join dues.discount_claim c on c.order_id = s.order_id
-                        where s.id = l.class_subscription_id)
-         order by l.seq, l.ord
+    for v_line in
+        select l.* from pg_catalog.unnest(v_lines) l where l.member_id = any (v_discounted) order by l.seq, l.ord
     loop
-        perform dues.discount_line(v_row.class_subscription_id, v_row.period_of);
+        insert into dues.invoice_line (invoice_id, kind, class_id, class_subscription_id, charge_id, description,
+                                       period_of, period_start, period_end, due_date, amount, period_amount)
+        select i.id, v_line.kind, v_line.class_id, v_line.class_subscription_id, v_line.charge_id, v_line.description,
+               v_line.period_of, v_line.period_start, v_line.period_end, v_line.due_date, v_line.amount, v_line.period_amount
+          from dues.invoice i
+         where i.member_id = v_line.member_id and i.provider_id = v_line.provider_id and i.currency = v_line.currency
+           and i.status = 'draft' and i.collect_run_id = p_run_id;
+        if v_line.kind = 'period' then
+            perform dues.discount_line(v_line.class_subscription_id, v_line.period_of);
+        end if;
     end loop;
 
     -- issued together: the run's drafts of the batch's members, in the collector's order
@@ -179,7 +191,7 @@ begin
     end loop;
 
     -- the invoice_issued mails
-    perform dues.invoice_notify(x.id, p_at) from pg_catalog.unnest(v_invoices) with ordinality x(id, n) order by x.n;
+    perform dues.invoices_notify(v_invoices, p_at);
 
     -- reminders, for members with an open invoice past due
     for v_row in

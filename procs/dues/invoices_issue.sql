@@ -1,8 +1,9 @@
 -- Issues draft invoices on a day, together (the collector issues a batch's invoices in one call; dues.invoice_issue one):
 -- numbers are taken once per provider and year for all of them (one move of the counter row, in this transaction: gapless,
 -- and a rollback gives them back), in the order given; each is dated (due on its earliest line's due date, not before the
--- issue day), posted to the ledger (the member's receivable owes each class's revenue, net of its discount lines) and
--- opened; an invoice its discounts bring to 0 is issued paid, moving no money. DUB11 when one is not a draft or has no lines
+-- issue day), posted to the ledger (the member's receivable owes each class's revenue, net of its discount lines: one
+-- ledger transaction for them all, one posting per receivable and one per class) and opened; an invoice its discounts
+-- bring to 0 is issued paid, moving no money. DUB11 when one is not a draft or has no lines
 -- (nothing is issued then). The caller holds the members' locks. Returns the invoices issued.
 create or replace function dues.invoices_issue(p_invoice_ids bigint[], p_on date)
 returns int
@@ -18,7 +19,8 @@ declare
     v_tx       bigint;
     v_ids      bigint[];
     v_seqs     int[];
-    v_txs      bigint[] := array[]::bigint[];
+    v_moving   int;
+    v_single   int;
     v_count    int;
 begin
     if coalesce(pg_catalog.cardinality(p_invoice_ids), 0) = 0 then
@@ -81,32 +83,45 @@ begin
       from given g
       join counter c on c.provider_id = g.provider_id;
 
-    -- the ledger: one transaction per invoice that moves money
-    for v_invoice in
-        select x.id, x.n, i.member_id, i.currency, i.provider_id, x.seq, t.total
-          from pg_catalog.unnest(v_ids, v_seqs) with ordinality x(id, seq, n)
+    -- the ledger: the member's receivable owes each class's revenue. Several invoices that move money are posted in one
+    -- transaction: one posting per member's receivable, one revenue posting per class (and so per provider); one invoice
+    -- alone keeps a transaction of its own (memo and booking naming it)
+    with moving as (
+        select x.id, x.n, i.member_id, i.currency, t.total
+          from pg_catalog.unnest(v_ids) with ordinality x(id, n)
           join dues.invoice i on i.id = x.id
           join lateral (select pg_catalog.sum(l.amount) as total from dues.invoice_line l
                          where l.invoice_id = x.id and not l.void) t on true
          where t.total > 0
-         order by x.n
-    loop
-        select pg_catalog.array_agg(y.account_id order by y.n), pg_catalog.array_agg(y.amount order by y.n)
-          into v_accounts, v_amounts
-          from (select 0 as n, dues.receivable_account(v_invoice.member_id, v_invoice.currency) as account_id,
-                       -v_invoice.total as amount
-                union all
-                select l.class_id, dues.class_account(l.class_id), pg_catalog.sum(l.amount)
-                  from dues.invoice_line l
-                 where l.invoice_id = v_invoice.id and not l.void
-                 group by l.class_id
-                having pg_catalog.sum(l.amount) <> 0) y;
+    ),
+    postings as (
+        select 0 as part, pg_catalog.min(m.n) as n, dues.receivable_account(m.member_id, m.currency) as account_id,
+               -pg_catalog.sum(m.total) as amount
+          from moving m
+         group by m.member_id, m.currency
+        union all
+        select 1, l.class_id, dues.class_account(l.class_id), pg_catalog.sum(l.amount)
+          from moving m
+          join dues.invoice_line l on l.invoice_id = m.id and not l.void
+         group by l.class_id
+        having pg_catalog.sum(l.amount) <> 0
+    )
+    select pg_catalog.array_agg(p.account_id order by p.part, p.n), pg_catalog.array_agg(p.amount order by p.part, p.n),
+           (select pg_catalog.count(*) from moving)::int,
+           (select pg_catalog.min(m.n) from moving m)::int
+      into v_accounts, v_amounts, v_moving, v_single
+      from postings p;
+    if v_moving = 1 then
+        select i.member_id, i.provider_id into v_invoice from dues.invoice i where i.id = v_ids[v_single];
         v_tx := dues.ledger_post('invoice', pg_catalog.format('invoice %s-%s of provider %s to member %s',
-                                                              v_year, v_invoice.seq, v_invoice.provider_id, v_invoice.member_id),
+                                                              v_year, v_seqs[v_single], v_invoice.provider_id, v_invoice.member_id),
                                  v_accounts, v_amounts);
-        perform dues.ledger_book(v_tx, p_on, v_invoice.member_id, v_invoice.id);
-        v_txs[v_invoice.n] := v_tx;
-    end loop;
+        perform dues.ledger_book(v_tx, p_on, v_invoice.member_id, v_ids[v_single]);
+    elsif v_moving > 1 then
+        v_tx := dues.ledger_post('invoice', pg_catalog.format('%s invoices issued together on %s', v_moving, p_on),
+                                 v_accounts, v_amounts);
+        perform dues.ledger_book(v_tx, p_on, null, null);
+    end if;
 
     update dues.invoice i
        set number_year = v_year,
@@ -115,9 +130,9 @@ begin
            issue_date = p_on,
            due_date = greatest(p_on, t.due),
            total = t.total,
-           issue_transaction_id = v_txs[x.n],
+           issue_transaction_id = case when t.total > 0 then v_tx end,
            status = 'open'
-      from pg_catalog.unnest(v_ids, v_seqs) with ordinality x(id, seq, n)
+      from unnest(v_ids, v_seqs) with ordinality x(id, seq, n)
       join (select l.invoice_id, pg_catalog.sum(l.amount) as total, pg_catalog.min(l.due_date) as due
               from dues.invoice_line l
              where l.invoice_id = any (p_invoice_ids) and not l.void

@@ -53,15 +53,14 @@ begin
     -- the run's tables grow as it goes: their statistics are refreshed when they have grown a lot since last analyzed
     perform dues.collect_analyze();
 
-    v_members := array(
-        with taken as (
-            delete from dues.collect_queue q
-             where q.run_id = v_run.id
-               and q.seq in (select q2.seq from dues.collect_queue q2
-                              where q2.run_id = v_run.id order by q2.seq limit v_batch)
-            returning q.seq, q.member_id
-        )
-        select t.member_id from taken t order by t.seq);
+    with taken as (
+        delete from dues.collect_queue q
+         where q.run_id = v_run.id
+           and q.seq in (select q2.seq from dues.collect_queue q2
+                          where q2.run_id = v_run.id order by q2.seq limit v_batch)
+        returning q.seq, q.member_id
+    )
+    select coalesce(pg_catalog.array_agg(t.member_id order by t.seq), array[]::bigint[]) into v_members from taken t;
 
     -- the batch set-based, in one sub-transaction; when it fails, redone member by member
     begin
