@@ -54,17 +54,27 @@ begin
          cross join lateral dues.recurring_terms(x.class_id) t
           join dues.class c on c.id = x.class_id
     ),
+    -- the periods from each first day not billed yet to the horizon, once per anchor, terms and first day (members who
+    -- started on the same day share them)
+    spans as materialized (
+        select x.anchor_date, x.period, x.period_count, x.from_day, p.p_start, p.p_end
+          from (select distinct s.anchor_date, t.period, t.period_count, coalesce(s.billed_until + 1, s.start_date) as from_day
+                  from subs s
+                  join terms t on t.class_id = s.class_id) x
+         cross join lateral pg_catalog.generate_series(
+                   dues.period_index(x.anchor_date, x.period, x.period_count, x.from_day),
+                   dues.period_index(x.anchor_date, x.period, x.period_count, p_horizon)) k(k)
+         cross join lateral (select dues.period_start(x.anchor_date, x.period, x.period_count, k.k) as p_start,
+                                    dues.period_start(x.anchor_date, x.period, x.period_count, k.k + 1) - 1 as p_end) p
+    ),
     periods as materialized (
         select s.*, t.currency, t.renewal, t.title, p.p_start, p.p_end,
                greatest(p.p_start, s.start_date) as p_from,
                least(p.p_end, coalesce(s.end_date, p.p_end)) as p_to
           from subs s
           join terms t on t.class_id = s.class_id
-         cross join lateral pg_catalog.generate_series(
-                   dues.period_index(s.anchor_date, t.period, t.period_count, coalesce(s.billed_until + 1, s.start_date)),
-                   dues.period_index(s.anchor_date, t.period, t.period_count, p_horizon)) k(k)
-         cross join lateral (select dues.period_start(s.anchor_date, t.period, t.period_count, k.k) as p_start,
-                                    dues.period_start(s.anchor_date, t.period, t.period_count, k.k + 1) - 1 as p_end) p
+          join spans p on p.anchor_date = s.anchor_date and p.period = t.period and p.period_count = t.period_count
+                      and p.from_day = coalesce(s.billed_until + 1, s.start_date)
          where greatest(p.p_start, s.start_date) <= p_horizon
            and (s.end_date is null or greatest(p.p_start, s.start_date) <= s.end_date)
     ),
