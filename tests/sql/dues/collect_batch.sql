@@ -150,3 +150,32 @@ begin
     return next is(dues.invoices_issue('{}', tests.fx_day(1, 1)), 0, 'none: nothing to do');
 end
 $$;
+
+-- The batch's one ledger transaction: one posting per member's receivable, one revenue posting per class; a member's
+-- statement and the journal still name each member's invoice on its receivable posting.
+create or replace function tests.test_collect_batch__one_ledger_transaction_whose_receivable_postings_name_their_invoices()
+returns setof text
+language plpgsql
+as $$
+declare
+    v_class  bigint := tests.fx_recurring_class();
+    v_a      bigint := tests.fx_member();
+    v_b      bigint := tests.fx_member();
+    v_tx     bigint;
+begin
+    perform tests.fx_subscribe(v_a, v_class, tests.fx_day(1, 1));
+    perform tests.fx_subscribe(v_b, v_class, tests.fx_day(1, 1));
+    perform tests.fx_collect(tests.fx_day(1, 1));
+    v_tx := (select issue_transaction_id from dues.invoice where member_id = v_a);
+    return next is((select array_agg(distinct issue_transaction_id) from dues.invoice where member_id in (v_a, v_b)), array[v_tx],
+                   'both invoices were issued by one ledger transaction');
+    return next is((select count(*)::int from dues.ledger_posting p join dues.ledger_account a on a.id = p.account_id
+                     where p.transaction_id = v_tx and a.class_id = v_class), 1, 'with one revenue posting for the class');
+    return next is((select sum(p.amount) from dues.ledger_posting p join dues.ledger_account a on a.id = p.account_id
+                     where p.transaction_id = v_tx and a.class_id = v_class), 60.00::numeric, 'of both invoices'' lines');
+    return next is((select invoice_number from api.member_statement(v_b) where kind = 'invoice'),
+                   (select number from dues.invoice where member_id = v_b), 'the member''s statement names its own invoice');
+    return next is((select invoice_number from api.export_journal() where transaction_id = v_tx and member_id = v_a),
+                   (select number from dues.invoice where member_id = v_a), 'and so does the journal, on its receivable posting');
+end
+$$;
