@@ -15,7 +15,10 @@ begin
             select x.transaction_id, pg_catalog.string_agg(distinct i.number, ' ' order by i.number) as numbers
               from (select b.ledger_transaction_id as transaction_id, b.invoice_id from dues.ledger_booking b where b.invoice_id is not null
                     union all
-                    select i.issue_transaction_id, i.id from dues.invoice i where i.issue_transaction_id is not null
+                    select i.issue_transaction_id, i.id from dues.invoice i
+                     where i.issue_transaction_id is not null
+                       -- not a collector batch's transaction (several invoices): see below
+                       and not exists (select from dues.invoice j where j.issue_transaction_id = i.issue_transaction_id and j.id <> i.id)
                     union all
                     select i.void_transaction_id, i.id from dues.invoice i where i.void_transaction_id is not null
                     union all
@@ -35,7 +38,12 @@ begin
                case when p.amount > 0 then p.amount end,
                p.currency, tx.memo,
                coalesce(a.member_id, a.receivable_of, tx.member_id),
-               ti.numbers
+               -- a collector batch's transaction: each receivable posting names its member's invoices
+               coalesce(ti.numbers,
+                        (select pg_catalog.string_agg(i.number, ' ' order by i.number)
+                           from dues.invoice i
+                          where a.receivable_of is not null and i.issue_transaction_id = tx.id
+                            and i.member_id = a.receivable_of and i.currency = p.currency))
           from dues.ledger_posting p
           join tx on tx.id = p.transaction_id
           join dues.ledger_account a on a.id = p.account_id
@@ -54,7 +62,8 @@ invoice, settlement, refund, opening_balance, …) name the transaction; account
 the posting's amount (a posting into an account is a credit, out of it a debit: a member's credit and a class's revenue grow by
 credits, a processor's clearing account and a member's receivable by debits), so that debits equal credits in each transaction and
 currency; memo is the transaction's; member_id is the member whose account it is (or whom the transaction is booked for);
-invoice_number the invoices the transaction issues, voids or settles. Streamed by `dues export journal`. Staff only.
+invoice_number the invoices the transaction issues, voids or settles (the collector issues a batch's invoices in one
+transaction: its receivable postings name the member's invoices, its revenue postings, one per class, none). Streamed by `dues export journal`. Staff only.
 Errors: DU01C from_date after to_date, 42501 not staff.$$;
 
 grant execute on function api.export_journal(date, date) to dues_staff;

@@ -19,7 +19,12 @@ begin
     return query
         with posting as (
             select coalesce(b.booked_on, dues.local_date(t.created_at)) as booked_on, t.id as transaction_id, p.id as posting_id,
-                   t.kind, t.memo, i.number as invoice_number,
+                   t.kind, t.memo,
+                   -- a collector batch's transaction names no invoice: the member's invoices it issued
+                   coalesce(i.number, (select pg_catalog.string_agg(x.number, ' ' order by x.number)
+                                         from dues.invoice x
+                                        where b.invoice_id is null and x.issue_transaction_id = t.id
+                                          and x.member_id = v_member.id and x.currency = a.currency)) as invoice_number,
                    case when a.member_id is not null then 'credit' else 'receivable' end as account,
                    a.currency, p.amount
               from dues.ledger_account a

@@ -9,11 +9,7 @@ set search_path = ''
 as $$
 declare
     v_master   bigint := dues.member_master(p_member_id);
-    -- for the messages: the days late after which the rules suspend (setting standing_suspend_days when no rule does)
-    v_suspend  int := coalesce((select pg_catalog.min(pg_catalog.floor(extract(epoch from r.start_offset) / 86400))::int - 1
-                                  from dues.membership_status_rule r
-                                 where r.active and r.standing = 'suspended' and r.start_event = 'oldest_unpaid_due_date'),
-                               dues.setting_int('standing_suspend_days', 90));
+    v_suspend  int;
     v_old      dues.member_standing;
     v_from     text;
     v_new      text;
@@ -54,6 +50,11 @@ begin
     if v_master is null then
         select m.* into strict v_member from dues.member m where m.id = p_member_id;
         v_owed := dues.member_owed(p_member_id);
+        -- for the message: the days late after which the rules suspend (setting standing_suspend_days when no rule does)
+        v_suspend := coalesce((select pg_catalog.min(pg_catalog.floor(extract(epoch from r.start_offset) / 86400))::int - 1
+                                 from dues.membership_status_rule r
+                                where r.active and r.standing = 'suspended' and r.start_event = 'oldest_unpaid_due_date'),
+                              dues.setting_int('standing_suspend_days', 90));
         v_outbox := dues.outbox_enqueue('email',
             case v_new when 'at_risk' then 'standing_at_risk' when 'suspended' then 'standing_suspended' else 'standing_reinstated' end,
             dues.billing_recipient(p_member_id),

@@ -1,8 +1,10 @@
--- The collector: runs dues.member_collect for every member with something to bill, collect, remind or watch (masters and
--- unlinked members first, then linked members, who follow their master's standing), in batches: the first call of a run
--- queues its members, each call visits the next collect_batch_size of them and says whether more remain ("more": true);
--- `dues jobs run` and `dues worker` call again until none do. A member that fails is rolled back alone and recorded in
--- dues.collect_error; the run goes on. The run is recorded in dues.collect_run.
+-- The collector: bills, collects, reminds and watches every member with something to bill, collect, remind or watch
+-- (masters and unlinked members first, then linked members, who follow their master's standing), in batches: the first
+-- call of a run queues its members, each call visits the next collect_batch_size of them and says whether more remain
+-- ("more": true); `dues jobs run` and `dues worker` call again until none do. A batch is done set-based
+-- (dues.collect_batch) in one sub-transaction; when it fails, it is rolled back and redone member by member
+-- (dues.member_collect): a member that fails is rolled back alone and recorded in dues.collect_error; the run goes on.
+-- The run is recorded in dues.collect_run.
 create or replace function jobs.collect(p_now timestamptz)
 returns jsonb
 language plpgsql
@@ -14,6 +16,7 @@ declare
     v_batch   int  := greatest(dues.setting_int('collect_batch_size', 500), 1);
     v_run     dues.collect_run;
     v_member  bigint;
+    v_members bigint[];
     v_counts  jsonb;
     v_totals  jsonb := '{"members": 0, "invoices": 0, "lines": 0, "renewals": 0, "ended": 0, "settlements": 0,
                          "reminders": 0, "standing_changes": 0, "errors": 0}'::jsonb;
@@ -47,29 +50,40 @@ begin
                         union select l.member_id from dues.member_link l where l.unlinked_at is null) m) x;
     end if;
 
-    for v_member in
-        with taken as (
-            delete from dues.collect_queue q
-             where q.run_id = v_run.id
-               and q.seq in (select q2.seq from dues.collect_queue q2
-                              where q2.run_id = v_run.id order by q2.seq limit v_batch)
-            returning q.seq, q.member_id
-        )
-        select t.member_id from taken t order by t.seq
-    loop
-        begin
-            v_counts := dues.member_collect(v_member, v_today, v_horizon, p_now, v_run.id);
-            foreach v_key in array array['invoices', 'lines', 'renewals', 'ended', 'settlements', 'reminders', 'standing_changes'] loop
-                v_totals := v_totals || pg_catalog.jsonb_build_object(v_key, (v_totals ->> v_key)::int + (v_counts ->> v_key)::int);
-            end loop;
-            v_totals := v_totals || pg_catalog.jsonb_build_object('members', (v_totals ->> 'members')::int + 1);
-        exception when others then
-            get stacked diagnostics v_state = returned_sqlstate, v_message = message_text;
-            insert into dues.collect_error (collect_run_id, member_id, sqlstate, message)
-            values (v_run.id, v_member, v_state, v_message);
-            v_totals := v_totals || pg_catalog.jsonb_build_object('errors', (v_totals ->> 'errors')::int + 1);
-        end;
-    end loop;
+    -- the run's tables grow as it goes: their statistics are refreshed when they have grown a lot since last analyzed
+    perform dues.collect_analyze();
+
+    with taken as (
+        delete from dues.collect_queue q
+         where q.run_id = v_run.id
+           and q.seq in (select q2.seq from dues.collect_queue q2
+                          where q2.run_id = v_run.id order by q2.seq limit v_batch)
+        returning q.seq, q.member_id
+    )
+    select coalesce(pg_catalog.array_agg(t.member_id order by t.seq), array[]::bigint[]) into v_members from taken t;
+
+    -- the batch set-based, in one sub-transaction; when it fails, redone member by member
+    begin
+        v_counts := dues.collect_batch(v_members, v_today, v_horizon, p_now, v_run.id);
+        foreach v_key in array array['members', 'invoices', 'lines', 'renewals', 'ended', 'settlements', 'reminders', 'standing_changes'] loop
+            v_totals := v_totals || pg_catalog.jsonb_build_object(v_key, (v_totals ->> v_key)::int + (v_counts ->> v_key)::int);
+        end loop;
+    exception when others then
+        foreach v_member in array v_members loop
+            begin
+                v_counts := dues.member_collect(v_member, v_today, v_horizon, p_now, v_run.id);
+                foreach v_key in array array['invoices', 'lines', 'renewals', 'ended', 'settlements', 'reminders', 'standing_changes'] loop
+                    v_totals := v_totals || pg_catalog.jsonb_build_object(v_key, (v_totals ->> v_key)::int + (v_counts ->> v_key)::int);
+                end loop;
+                v_totals := v_totals || pg_catalog.jsonb_build_object('members', (v_totals ->> 'members')::int + 1);
+            exception when others then
+                get stacked diagnostics v_state = returned_sqlstate, v_message = message_text;
+                insert into dues.collect_error (collect_run_id, member_id, sqlstate, message)
+                values (v_run.id, v_member, v_state, v_message);
+                v_totals := v_totals || pg_catalog.jsonb_build_object('errors', (v_totals ->> 'errors')::int + 1);
+            end;
+        end loop;
+    end;
 
     v_more := exists (select from dues.collect_queue q where q.run_id = v_run.id);
     update dues.collect_run r

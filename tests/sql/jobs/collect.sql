@@ -278,3 +278,77 @@ begin
     return next is(tests.fx_invoice_totals(v_member), array[30.00]::numeric[], 'for the period');
 end
 $$;
+
+-- The batch set-based: a member whose work fails is rolled back alone (the batch is redone member by member), and
+-- invoice numbers stay gapless per provider and year, within a batch and across batches.
+create or replace function tests.test_collect_batches__a_failing_member_is_rolled_back_alone_and_numbers_stay_gapless()
+returns setof text
+language plpgsql
+as $$
+declare
+    v_orphan   bigint := tests.fx_class('recurring', '{"period": "month", "amount": "10.00", "renewal": "auto_renew"}');
+    v_class    bigint := tests.fx_recurring_class();
+    v_provider bigint := (select provider_id from dues.class where id = v_class);
+    v_first    bigint := tests.fx_member('First');
+    v_broken   bigint := tests.fx_member('No Provider');
+    v_last     bigint := tests.fx_member('Last');
+    v_result   jsonb;
+begin
+    perform tests.fx_subscribe(v_first, v_class, tests.fx_day(1, 1));
+    perform tests.fx_subscribe(v_broken, v_class, tests.fx_day(1, 1));
+    perform tests.fx_subscribe(v_broken, v_orphan, tests.fx_day(1, 1));
+    perform tests.fx_subscribe(v_last, v_class, tests.fx_day(1, 1));
+    update dues.provider set broker = false where broker;
+    v_result := tests.fx_collect(tests.fx_day(1, 1));
+    return next is(array[(v_result ->> 'members')::int, (v_result ->> 'invoices')::int, (v_result ->> 'errors')::int],
+                   array[2, 2, 1], 'the batch of three: two members invoiced, one failed');
+    return next is((select array_agg((member_id, sqlstate)::text) from dues.collect_error where collect_run_id = (v_result ->> 'run_id')::bigint),
+                   array[(v_broken, 'DUB14')::text], 'the failing member is recorded with its code');
+    return next is(tests.fx_invoice_ids(v_broken), '{}'::bigint[], 'and has no invoice, not even for the class that has a provider');
+    return next is((select array_agg(number_seq order by member_id) from dues.invoice where provider_id = v_provider),
+                   '{1,2}'::int[], 'the others are numbered 1 and 2: no number lost to the failed member');
+    return next is((select last_number from dues.invoice_counter where provider_id = v_provider
+                       and year = extract(year from tests.fx_day(1, 1))), 2, 'the counter gave back what the failed batch took');
+end
+$$;
+
+create or replace function tests.test_collect_batches__numbers_are_gapless_per_provider_and_year_across_batches()
+returns setof text
+language plpgsql
+as $$
+declare
+    v_one     bigint := tests.fx_recurring_class();
+    v_two     bigint := tests.fx_recurring_class('{"period": "month", "amount": "5.00", "renewal": "auto_renew"}');
+    v_members bigint[] := array[tests.fx_member(), tests.fx_member(), tests.fx_member(), tests.fx_member(), tests.fx_member()];
+    v_member  bigint;
+    v_result  jsonb;
+begin
+    foreach v_member in array v_members loop
+        perform tests.fx_subscribe(v_member, v_one, tests.fx_day(1, 1));
+    end loop;
+    perform tests.fx_subscribe(v_members[2], v_two, tests.fx_day(1, 1));
+    perform tests.fx_subscribe(v_members[5], v_two, tests.fx_day(1, 1));
+    update dues.setting set value = '2' where name = 'collect_batch_size';
+    loop
+        v_result := tests.fx_collect(tests.fx_day(12, 20, -1));
+        exit when (v_result ->> 'more')::boolean is not true;
+    end loop;
+    -- a year later too: numbering starts again at 1 for the new year
+    loop
+        v_result := tests.fx_collect(tests.fx_day(12, 20));
+        exit when (v_result ->> 'more')::boolean is not true;
+    end loop;
+    return next is((select array_agg(i.number_seq order by i.number_seq) from dues.invoice i join dues.class c on c.provider_id = i.provider_id
+                     where c.id = v_one and i.number_year = extract(year from tests.fx_day(12, 20, -1))),
+                   '{1,2,3,4,5}'::int[], 'the first provider''s invoices of the year are 1 to 5 over three batches');
+    return next is((select array_agg(i.member_id order by i.number_seq) from dues.invoice i join dues.class c on c.provider_id = i.provider_id
+                     where c.id = v_one and i.number_year = extract(year from tests.fx_day(12, 20, -1))),
+                   v_members, 'in the collector''s order');
+    return next is((select array_agg(i.number_seq order by i.number_seq) from dues.invoice i join dues.class c on c.provider_id = i.provider_id
+                     where c.id = v_two and i.number_year = extract(year from tests.fx_day(12, 20, -1))),
+                   '{1,2}'::int[], 'the second provider counts its own: 1 and 2');
+    return next is((select array_agg(i.number_seq order by i.number_seq) from dues.invoice i join dues.class c on c.provider_id = i.provider_id
+                     where c.id = v_one and i.number_year = extract(year from tests.fx_day(12, 20))),
+                   '{1,2,3,4,5}'::int[], 'the next year starts at 1 again');
+end
+$$;
