@@ -110,6 +110,120 @@ async fn opposite_transfers_between_two_members_net_to_zero() {
     assert!(problems.is_empty(), "the ledger balances: {problems:?}");
 }
 
+/// A shared account (no stored balance: its balance is the sum of its postings) that may not go below zero is
+/// checked under its lock against what was committed while its poster waited: two refunds of 6.00 out of a class's
+/// revenue of 10.00, the second waiting for the first's lock, and the second is refused.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_shared_account_is_checked_after_the_lock_it_waited_for() {
+    let (db, setup) = migrated("shared_sign").await;
+    let class: i64 = setup
+        .query_one(
+            "select id from api.class_create('Pottery', 'single_payment', '{\"price\": \"25.00\"}')",
+            &[],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    let revenue: i64 = setup
+        .query_one("select dues.class_account($1)", &[&class])
+        .await
+        .unwrap()
+        .get(0);
+    let mut members = Vec::new();
+    for name in ["Ann", "Bob"] {
+        let member: i64 = setup
+            .query_one(
+                "select id from api.member_create($1, $2)",
+                &[&name, &format!("{name}@example.org")],
+            )
+            .await
+            .unwrap()
+            .get(0);
+        setup
+            .execute("select api.register_payment($1, 5.00, 'USD')", &[&member])
+            .await
+            .unwrap();
+        let account: i64 = setup
+            .query_one("select dues.member_account($1, 'USD')", &[&member])
+            .await
+            .unwrap()
+            .get(0);
+        // 5.00 of each member's credit becomes the class's revenue: 10.00 in all
+        setup
+            .execute(
+                "select dues.ledger_transfer($1, $2, 5.00, 'transfer')",
+                &[&account, &revenue],
+            )
+            .await
+            .unwrap();
+        members.push(account);
+    }
+    let first = connect(&db.name).await;
+    first.batch_execute("begin").await.unwrap();
+    // dues.ledger_post itself, as a cancellation's refund or a void posts (dues.ledger_transfer locks before it)
+    first
+        .execute(
+            "select dues.ledger_post('refund', 'refund', array[$1, $2]::bigint[], array[-6.00, 6.00])",
+            &[&revenue, &members[0]],
+        )
+        .await
+        .unwrap();
+    let second_pid: i32;
+    let second = {
+        let client = connect(&db.name).await;
+        second_pid = client
+            .query_one("select pg_backend_pid()", &[])
+            .await
+            .unwrap()
+            .get(0);
+        let (revenue, to) = (revenue, members[1]);
+        tokio::spawn(async move {
+            client
+                .execute(
+                    "select dues.ledger_post('refund', 'refund', array[$1, $2]::bigint[], array[-6.00, 6.00])",
+                    &[&revenue, &to],
+                )
+                .await
+                .map_err(|e| e.as_db_error().map(|d| d.code().code().to_string()))
+        })
+    };
+    // the second waits for the revenue account's lock, held by the first
+    let started = Instant::now();
+    loop {
+        let waiting: bool = setup
+            .query_one(
+                "select coalesce((select wait_event_type = 'Lock' from pg_stat_activity where pid = $1), false)",
+                &[&second_pid],
+            )
+            .await
+            .unwrap()
+            .get(0);
+        if waiting {
+            break;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "the second refund never waited for the account's lock"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    first.batch_execute("commit").await.unwrap();
+    let refused = second.await.unwrap();
+    assert_eq!(
+        refused,
+        Err(Some("DU030".to_string())),
+        "the second refund would take the revenue below zero"
+    );
+    let balance: String = setup
+        .query_one("select dues.ledger_balance($1)::text", &[&revenue])
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(balance, "4.00", "one refund taken out of the revenue");
+    let problems = ledger_problems(&setup).await;
+    assert!(problems.is_empty(), "the ledger balances: {problems:?}");
+}
+
 const PAYING_CLIENTS: usize = 64;
 const SHARED_MEMBERS: usize = 10;
 const DISTINCT_MEMBERS: usize = 1000;

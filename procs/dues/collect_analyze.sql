@@ -24,7 +24,8 @@ begin
                >= greatest(2 * c.relpages, c.relpages + 8)
          order by c.relname
     loop
-        execute pg_catalog.format('analyze %s', v_table);
+        -- skip_locked: a table a vacuum or an index build holds is left for the next batch, not waited for
+        execute pg_catalog.format('analyze (skip_locked) %s', v_table);
         v_count := v_count + 1;
     end loop;
     return v_count;

@@ -103,7 +103,9 @@ begin
         select 1, l.class_id, dues.class_account(l.class_id), pg_catalog.sum(l.amount)
           from moving m
           join dues.invoice_line l on l.invoice_id = m.id and not l.void
-         group by l.class_id
+         -- by currency too: a line in another currency than its class's account is then refused (DU040) as it was
+         -- invoice by invoice, not netted against another
+         group by l.class_id, m.currency
         having pg_catalog.sum(l.amount) <> 0
     )
     select pg_catalog.array_agg(p.account_id order by p.part, p.n), pg_catalog.array_agg(p.amount order by p.part, p.n),
@@ -118,7 +120,7 @@ begin
                                  v_accounts, v_amounts);
         perform dues.ledger_book(v_tx, p_on, v_invoice.member_id, v_ids[v_single]);
     elsif v_moving > 1 then
-        v_tx := dues.ledger_post('invoice', pg_catalog.format('%s invoices issued together on %s', v_moving, p_on),
+        v_tx := dues.ledger_post('invoice', pg_catalog.format('invoices issued on %s', p_on),
                                  v_accounts, v_amounts);
         perform dues.ledger_book(v_tx, p_on, null, null);
     end if;

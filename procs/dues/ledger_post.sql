@@ -92,13 +92,15 @@ begin
             using errcode = 'DU040';
     end if;
 
-    -- lock those accounts in id order (one statement: the locking subquery yields them sorted by id) and check their
-    -- signs on the balance read under the lock; a shared account's sum of postings is read only when it is locked here
-    -- (a posting towards its forbidden sign)
-    select x.id, x.name, x.currency, x.balance, x.balance + d.delta as new_balance
+    -- lock those accounts in id order (one statement: the locking subquery yields them sorted by id) and check the
+    -- signs of those that keep a balance, read from the locked row (a row locked after a wait is read again at its
+    -- newest version); a shared account has no such row to read again: its sum of postings comes from the statement's
+    -- snapshot, taken before the wait, which misses what the transaction it waited for posted. So when a shared
+    -- account was locked, its sign is checked by the next statement, whose snapshot is taken after the lock was had.
+    select x.id, x.name, x.currency, x.balance, x.balance + d.delta as new_balance, x.shared
       into v_bad
-      from (select l.id, l.name, l.currency, l.allow_negative, l.allow_positive,
-                   coalesce(l.balance, dues.ledger_balance(l.id)) as balance
+      from (select l.id, l.name, l.currency, l.allow_negative, l.allow_positive, l.balance,
+                   pg_catalog.count(*) filter (where l.balance is null) over () > 0 as shared
               from (select a.id, a.name, a.currency, a.allow_negative, a.allow_positive, a.balance
                       from dues.ledger_account a
                      where a.id = any (v_lock)
@@ -107,10 +109,27 @@ begin
       join (select p.account_id, pg_catalog.sum(p.amount) as delta
               from unnest(p_account_ids, p_amounts) as p(account_id, amount)
              group by p.account_id) d on d.account_id = x.id
-     where (not x.allow_negative and x.balance + d.delta < 0)
+     where x.shared
+        or (not x.allow_negative and x.balance + d.delta < 0)
         or (not x.allow_positive and x.balance + d.delta > 0)
      order by x.id
      limit 1;
+    if found and v_bad.shared then
+        -- under the locks now held: every locked account, shared ones by their sum of postings
+        select x.id, x.name, x.currency, x.balance, x.balance + d.delta as new_balance
+          into v_bad
+          from (select a.id, a.name, a.currency, a.allow_negative, a.allow_positive,
+                       coalesce(a.balance, dues.ledger_balance(a.id)) as balance
+                  from dues.ledger_account a
+                 where a.id = any (v_lock)) x
+          join (select p.account_id, pg_catalog.sum(p.amount) as delta
+                  from unnest(p_account_ids, p_amounts) as p(account_id, amount)
+                 group by p.account_id) d on d.account_id = x.id
+         where (not x.allow_negative and x.balance + d.delta < 0)
+            or (not x.allow_positive and x.balance + d.delta > 0)
+         order by x.id
+         limit 1;
+    end if;
     if found then
         if v_bad.new_balance < 0 then
             raise exception 'account % (%) holds % %, not enough to pay %',

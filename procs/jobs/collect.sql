@@ -69,6 +69,10 @@ begin
             v_totals := v_totals || pg_catalog.jsonb_build_object(v_key, (v_totals ->> v_key)::int + (v_counts ->> v_key)::int);
         end loop;
     exception when others then
+        -- in the server's log: a batch that fails while each of its members alone succeeds is a fault of the batch
+        get stacked diagnostics v_state = returned_sqlstate, v_message = message_text;
+        raise log 'collector run %: a batch of % members failed (% %); redone member by member',
+                  v_run.id, pg_catalog.cardinality(v_members), v_state, v_message;
         foreach v_member in array v_members loop
             begin
                 v_counts := dues.member_collect(v_member, v_today, v_horizon, p_now, v_run.id);
