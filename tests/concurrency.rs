@@ -39,30 +39,37 @@ async fn ledger_problems(client: &tokio_postgres::Client) -> Vec<String> {
         .collect()
 }
 
+/// A new member named `name` who paid `amount` USD; returns its credit account.
+async fn member_with_credit(client: &tokio_postgres::Client, name: &str, amount: &str) -> i64 {
+    let member: i64 = client
+        .query_one(
+            "select id from api.member_create($1, $2)",
+            &[&name, &format!("{name}@example.org")],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    client
+        .execute(
+            "select api.register_payment($1, $2::text::numeric, 'USD')",
+            &[&member, &amount],
+        )
+        .await
+        .unwrap();
+    client
+        .query_one("select dues.member_account($1, 'USD')", &[&member])
+        .await
+        .unwrap()
+        .get(0)
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn opposite_transfers_between_two_members_net_to_zero() {
     let (db, setup) = migrated("opposite").await;
     let mut accounts = Vec::new();
     for name in ["Ann", "Bob"] {
-        let member: i64 = setup
-            .query_one(
-                "select id from api.member_create($1, $2)",
-                &[&name, &format!("{name}@example.org")],
-            )
-            .await
-            .unwrap()
-            .get(0);
         // 500.00 each: even if one side ran all its transfers first, no one goes below zero
-        setup
-            .execute("select api.register_payment($1, 500.00, 'USD')", &[&member])
-            .await
-            .unwrap();
-        let account: i64 = setup
-            .query_one("select dues.member_account($1, 'USD')", &[&member])
-            .await
-            .unwrap()
-            .get(0);
-        accounts.push(account);
+        accounts.push(member_with_credit(&setup, name, "500.00").await);
     }
     // 2 × 500 transfers of 1.00 at once, one connection each way
     let sides: Vec<_> = [(accounts[0], accounts[1]), (accounts[1], accounts[0])]
@@ -131,23 +138,7 @@ async fn a_shared_account_is_checked_after_the_lock_it_waited_for() {
         .get(0);
     let mut members = Vec::new();
     for name in ["Ann", "Bob"] {
-        let member: i64 = setup
-            .query_one(
-                "select id from api.member_create($1, $2)",
-                &[&name, &format!("{name}@example.org")],
-            )
-            .await
-            .unwrap()
-            .get(0);
-        setup
-            .execute("select api.register_payment($1, 5.00, 'USD')", &[&member])
-            .await
-            .unwrap();
-        let account: i64 = setup
-            .query_one("select dues.member_account($1, 'USD')", &[&member])
-            .await
-            .unwrap()
-            .get(0);
+        let account = member_with_credit(&setup, name, "5.00").await;
         // 5.00 of each member's credit becomes the class's revenue: 10.00 in all
         setup
             .execute(
