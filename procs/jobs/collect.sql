@@ -17,10 +17,9 @@ declare
     v_run     dues.collect_run;
     v_member  bigint;
     v_members bigint[];
-    v_counts  jsonb;
+    v_results jsonb[] := array[]::jsonb[];
     v_totals  jsonb := '{"members": 0, "invoices": 0, "lines": 0, "renewals": 0, "ended": 0, "settlements": 0,
                          "reminders": 0, "standing_changes": 0, "errors": 0}'::jsonb;
-    v_key     text;
     v_state   text;
     v_message text;
     v_more    boolean;
@@ -62,12 +61,10 @@ begin
     )
     select coalesce(pg_catalog.array_agg(t.member_id order by t.seq), array[]::bigint[]) into v_members from taken t;
 
-    -- the batch set-based, in one sub-transaction; when it fails, redone member by member
+    -- the batch set-based, in one sub-transaction; when it fails, redone member by member. Each outcome's counts go
+    -- into v_results, summed into the totals once below
     begin
-        v_counts := dues.collect_batch(v_members, v_today, v_horizon, p_now, v_run.id);
-        foreach v_key in array array['members', 'invoices', 'lines', 'renewals', 'ended', 'settlements', 'reminders', 'standing_changes'] loop
-            v_totals := v_totals || pg_catalog.jsonb_build_object(v_key, (v_totals ->> v_key)::int + (v_counts ->> v_key)::int);
-        end loop;
+        v_results := array[dues.collect_batch(v_members, v_today, v_horizon, p_now, v_run.id)];
     exception when others then
         -- in the server's log: a batch that fails while each of its members alone succeeds is a fault of the batch
         get stacked diagnostics v_state = returned_sqlstate, v_message = message_text;
@@ -75,19 +72,20 @@ begin
                   v_run.id, pg_catalog.cardinality(v_members), v_state, v_message;
         foreach v_member in array v_members loop
             begin
-                v_counts := dues.member_collect(v_member, v_today, v_horizon, p_now, v_run.id);
-                foreach v_key in array array['invoices', 'lines', 'renewals', 'ended', 'settlements', 'reminders', 'standing_changes'] loop
-                    v_totals := v_totals || pg_catalog.jsonb_build_object(v_key, (v_totals ->> v_key)::int + (v_counts ->> v_key)::int);
-                end loop;
-                v_totals := v_totals || pg_catalog.jsonb_build_object('members', (v_totals ->> 'members')::int + 1);
+                v_results := v_results || (dues.member_collect(v_member, v_today, v_horizon, p_now, v_run.id)
+                                           || '{"members": 1}'::jsonb);
             exception when others then
                 get stacked diagnostics v_state = returned_sqlstate, v_message = message_text;
                 insert into dues.collect_error (collect_run_id, member_id, sqlstate, message)
                 values (v_run.id, v_member, v_state, v_message);
-                v_totals := v_totals || pg_catalog.jsonb_build_object('errors', (v_totals ->> 'errors')::int + 1);
+                v_results := v_results || '{"errors": 1}'::jsonb;
             end;
         end loop;
     end;
+    select pg_catalog.jsonb_object_agg(t.key, t.value::int + coalesce((select pg_catalog.sum((r ->> t.key)::int)
+                                                                         from pg_catalog.unnest(v_results) r), 0))
+      into v_totals
+      from pg_catalog.jsonb_each_text(v_totals) t;
 
     v_more := exists (select from dues.collect_queue q where q.run_id = v_run.id);
     update dues.collect_run r
