@@ -1,10 +1,10 @@
--- Everything the collector does for a batch of members (p_members, in the collector's order), set-based: the same work as
--- dues.member_collect for each of them, under their locks. The lines of every period and charge due are computed in one
--- statement (the rules of member_bill_periods and member_bill_charges: period_amount, period_piece_billable,
--- discount_line), the run's drafts made and the lines written in one statement each, the drafts issued together
--- (dues.invoices_issue: numbers taken once per provider and year), then credit settled, the invoice_issued mails queued,
--- reminders queued and standing updated for the members that need it. Raises when any member's work fails: the caller
--- (jobs.collect) rolls the batch back and redoes it member by member. Returns the counts, as member_collect does, summed.
+-- Everything the collector does for a batch of members (p_members, in the collector's order), set-based, under their
+-- locks: the lines of every period and charge due computed in one statement (period_amount, period_piece_billable,
+-- discount_line), the run's drafts (one per member, provider and currency) made and the lines written in one statement
+-- each, the drafts issued together (dues.invoices_issue: numbers taken once per provider and year), then credit
+-- settled, the invoice_issued mails queued, reminders queued and standing updated for the members that need it.
+-- Raises when any member's work fails: the caller (jobs.collect) rolls the batch back and calls it again for each
+-- member alone, so that the one that fails is rolled back alone. Returns the counts of the batch.
 create or replace function dues.collect_batch(p_members bigint[], p_today date, p_horizon date, p_at timestamptz, p_run_id bigint)
 returns jsonb
 language plpgsql
@@ -38,7 +38,7 @@ begin
                        where dues.member_master(b.member_id) is null
                        order by b.seq);
 
-    -- the periods due (dues.member_bill_periods, for all the batch's subscriptions at once)
+    -- the periods due, for all the batch's subscriptions at once
     with billed as (
         select b.member_id, b.seq::int as seq from pg_catalog.unnest(v_billed) with ordinality b(member_id, seq)
     ),
@@ -115,7 +115,7 @@ begin
       into v_lines, v_renewals, v_ended;
     v_periods := pg_catalog.cardinality(v_lines);
 
-    -- the charges due (dues.member_bill_charges), after the member's periods
+    -- the charges due, after the member's periods
     v_charges := array(
         select row(b.seq::int, c.member_id, dues.class_provider(c.class_id), c.currency, c.kind, c.class_id, c.class_subscription_id,
                    c.id, c.description, null, null, null, c.due_date, c.amount, null,
@@ -128,7 +128,7 @@ begin
          order by b.seq, c.due_date, c.id);
     v_lines := v_lines || v_charges;
 
-    -- the run's draft invoices, one per member, provider and currency (dues.invoice_draft)
+    -- the run's draft invoices, one per member, provider and currency
     with made as (
         insert into dues.invoice (member_id, provider_id, currency, collect_run_id)
         select n.member_id, n.provider_id, n.currency, p_run_id

@@ -1,4 +1,4 @@
--- Issues draft invoices on a day, together (the collector issues a batch's invoices in one call; dues.invoice_issue one):
+-- Issues draft invoices on a day, together (the collector issues a batch's invoices in one call):
 -- numbers are taken once per provider and year for all of them (one move of the counter row, in this transaction: gapless,
 -- and a rollback gives them back), in the order given; each is dated (due on its earliest line's due date, not before the
 -- issue day), posted to the ledger (the member's receivable owes each class's revenue, net of its discount lines: one

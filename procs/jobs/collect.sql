@@ -3,7 +3,8 @@
 -- call of a run queues its members, each call visits the next collect_batch_size of them and says whether more remain
 -- ("more": true); `dues jobs run` and `dues worker` call again until none do. A batch is done set-based
 -- (dues.collect_batch) in one sub-transaction; when it fails, it is rolled back and redone member by member
--- (dues.member_collect): a member that fails is rolled back alone and recorded in dues.collect_error; the run goes on.
+-- (dues.collect_batch of that member alone): a member that fails is rolled back alone and recorded in
+-- dues.collect_error; the run goes on.
 -- The run is recorded in dues.collect_run.
 create or replace function jobs.collect(p_now timestamptz)
 returns jsonb
@@ -72,8 +73,7 @@ begin
                   v_run.id, pg_catalog.cardinality(v_members), v_state, v_message;
         foreach v_member in array v_members loop
             begin
-                v_results := v_results || (dues.member_collect(v_member, v_today, v_horizon, p_now, v_run.id)
-                                           || '{"members": 1}'::jsonb);
+                v_results := v_results || dues.collect_batch(array[v_member], v_today, v_horizon, p_now, v_run.id);
             exception when others then
                 get stacked diagnostics v_state = returned_sqlstate, v_message = message_text;
                 insert into dues.collect_error (collect_run_id, member_id, sqlstate, message)

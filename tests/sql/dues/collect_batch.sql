@@ -1,6 +1,6 @@
--- Tests of dues.collect_batch (the collector's batch, set-based): it does what dues.member_collect does member by member
--- (same invoices, numbers, lines, discounts, pauses, household amounts, own amounts, charges, billed_until, mails,
--- ledger), and a failure anywhere in it raises (jobs.collect then redoes the batch member by member).
+-- Tests of dues.collect_batch (the collector's batch, set-based): a batch does what the same function does for each of
+-- its members alone, as jobs.collect calls it when a batch fails (same invoices, numbers, lines, discounts, pauses,
+-- household amounts, own amounts, charges, billed_until, mails, ledger), and a failure anywhere in it raises.
 
 -- What the collector left for some members: their invoices with their lines, subscriptions, mails and ledger balances,
 -- without ids (a line's id, and so the order of a discount line among the others, may differ).
@@ -34,7 +34,7 @@ as $$
                                             where i.member_id = any (p_members))))
 $$;
 
-create or replace function tests.test_collect_batch__does_what_member_collect_does_member_by_member()
+create or replace function tests.test_collect_batch__a_batch_does_what_its_members_alone_do()
 returns setof text
 language plpgsql
 as $$
@@ -85,7 +85,7 @@ begin
     return next is(tests.collect_batch_state(v_members) -> 'invoices', 'null'::jsonb, 'the batch was undone');
 
     foreach v_member in array v_members loop
-        for v_key, v_one in select * from jsonb_each(dues.member_collect(v_member, v_today, v_horizon, v_at, v_run)) loop
+        for v_key, v_one in select * from jsonb_each(dues.collect_batch(array[v_member], v_today, v_horizon, v_at, v_run)) loop
             v_sum := v_sum || jsonb_build_object(v_key, coalesce((v_sum ->> v_key)::int, 0) + v_one::text::int);
         end loop;
     end loop;
@@ -95,7 +95,7 @@ begin
                    'the same invoices (numbers, totals, dates, settled) with the same lines as member by member');
     return next is(v_set - 'invoices', v_one - 'invoices',
                    'the same billed_until, discount uses, mails, standing and ledger balances');
-    return next is(v_counts, v_sum || jsonb_build_object('members', 5), 'the same counts');
+    return next is(v_counts, v_sum, 'the same counts');
     return next is(jsonb_array_length(v_set -> 'invoices'), 6, 'four members invoiced, two of them by two providers');
 end
 $$;
@@ -124,6 +124,24 @@ begin
 end
 $$;
 
+-- A draft invoice with one charge line, as the collector makes them (but not issued).
+create or replace function tests.collect_batch_draft(p_member_id bigint, p_class_id bigint)
+returns bigint
+language plpgsql
+as $$
+declare
+    v_charge  dues.charge := api.charge_add(p_member_id, p_class_id, 5.00, 'fee', tests.fx_day(1, 1));
+    v_invoice bigint;
+begin
+    insert into dues.invoice (member_id, provider_id, currency)
+    values (p_member_id, dues.class_provider(p_class_id), v_charge.currency)
+    returning id into v_invoice;
+    insert into dues.invoice_line (invoice_id, kind, class_id, charge_id, description, due_date, amount)
+    values (v_invoice, v_charge.kind, p_class_id, v_charge.id, v_charge.description, v_charge.due_date, v_charge.amount);
+    return v_invoice;
+end
+$$;
+
 -- dues.invoices_issue: several drafts issued together, numbered in the order given.
 create or replace function tests.test_invoices_issue__numbers_in_the_order_given_and_refuses_what_is_not_a_draft()
 returns setof text
@@ -137,9 +155,7 @@ declare
 begin
     perform tests.fx_subscribe(v_a, v_class, tests.fx_day(1, 1));
     perform tests.fx_subscribe(v_b, v_class, tests.fx_day(1, 1));
-    perform dues.member_bill_periods(v_b, tests.fx_day(1, 1), null);
-    perform dues.member_bill_periods(v_a, tests.fx_day(1, 1), null);
-    v_drafts := array[(tests.fx_invoice_ids(v_a))[1], (tests.fx_invoice_ids(v_b))[1]];
+    v_drafts := array[tests.collect_batch_draft(v_a, v_class), tests.collect_batch_draft(v_b, v_class)];
     return next throws_ok(format('select dues.invoices_issue(%L, %L)', v_drafts || (-1)::bigint, tests.fx_day(1, 1)),
                           'DUB01', null, 'an unknown invoice: nothing issued');
     return next is(dues.invoices_issue(v_drafts, tests.fx_day(1, 1)), 2, 'two issued');
