@@ -8,15 +8,15 @@ declare
     v_a bigint := tests.fx_account('USD');
 begin
     return next throws_ok(format('update dues.ledger_account set currency = %L where id = %s', 'EUR', v_a),
-                          'DU041', format('ledger account %s cannot change its id or currency', v_a),
+                          'DU041', null,
                           'an account keeps its currency');
     return next throws_ok(format('update dues.ledger_account set id = default where id = %s', v_a),
-                          'DU041', format('ledger account %s cannot change its id or currency', v_a),
+                          'DU041', null,
                           'an account keeps its id');
     return next throws_ok(format('update dues.ledger_account set currency = %L, balance = balance + 1 where id = %s', 'EUR', v_a),
                           'DU041', null, 'also with its balance');
     return next throws_ok(format('delete from dues.ledger_account where id = %s', v_a),
-                          'DU041', 'DELETE on dues.ledger_account is refused: ledger rows are immutable',
+                          'DU041', null,
                           'an account is never deleted');
     return next is((select a.currency::text from dues.ledger_account a where a.id = v_a), 'USD', 'the account is unchanged');
 end
