@@ -1,4 +1,6 @@
 -- Trigger: an account keeps its identity and currency, and is never deleted; only its balance moves.
+-- The update trigger's WHEN calls it only for a change of id or currency, so that the update of a balance (one in every
+-- payment) runs no PL/pgSQL at all.
 create or replace function dues.ledger_account_guard()
 returns trigger
 language plpgsql
@@ -6,9 +8,6 @@ set search_path = ''
 as $$
 begin
     if tg_op = 'UPDATE' then
-        if new.id = old.id and new.currency = old.currency then
-            return new;
-        end if;
         raise exception 'ledger account % cannot change its id or currency', old.id
             using errcode = 'DU041';
     end if;
@@ -18,7 +17,12 @@ end
 $$;
 
 create or replace trigger ledger_account_guard
-    before update or delete on dues.ledger_account
+    before update on dues.ledger_account
+    for each row
+    when (new.id is distinct from old.id or new.currency is distinct from old.currency)
+    execute function dues.ledger_account_guard();
+create or replace trigger ledger_account_no_delete
+    before delete on dues.ledger_account
     for each row execute function dues.ledger_account_guard();
 create or replace trigger ledger_account_no_truncate
     before truncate on dues.ledger_account

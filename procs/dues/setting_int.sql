@@ -7,6 +7,8 @@ stable
 set search_path = ''
 as $$
 begin
-    return coalesce((select s.value::int from dues.setting s where s.name = p_name and s.value ~ '^\s*[0-9]+\s*$'), p_default);
+    -- the pattern is tested on the named row only (in the WHERE it was tested on every row of the table first)
+    return coalesce((select case when s.value ~ '^\s*[0-9]+\s*$' then s.value::int end from dues.setting s where s.name = p_name),
+                    p_default);
 end
 $$;

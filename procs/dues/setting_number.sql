@@ -9,9 +9,11 @@ as $$
 declare
     v_value numeric;
 begin
-    select s.value::numeric into v_value
+    -- the pattern is tested on the named row only: as a condition of the WHERE it was tested first, on every row of
+    -- the table (the planner puts an equality such as s.name = p_name after the other conditions of a scan)
+    select case when s.value ~ '^\s*[0-9]+(\.[0-9]+)?\s*$' then s.value::numeric end into v_value
       from dues.setting s
-     where s.name = p_name and s.value ~ '^\s*[0-9]+(\.[0-9]+)?\s*$';
+     where s.name = p_name;
     return coalesce(v_value, p_default);
 end
 $$;
