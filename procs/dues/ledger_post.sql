@@ -52,7 +52,10 @@ begin
         select p.account_id, p.amount, p.n, a.currency, a.balance is not null as keeps_balance,
                a.allow_negative, a.allow_positive
           from unnest(p_account_ids, p_amounts) with ordinality as p(account_id, amount, n)
-          left join dues.ledger_account a on a.id = p.account_id)
+          -- "= any": the generic plan reads the accounts by their key; with the join condition alone it estimates the
+          -- unnest at 100 rows and reads every account once a site has a few thousand (a hash join over a sequential
+          -- scan: 0.5 ms a call at 2 000 members, growing with them)
+          left join dues.ledger_account a on a.id = p.account_id and a.id = any (p_account_ids))
     select r.missing, r.currencies, r.unfit, u.currencies, u.totals, k.ids
       into v_missing_ids, v_currencies, v_unfit, v_unbalanced, v_unbalanced_sum, v_lock
       from (select pg_catalog.array_agg(p.account_id order by p.n) filter (where p.currency is null) as missing,
@@ -160,7 +163,7 @@ begin
       from (select p.account_id, pg_catalog.sum(p.amount) as delta
               from unnest(p_account_ids, p_amounts) as p(account_id, amount)
              group by p.account_id) d
-     where a.id = d.account_id and a.balance is not null;
+     where a.id = d.account_id and a.balance is not null and a.id = any (p_account_ids);  -- "= any": as above
 
     return v_transaction_id;
 end
