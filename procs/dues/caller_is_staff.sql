@@ -2,12 +2,14 @@
 -- the database user operates dues and counts as staff.
 create or replace function dues.caller_is_staff()
 returns boolean
-language sql
+language plpgsql
 stable
 set search_path = ''
 as $$
-    select case
+begin
+    return case
         when coalesce(pg_catalog.current_setting('dues.staff', true), '') = '' then true
         else pg_catalog.current_setting('dues.staff', true)::boolean
-    end
+    end;
+end
 $$;

@@ -4,19 +4,23 @@
 -- passes here, and a call less is a few microseconds less.
 create or replace function dues.caller_may_act(p_member_id bigint, p_action text default 'use')
 returns boolean
-language sql
+language plpgsql
 stable
 set search_path = ''
 as $$
-    select case
-        when coalesce(pg_catalog.current_setting('dues.staff', true), '') = ''
-             or pg_catalog.current_setting('dues.staff', true)::boolean then true
-        else coalesce(c.member_id = p_member_id
-                      or exists (select from dues.organization_role r
-                                  where r.member_id = c.member_id
-                                    and r.organization_id = p_member_id
-                                    and r.revoked_at is null
-                                    and (r.role = 'manager' or p_action = 'use')), false)
-    end
-      from (select nullif(pg_catalog.current_setting('dues.member_id', true), '')::bigint as member_id) c
+declare
+    v_caller bigint;
+begin
+    if coalesce(pg_catalog.current_setting('dues.staff', true), '') = ''
+       or pg_catalog.current_setting('dues.staff', true)::boolean then
+        return true;
+    end if;
+    v_caller := nullif(pg_catalog.current_setting('dues.member_id', true), '')::bigint;
+    return coalesce(v_caller = p_member_id
+                    or exists (select from dues.organization_role r
+                                where r.member_id = v_caller
+                                  and r.organization_id = p_member_id
+                                  and r.revoked_at is null
+                                  and (r.role = 'manager' or p_action = 'use')), false);
+end
 $$;
