@@ -3,8 +3,10 @@
 -- lock and before any ledger account's.
 create or replace function dues.class_seats_lock(p_class_id bigint)
 returns void
-language sql
+language plpgsql
 set search_path = ''
 as $$
-    select pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtextextended(pg_catalog.format('dues.class seats %s', p_class_id), 0))
+begin
+    perform pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtextextended(pg_catalog.format('dues.class seats %s', p_class_id), 0));
+end
 $$;
