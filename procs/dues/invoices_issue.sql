@@ -17,11 +17,13 @@ declare
     v_accounts bigint[];
     v_amounts  numeric[];
     v_tx       bigint;
-    v_ids      bigint[];
     v_seqs     int[];
     v_moving   int;
     v_single   int;
     v_count    int;
+    v_lines    int[];       -- each invoice's lines not void, its total and its earliest due date, in the order given:
+    v_totals   numeric[];   -- summed once here for the checks, the ledger and the invoice itself
+    v_dues     date[];
 begin
     if coalesce(pg_catalog.cardinality(p_invoice_ids), 0) = 0 then
         return 0;
@@ -47,13 +49,18 @@ begin
         raise exception 'invoice % is %, only a draft can be issued', v_bad.id, v_bad.status
             using errcode = 'DUB11';
     end loop;
+    select pg_catalog.array_agg(t.lines order by x.n), pg_catalog.array_agg(t.total order by x.n),
+           pg_catalog.array_agg(t.due order by x.n)
+      into v_lines, v_totals, v_dues
+      from pg_catalog.unnest(p_invoice_ids) with ordinality x(id, n)
+      cross join lateral (select pg_catalog.count(*)::int as lines, coalesce(pg_catalog.sum(l.amount), 0) as total,
+                                 pg_catalog.min(l.due_date) as due
+                            from dues.invoice_line l
+                           where l.invoice_id = x.id and not l.void) t;
     for v_bad in
         select x.id
-          from pg_catalog.unnest(p_invoice_ids) with ordinality x(id, n)
-          left join lateral (select pg_catalog.count(*) as lines, coalesce(pg_catalog.sum(l.amount), 0) as total
-                               from dues.invoice_line l
-                              where l.invoice_id = x.id and not l.void) l on true
-         where l.lines = 0 or l.total < 0
+          from unnest(p_invoice_ids, v_lines, v_totals) with ordinality x(id, lines, total, n)
+         where x.lines = 0 or x.total < 0
          order by x.n
          limit 1
     loop
@@ -78,8 +85,8 @@ begin
         on conflict (provider_id, year) do update set last_number = c.last_number + excluded.last_number
         returning c.provider_id, c.last_number
     )
-    select pg_catalog.array_agg(g.id order by g.n), pg_catalog.array_agg((c.last_number - g.taken + g.k)::int order by g.n)
-      into v_ids, v_seqs
+    select pg_catalog.array_agg((c.last_number - g.taken + g.k)::int order by g.n)
+      into v_seqs
       from given g
       join counter c on c.provider_id = g.provider_id;
 
@@ -87,12 +94,10 @@ begin
     -- transaction: one posting per member's receivable, one revenue posting per class (and so per provider); one invoice
     -- alone keeps a transaction of its own (memo and booking naming it)
     with moving as (
-        select x.id, x.n, i.member_id, i.currency, t.total
-          from pg_catalog.unnest(v_ids) with ordinality x(id, n)
+        select x.id, x.n, i.member_id, i.currency, x.total
+          from unnest(p_invoice_ids, v_totals) with ordinality x(id, total, n)
           join dues.invoice i on i.id = x.id
-          join lateral (select pg_catalog.sum(l.amount) as total from dues.invoice_line l
-                         where l.invoice_id = x.id and not l.void) t on true
-         where t.total > 0
+         where x.total > 0
     ),
     postings as (
         select 0 as part, pg_catalog.min(m.n) as n, dues.receivable_account(m.member_id, m.currency) as account_id,
@@ -114,11 +119,11 @@ begin
       into v_accounts, v_amounts, v_moving, v_single
       from postings p;
     if v_moving = 1 then
-        select i.member_id, i.provider_id into v_invoice from dues.invoice i where i.id = v_ids[v_single];
+        select i.member_id, i.provider_id into v_invoice from dues.invoice i where i.id = p_invoice_ids[v_single];
         v_tx := dues.ledger_post('invoice', pg_catalog.format('invoice %s-%s of provider %s to member %s',
                                                               v_year, v_seqs[v_single], v_invoice.provider_id, v_invoice.member_id),
                                  v_accounts, v_amounts);
-        perform dues.ledger_book(v_tx, p_on, v_invoice.member_id, v_ids[v_single]);
+        perform dues.ledger_book(v_tx, p_on, v_invoice.member_id, p_invoice_ids[v_single]);
     elsif v_moving > 1 then
         v_tx := dues.ledger_post('invoice', pg_catalog.format('invoices issued on %s', p_on),
                                  v_accounts, v_amounts);
@@ -130,15 +135,11 @@ begin
            number_seq = x.seq,
            number = v_year || '-' || pg_catalog.lpad(x.seq::text, 6, '0'),
            issue_date = p_on,
-           due_date = greatest(p_on, t.due),
-           total = t.total,
-           issue_transaction_id = case when t.total > 0 then v_tx end,
+           due_date = greatest(p_on, x.due),
+           total = x.total,
+           issue_transaction_id = case when x.total > 0 then v_tx end,
            status = 'open'
-      from unnest(v_ids, v_seqs) with ordinality x(id, seq, n)
-      join (select l.invoice_id, pg_catalog.sum(l.amount) as total, pg_catalog.min(l.due_date) as due
-              from dues.invoice_line l
-             where l.invoice_id = any (p_invoice_ids) and not l.void
-             group by l.invoice_id) t on t.invoice_id = x.id
+      from unnest(p_invoice_ids, v_seqs, v_totals, v_dues) x(id, seq, total, due)
      where i.id = x.id;
     insert into dues.invoice_status_change (invoice_id, from_status, to_status, changed_on, reason)
     select x.id, 'draft', 'open', p_on, 'issued'
